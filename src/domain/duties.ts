@@ -1,0 +1,40 @@
+/** Which duties apply at a stage of an episode, and who must report. */
+import { DomainError, ErrorCode } from './errors.js';
+import type { Duty, DutyFromLevel, ResponsePlan, Unit, WarningLevel } from './plan-types.js';
+
+export type ResponseStage = 'early' | WarningLevel;
+
+const STAGE_RANK: Readonly<Record<DutyFromLevel, number>> = { early: 0, yellow: 1, orange: 2, red: 3 };
+
+/** Duties in force at a stage: those whose `fromLevel` is at or below it. */
+export function dutiesFor(plan: ResponsePlan, stage: ResponseStage): Duty[] {
+  const rank = STAGE_RANK[stage];
+  return plan.duties.filter((d) => STAGE_RANK[d.fromLevel] <= rank);
+}
+
+/** The intensity value of a duty at a stage (undefined when the duty has none for that stage). */
+export function dutyIntensity(duty: Duty, stage: ResponseStage): number | undefined {
+  return duty.intensity?.byLevel[stage];
+}
+
+/** Units that file the daily report and the episode summary (branches + enforcement by default). */
+export function reportingUnits(plan: ResponsePlan): Unit[] {
+  return plan.units.filter((u) => u.filesDailyReport);
+}
+
+export function findUnit(plan: ResponsePlan, unitId: string): Unit {
+  const unit = plan.units.find((u) => u.id === unitId);
+  if (!unit) throw new DomainError(ErrorCode.NOT_FOUND, `plan ${plan.id} has no unit "${unitId}"`);
+  return unit;
+}
+
+export function findDuty(plan: ResponsePlan, dutyId: string): Duty {
+  const duty = plan.duties.find((d) => d.id === dutyId);
+  if (!duty) throw new DomainError(ErrorCode.NOT_FOUND, `plan ${plan.id} has no duty "${dutyId}"`);
+  return duty;
+}
+
+/** Unit ids that carry a duty (lead + responsible, deduplicated, plan order). */
+export function dutyUnits(duty: Duty): string[] {
+  return [...new Set([...duty.lead, ...duty.responsible])];
+}

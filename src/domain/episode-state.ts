@@ -1,0 +1,532 @@
+/**
+ * Episode state = fold(events). Pure and deterministic: `applyEvent` never mutates its input and
+ * never reads a clock, so the workflow can keep `state = applyEvent(state, e)` incrementally and
+ * auditors can rebuild the state at any moment with `stateAt(events, time)`.
+ *
+ * Phases:
+ *   consultation   — started (or not yet started); forecasts are being consulted
+ *   proposed       — a start proposal awaits the commander (no warning active)
+ *   early-response — sub-threshold process: source controls and daily reports, no warning
+ *   active         — a warning is in force (a change/lift proposal may be pending)
+ *   lifting        — warning lifted / early response ended; unit summaries are due
+ *   closed         — the episode is over
+ *
+ * `applyEvent` is permissive (a recorded history always folds); `checkEvent` tells whether an event
+ * is a valid next step, for the workflow to call before appending.
+ */
+import { parseIso } from './calendar.js';
+import type { RuleReason } from './classify.js';
+import type { ElectricityCounts } from './electricity.js';
+import { DomainError, ErrorCode } from './errors.js';
+import type {
+  CommanderDecision,
+  DocumentProduced,
+  EpisodeEvent,
+  EpisodeOrigin,
+  ProposalKind,
+  ReportSlot,
+} from './events.js';
+import type { LevelOrNone, ResponseGrade, WarningLevel } from './plan-types.js';
+
+export type EpisodePhase = 'consultation' | 'proposed' | 'early-response' | 'active' | 'lifting' | 'closed';
+export type DutyStatus = 'pending' | 'submitted' | 'late' | 'overdue';
+
+export interface DutyRecord {
+  /** `${dutyId}|${unitId}|${responseDay}` */
+  key: string;
+  dutyId: string;
+  unitId: string;
+  responseDay: ReportSlot | null;
+  dueAt: string | null;
+  status: DutyStatus;
+}
+
+export interface ReportRecord {
+  reportId: string;
+  at: string;
+  late: boolean;
+  /** Number of submissions for this unit and day (corrections included). */
+  versions: number;
+}
+
+export interface EscalationRecord {
+  unitId: string;
+  responseDay: ReportSlot;
+  step: number;
+  targets: string[];
+  at: string;
+}
+
+export interface NoticeRecord {
+  noticeId: string;
+  unitId: string;
+  responseDay: ReportSlot;
+  reason: string;
+  at: string;
+}
+
+export interface DocumentRecord {
+  kind: DocumentProduced['kind'];
+  documentId: string;
+  at: string;
+  responseDay?: number;
+}
+
+export interface PendingProposal {
+  proposalId: string;
+  kind: ProposalKind;
+  level: LevelOrNone;
+  reasons: RuleReason[];
+  proposedAt: string;
+  escalations: number;
+}
+
+export interface DecisionRecord {
+  proposalId: string | null;
+  decision: CommanderDecision;
+  level: LevelOrNone | null;
+  at: string;
+  by: string;
+}
+
+export interface WarningRecord {
+  kind: 'issued' | 'changed' | 'lifted';
+  level: WarningLevel;
+  response: ResponseGrade;
+  at: string;
+}
+
+export interface EpisodeState {
+  episodeId: string | null;
+  phase: EpisodePhase;
+  level: LevelOrNone;
+  response: ResponseGrade | null;
+  exercise: boolean;
+  planId: string | null;
+  planVersion: number | null;
+  jurisdiction: string | null;
+  origin: EpisodeOrigin | null;
+  initiator: string | null;
+  startedAt: string | null;
+  warningId: string | null;
+  /** CST date of response day 1 (of the warning, or of the early response). */
+  firstDay: string | null;
+  earlyResponseActive: boolean;
+  lastConsultation: { consultationId: string; at: string; level: LevelOrNone; early: boolean } | null;
+  pendingProposal: PendingProposal | null;
+  decisions: DecisionRecord[];
+  warnings: WarningRecord[];
+  duties: DutyRecord[];
+  /** reports[responseDay][unitId] */
+  reports: Record<string, Record<string, ReportRecord>>;
+  summaries: Record<string, { summaryId: string; at: string; late: boolean }>;
+  openEscalations: EscalationRecord[];
+  notices: NoticeRecord[];
+  documents: DocumentRecord[];
+  /** electricity[date] */
+  electricity: Record<string, { level: WarningLevel; counts: ElectricityCounts; nonCompliantIds: string[] }>;
+  followups: number;
+  notificationsSent: number;
+  liftedAt: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+  eventCount: number;
+  lastEventAt: string | null;
+}
+
+export function initialEpisodeState(): EpisodeState {
+  return {
+    episodeId: null,
+    phase: 'consultation',
+    level: 'none',
+    response: null,
+    exercise: false,
+    planId: null,
+    planVersion: null,
+    jurisdiction: null,
+    origin: null,
+    initiator: null,
+    startedAt: null,
+    warningId: null,
+    firstDay: null,
+    earlyResponseActive: false,
+    lastConsultation: null,
+    pendingProposal: null,
+    decisions: [],
+    warnings: [],
+    duties: [],
+    reports: {},
+    summaries: {},
+    openEscalations: [],
+    notices: [],
+    documents: [],
+    electricity: {},
+    followups: 0,
+    notificationsSent: 0,
+    liftedAt: null,
+    closedAt: null,
+    closeReason: null,
+    eventCount: 0,
+    lastEventAt: null,
+  };
+}
+
+const actorId = (e: EpisodeEvent): string => (e.actor === 'system' ? 'system' : e.actor.id);
+const sameSlot = (a: ReportSlot | null, b: ReportSlot | null): boolean => a === b;
+
+/** The phase to return to when nothing is pending. */
+function restingPhase(s: EpisodeState): EpisodePhase {
+  if (s.closedAt !== null) return 'closed';
+  if (s.level !== 'none') return 'active';
+  if (s.liftedAt !== null) return 'lifting';
+  if (s.earlyResponseActive) return 'early-response';
+  return 'consultation';
+}
+
+function markDuties(
+  duties: DutyRecord[],
+  unitId: string,
+  slot: ReportSlot,
+  status: DutyStatus,
+  onlyOpen: boolean,
+): DutyRecord[] {
+  let changed = false;
+  const next = duties.map((d) => {
+    if (d.unitId !== unitId || !sameSlot(d.responseDay, slot)) return d;
+    if (onlyOpen && d.status !== 'pending') return d;
+    if (d.status === status) return d;
+    changed = true;
+    return { ...d, status };
+  });
+  return changed ? next : duties;
+}
+
+function dropEscalation(list: EscalationRecord[], unitId: string, slot: ReportSlot): EscalationRecord[] {
+  const next = list.filter((x) => !(x.unitId === unitId && x.responseDay === slot));
+  return next.length === list.length ? list : next;
+}
+
+/** Applies one event. Pure: returns a new state object, sharing untouched parts. */
+export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeState {
+  const s: EpisodeState = { ...state, eventCount: state.eventCount + 1, lastEventAt: event.at };
+  switch (event.type) {
+    case 'episode.started':
+      s.episodeId = event.episodeId;
+      s.jurisdiction = event.jurisdiction;
+      s.planId = event.planId;
+      s.planVersion = event.planVersion;
+      s.exercise = event.exercise;
+      s.initiator = event.initiator;
+      s.origin = event.origin;
+      s.startedAt = event.at;
+      s.phase = 'consultation';
+      return s;
+    case 'consultation.recorded':
+      s.lastConsultation = {
+        consultationId: event.consultationId,
+        at: event.at,
+        level: event.classification.level,
+        early: event.early ?? false,
+      };
+      return s;
+    case 'level.proposed':
+      s.pendingProposal = {
+        proposalId: event.proposalId,
+        kind: event.kind,
+        level: event.level,
+        reasons: event.reasons,
+        proposedAt: event.at,
+        escalations: 0,
+      };
+      s.phase = event.kind === 'start' && s.level === 'none' ? 'proposed' : restingPhase(s);
+      return s;
+    case 'commander.decided':
+      s.decisions = [
+        ...state.decisions,
+        {
+          proposalId: event.proposalId ?? null,
+          decision: event.decision,
+          level: event.level ?? null,
+          at: event.at,
+          by: actorId(event),
+        },
+      ];
+      if (event.proposalId === undefined || state.pendingProposal?.proposalId === event.proposalId) {
+        s.pendingProposal = null;
+      }
+      s.phase = restingPhase(s);
+      return s;
+    case 'warning.issued':
+      s.level = event.level;
+      s.response = event.response;
+      s.warningId = event.warningId;
+      s.firstDay = event.firstDay;
+      s.earlyResponseActive = false;
+      s.liftedAt = null;
+      s.pendingProposal = null;
+      s.warnings = [
+        ...state.warnings,
+        { kind: 'issued', level: event.level, response: event.response, at: event.at },
+      ];
+      s.phase = 'active';
+      return s;
+    case 'warning.changed':
+      s.level = event.level;
+      s.response = event.response;
+      s.pendingProposal = null;
+      s.warnings = [
+        ...state.warnings,
+        { kind: 'changed', level: event.level, response: event.response, at: event.at },
+      ];
+      s.phase = restingPhase(s);
+      return s;
+    case 'warning.lifted':
+      s.level = 'none';
+      s.response = null;
+      s.liftedAt = event.at;
+      s.pendingProposal = null;
+      s.warnings = [
+        ...state.warnings,
+        { kind: 'lifted', level: event.level, response: event.response, at: event.at },
+      ];
+      s.phase = restingPhase(s);
+      return s;
+    case 'early-response.started':
+      s.earlyResponseActive = true;
+      if (s.firstDay === null) s.firstDay = event.firstDay;
+      s.phase = restingPhase(s);
+      return s;
+    case 'early-response.ended':
+      s.earlyResponseActive = false;
+      if (s.level === 'none') s.liftedAt = event.at;
+      s.phase = restingPhase(s);
+      return s;
+    case 'duty.assigned': {
+      const slot = event.responseDay ?? null;
+      const key = `${event.dutyId}|${event.unitId}|${slot ?? ''}`;
+      const record: DutyRecord = {
+        key,
+        dutyId: event.dutyId,
+        unitId: event.unitId,
+        responseDay: slot,
+        dueAt: event.dueAt ?? null,
+        status: 'pending',
+      };
+      const index = state.duties.findIndex((d) => d.key === key);
+      if (index < 0) s.duties = [...state.duties, record];
+      else {
+        const existing = state.duties[index] as DutyRecord;
+        s.duties = state.duties.map((d, i) => (i === index ? { ...record, status: existing.status } : d));
+      }
+      return s;
+    }
+    case 'report.submitted': {
+      const dayKey = String(event.responseDay);
+      const dayReports = state.reports[dayKey] ?? {};
+      const previous = dayReports[event.unitId];
+      s.reports = {
+        ...state.reports,
+        [dayKey]: {
+          ...dayReports,
+          [event.unitId]: {
+            reportId: event.reportId,
+            at: event.at,
+            late: previous ? previous.late : event.late,
+            versions: (previous?.versions ?? 0) + 1,
+          },
+        },
+      };
+      if (!previous)
+        s.duties = markDuties(
+          state.duties,
+          event.unitId,
+          event.responseDay,
+          event.late ? 'late' : 'submitted',
+          false,
+        );
+      s.openEscalations = dropEscalation(state.openEscalations, event.unitId, event.responseDay);
+      return s;
+    }
+    case 'report.overdue':
+      s.duties = markDuties(state.duties, event.unitId, event.responseDay, 'overdue', true);
+      return s;
+    case 'escalation.step': {
+      const rest = dropEscalation(state.openEscalations, event.unitId, event.responseDay);
+      s.openEscalations = [
+        ...rest,
+        {
+          unitId: event.unitId,
+          responseDay: event.responseDay,
+          step: event.step,
+          targets: event.targets,
+          at: event.at,
+        },
+      ];
+      return s;
+    }
+    case 'escalation.stopped':
+      s.openEscalations = dropEscalation(state.openEscalations, event.unitId, event.responseDay);
+      return s;
+    case 'notice.circulated':
+      s.notices = [
+        ...state.notices,
+        {
+          noticeId: event.noticeId,
+          unitId: event.unitId,
+          responseDay: event.responseDay,
+          reason: event.reason,
+          at: event.at,
+        },
+      ];
+      return s;
+    case 'proposal.escalated':
+      if (state.pendingProposal && state.pendingProposal.proposalId === event.proposalId) {
+        s.pendingProposal = { ...state.pendingProposal, escalations: state.pendingProposal.escalations + 1 };
+      }
+      return s;
+    case 'electricity.assessed':
+      s.electricity = {
+        ...state.electricity,
+        [event.day]: { level: event.level, counts: event.counts, nonCompliantIds: event.nonCompliantIds },
+      };
+      return s;
+    case 'enforcement.followup':
+      s.followups = state.followups + 1;
+      return s;
+    case 'summary.submitted':
+      if (!state.summaries[event.unitId]) {
+        s.summaries = {
+          ...state.summaries,
+          [event.unitId]: { summaryId: event.summaryId, at: event.at, late: event.late },
+        };
+        s.duties = markDuties(
+          state.duties,
+          event.unitId,
+          'summary',
+          event.late ? 'late' : 'submitted',
+          false,
+        );
+      }
+      s.openEscalations = dropEscalation(state.openEscalations, event.unitId, 'summary');
+      return s;
+    case 'document.produced': {
+      const doc: DocumentRecord = { kind: event.kind, documentId: event.documentId, at: event.at };
+      if (event.responseDay !== undefined) doc.responseDay = event.responseDay;
+      s.documents = [...state.documents, doc];
+      return s;
+    }
+    case 'notification.sent':
+      s.notificationsSent = state.notificationsSent + 1;
+      return s;
+    case 'episode.closed':
+      s.closedAt = event.at;
+      s.closeReason = event.reason;
+      s.pendingProposal = null;
+      s.openEscalations = [];
+      s.earlyResponseActive = false;
+      s.phase = 'closed';
+      return s;
+  }
+}
+
+/** Folds a whole history. */
+export function foldEpisode(
+  events: ReadonlyArray<EpisodeEvent>,
+  from: EpisodeState = initialEpisodeState(),
+): EpisodeState {
+  let state = from;
+  for (const e of events) state = applyEvent(state, e);
+  return state;
+}
+
+/**
+ * The state as it was at `isoTime`: the fold of the prefix of events whose `at` is not later than
+ * that instant (histories are appended in time order; see `checkEvent`).
+ */
+export function stateAt(events: ReadonlyArray<EpisodeEvent>, isoTime: string): EpisodeState {
+  const t = parseIso(isoTime);
+  let state = initialEpisodeState();
+  for (const e of events) {
+    if (parseIso(e.at) > t) break;
+    state = applyEvent(state, e);
+  }
+  return state;
+}
+
+/**
+ * Whether `event` is a valid next step after `state`; returns the error instead of throwing.
+ * Codes: INVALID_TRANSITION (wrong phase), STALE_PROPOSAL (decision on a proposal that is not
+ * pending), VALIDATION (time going backwards, bad time).
+ */
+export function checkEvent(state: EpisodeState, event: EpisodeEvent): DomainError | null {
+  const invalid = (msg: string) =>
+    new DomainError(ErrorCode.INVALID_TRANSITION, msg, { phase: state.phase, type: event.type });
+  let at: number;
+  try {
+    at = parseIso(event.at);
+  } catch (e) {
+    return e as DomainError;
+  }
+  if (state.lastEventAt !== null && at < parseIso(state.lastEventAt)) {
+    return new DomainError(
+      ErrorCode.VALIDATION,
+      `event time ${event.at} is before the last event (${state.lastEventAt})`,
+    );
+  }
+  if (state.phase === 'closed') return invalid(`episode is closed; ${event.type} is not allowed`);
+  if (event.type === 'episode.started')
+    return state.episodeId === null ? null : invalid('episode already started');
+  if (state.episodeId === null) return invalid(`episode not started; ${event.type} is not allowed`);
+
+  switch (event.type) {
+    case 'warning.issued':
+      return state.level === 'none'
+        ? null
+        : invalid(`a ${state.level} warning is already active; change it instead`);
+    case 'warning.changed':
+      if (state.level === 'none') return invalid('no warning is active');
+      return event.level === state.level ? invalid(`the warning is already ${state.level}`) : null;
+    case 'warning.lifted':
+      return state.level === 'none' ? invalid('no warning is active') : null;
+    case 'commander.decided':
+      if (event.proposalId !== undefined && state.pendingProposal?.proposalId !== event.proposalId) {
+        return new DomainError(
+          ErrorCode.STALE_PROPOSAL,
+          `proposal ${event.proposalId} is not the pending proposal`,
+          {
+            pending: state.pendingProposal?.proposalId ?? null,
+          },
+        );
+      }
+      if (event.proposalId === undefined && event.decision === 'approve') {
+        return new DomainError(ErrorCode.STALE_PROPOSAL, 'approve needs the pending proposal id');
+      }
+      return null;
+    case 'level.proposed':
+      if (event.kind === 'start' && state.level !== 'none') return invalid('a warning is already active');
+      if ((event.kind === 'change' || event.kind === 'lift') && state.level === 'none') {
+        return invalid('no warning is active');
+      }
+      return null;
+    case 'early-response.started':
+      return state.level === 'none' ? null : invalid('a warning is active');
+    case 'early-response.ended':
+      return state.earlyResponseActive ? null : invalid('no early response is active');
+    case 'report.submitted':
+      // a response is running (warning or early response, even with a proposal pending) or wrapping up
+      return state.level !== 'none' || state.earlyResponseActive || state.phase === 'lifting'
+        ? null
+        : invalid('no response is running');
+    case 'summary.submitted':
+      return state.phase === 'lifting' ? null : invalid('summaries are due only after the lift');
+    default:
+      return null;
+  }
+}
+
+/** `checkEvent` then `applyEvent`; throws the DomainError. */
+export function applyEventStrict(state: EpisodeState, event: EpisodeEvent): EpisodeState {
+  const error = checkEvent(state, event);
+  if (error) throw error;
+  return applyEvent(state, event);
+}

@@ -1,0 +1,233 @@
+/**
+ * Episode domain events. Each event is small, JSON-only (no Date/Map/Set) and carries its time
+ * (`at`, ISO 8601 with +08:00) and actor. The episode's state is `foldEpisode(events)`.
+ */
+import type { Classification, ForecastDay, RuleReason } from './classify.js';
+import type { ElectricityCounts } from './electricity.js';
+import type { LevelOrNone, ResponseGrade, WarningLevel } from './plan-types.js';
+
+/** A person (with their unit and role) or the system itself. */
+export type Actor = 'system' | { id: string; unit?: string; role?: string };
+
+interface EventBase<T extends string> {
+  type: T;
+  /** ISO 8601 with offset, e.g. '2026-11-29T17:00:00+08:00'. */
+  at: string;
+  actor: Actor;
+}
+
+/** A response day number (1-based) or the post-lift episode summary. */
+export type ReportSlot = number | 'summary';
+
+export type ProposalKind = 'start' | 'change' | 'lift';
+export type CommanderDecision = 'approve' | 'order-level' | 'decline' | 'lift';
+export type EpisodeOrigin = 'consultation' | 'province';
+
+export type EpisodeStarted = EventBase<'episode.started'> & {
+  episodeId: string;
+  jurisdiction: string;
+  planId: string;
+  planVersion: number;
+  exercise: boolean;
+  initiator: string;
+  origin: EpisodeOrigin;
+};
+
+export type ConsultationRecorded = EventBase<'consultation.recorded'> & {
+  consultationId: string;
+  days: ForecastDay[];
+  classification: Classification;
+  /** The early-response condition held (sub-threshold process). */
+  early?: boolean;
+};
+
+export type LevelProposed = EventBase<'level.proposed'> & {
+  proposalId: string;
+  kind: ProposalKind;
+  level: LevelOrNone;
+  reasons: RuleReason[];
+};
+
+export type CommanderDecided = EventBase<'commander.decided'> & {
+  proposalId?: string;
+  decision: CommanderDecision;
+  /** For 'order-level' (and 'approve', the approved level). */
+  level?: LevelOrNone;
+  comment?: string;
+};
+
+export type WarningIssued = EventBase<'warning.issued'> & {
+  warningId: string;
+  level: WarningLevel;
+  response: ResponseGrade;
+  /** CST date of response day 1. */
+  firstDay: string;
+};
+
+export type WarningChanged = EventBase<'warning.changed'> & {
+  level: WarningLevel;
+  response: ResponseGrade;
+  previousLevel: WarningLevel;
+};
+
+export type WarningLifted = EventBase<'warning.lifted'> & {
+  level: WarningLevel;
+  response: ResponseGrade;
+};
+
+export type EarlyResponseStarted = EventBase<'early-response.started'> & {
+  /** CST date of response day 1 of the early response. */
+  firstDay: string;
+  reasons: RuleReason[];
+};
+
+export type EarlyResponseEnded = EventBase<'early-response.ended'> & {
+  reason: string;
+};
+
+export type DutyAssigned = EventBase<'duty.assigned'> & {
+  dutyId: string;
+  unitId: string;
+  /** ISO deadline, when the duty has one. */
+  dueAt?: string;
+  responseDay?: ReportSlot;
+};
+
+export type ReportSubmitted = EventBase<'report.submitted'> & {
+  unitId: string;
+  responseDay: number;
+  reportId: string;
+  late: boolean;
+  /** A correction replacing an earlier report for the same unit and day. */
+  replaced: boolean;
+};
+
+export type ReportOverdue = EventBase<'report.overdue'> & {
+  unitId: string;
+  responseDay: ReportSlot;
+  dueAt: string;
+};
+
+export type EscalationStepTaken = EventBase<'escalation.step'> & {
+  unitId: string;
+  responseDay: ReportSlot;
+  step: number;
+  /** Unit ids notified at this step. */
+  targets: string[];
+};
+
+export type EscalationStopped = EventBase<'escalation.stopped'> & {
+  unitId: string;
+  responseDay: ReportSlot;
+  reason: 'submitted' | 'lifted' | 'closed' | 'cancelled';
+};
+
+export type NoticeCirculated = EventBase<'notice.circulated'> & {
+  noticeId: string;
+  unitId: string;
+  responseDay: ReportSlot;
+  reason: string;
+};
+
+export type ProposalEscalated = EventBase<'proposal.escalated'> & {
+  proposalId: string;
+  step: number;
+  targets: string[];
+};
+
+export type ElectricityAssessed = EventBase<'electricity.assessed'> & {
+  day: string;
+  level: WarningLevel;
+  counts: ElectricityCounts;
+  nonCompliantIds: string[];
+};
+
+export type EnforcementFollowup = EventBase<'enforcement.followup'> & {
+  enterpriseId: string;
+  unitId: string;
+  caseId?: string;
+  action: 'inspection' | 'monitoring' | 'penalty' | 'closed';
+};
+
+export type SummarySubmitted = EventBase<'summary.submitted'> & {
+  unitId: string;
+  summaryId: string;
+  late: boolean;
+};
+
+export type DocumentProduced = EventBase<'document.produced'> & {
+  kind:
+    | 'warning-notice'
+    | 'daily-response-report'
+    | 'work-summary'
+    | 'circulated-notice'
+    | 'proposal'
+    | 'other';
+  documentId: string;
+  responseDay?: number;
+};
+
+export type NotificationSent = EventBase<'notification.sent'> & {
+  notificationId: string;
+  template: string;
+  recipients: string[];
+  channel: string;
+};
+
+export type EpisodeClosed = EventBase<'episode.closed'> & {
+  reason: 'lifted' | 'early-response-ended' | 'declined' | 'cancelled';
+};
+
+export type EpisodeEvent =
+  | EpisodeStarted
+  | ConsultationRecorded
+  | LevelProposed
+  | CommanderDecided
+  | WarningIssued
+  | WarningChanged
+  | WarningLifted
+  | EarlyResponseStarted
+  | EarlyResponseEnded
+  | DutyAssigned
+  | ReportSubmitted
+  | ReportOverdue
+  | EscalationStepTaken
+  | EscalationStopped
+  | NoticeCirculated
+  | ProposalEscalated
+  | ElectricityAssessed
+  | EnforcementFollowup
+  | SummarySubmitted
+  | DocumentProduced
+  | NotificationSent
+  | EpisodeClosed;
+
+export type EpisodeEventType = EpisodeEvent['type'];
+
+export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
+  'episode.started',
+  'consultation.recorded',
+  'level.proposed',
+  'commander.decided',
+  'warning.issued',
+  'warning.changed',
+  'warning.lifted',
+  'early-response.started',
+  'early-response.ended',
+  'duty.assigned',
+  'report.submitted',
+  'report.overdue',
+  'escalation.step',
+  'escalation.stopped',
+  'notice.circulated',
+  'proposal.escalated',
+  'electricity.assessed',
+  'enforcement.followup',
+  'summary.submitted',
+  'document.produced',
+  'notification.sent',
+  'episode.closed',
+];
+
+/** Narrows an event union by type. */
+export type EventOfType<T extends EpisodeEventType> = Extract<EpisodeEvent, { type: T }>;

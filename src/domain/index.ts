@@ -1,0 +1,18 @@
+/**
+ * Public API of the pure domain layer. Zod-free at runtime, so workflows may import it.
+ * Plan validation (zod) lives in `./plan-schema.js`: import `parsePlan`, `validatePlan`,
+ * `buildReportValidator` and `planSchema` from there (API, activities, tests) — never from a
+ * workflow. Its types are re-exported here as type-only exports.
+ */
+export * from './aqi.js';
+export * from './calendar.js';
+export * from './classify.js';
+export * from './duties.js';
+export * from './electricity.js';
+export * from './episode-state.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './plan-types.js';
+export { chaoyang2024Plan, defaultPlan } from './plans/chaoyang-2024.js';
+export * from './templates.js';
+export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';

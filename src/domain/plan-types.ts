@@ -1,0 +1,241 @@
+/**
+ * Types of a response plan. Zod-free on purpose: workflows import these modules, and the
+ * zod schema (plan-schema.ts) is checked against these types at compile time.
+ */
+
+export type WarningLevel = 'yellow' | 'orange' | 'red';
+export type LevelOrNone = 'none' | WarningLevel;
+export type ResponseGrade = 'III' | 'II' | 'I';
+/** The lowest state from which a duty applies: 'early' = early response and every warning level. */
+export type DutyFromLevel = 'early' | WarningLevel;
+export type DutyCadence = 'daily' | 'once' | 'on-decision';
+export type UnitKind = 'internal' | 'external';
+export type PerformanceGrade = 'A' | 'B' | 'C' | 'D' | 'unrated';
+
+export const WARNING_LEVELS: readonly WarningLevel[] = ['yellow', 'orange', 'red'];
+/** Severity rank: none 0, yellow 1, orange 2, red 3. */
+export const LEVEL_RANK: Readonly<Record<LevelOrNone, number>> = { none: 0, yellow: 1, orange: 2, red: 3 };
+
+export interface Jurisdiction {
+  id: string;
+  name: string;
+  kind: 'city' | 'county';
+  /** The enclosing jurisdiction (the city for a county-level area). */
+  parent?: string;
+}
+
+export interface Unit {
+  id: string;
+  name: string;
+  shortName?: string;
+  kind: UnitKind;
+  /** For branches: the county-level area it covers. */
+  jurisdiction?: string;
+  /** Files the daily work report (三.1) and the episode summary. */
+  filesDailyReport: boolean;
+  /** Organisational parent (e.g. the office director belongs to the office). */
+  parent?: string;
+  description?: string;
+}
+
+/** One clause: AQI strictly above `aqiAbove` on at least `minConsecutiveDays` consecutive days. */
+export interface AqiClause {
+  aqiAbove: number;
+  minConsecutiveDays: number;
+}
+
+/**
+ * A condition is a conjunction of clauses. The first clause is the anchor: it must hold on a run of
+ * consecutive days, and every other clause must hold inside that same run (so "AQI>200 for 3 days
+ * and AQI>300 on 1 day" requires the >300 day to be one of the >200 days). Anchor threshold must be
+ * the lowest in the conjunction.
+ */
+export interface WarningCondition {
+  id: string;
+  description: string;
+  clauses: AqiClause[];
+}
+
+export interface WarningLevelRule {
+  level: WarningLevel;
+  /** 黄色预警 … */
+  name: string;
+  response: ResponseGrade;
+  /** Ⅲ级应急响应 … */
+  responseName: string;
+  /** Minimum emission reduction (SO2, NOx, PM, VOCs), percent. */
+  reductionPercent: number;
+  /** Alternatives: the level applies when any condition holds. */
+  conditions: WarningCondition[];
+}
+
+export interface EarlyResponseCondition {
+  id: string;
+  description: string;
+  aqiAbove: number;
+  minConsecutiveDays: number;
+  /** When given, only days whose primary pollutants include one of these count. */
+  primaryPollutants?: string[];
+}
+
+export interface LiftRule {
+  /** The forecast must stay below the lowest warning condition for at least this many hours. */
+  minHoursBelow: number;
+  description: string;
+}
+
+export interface DutyIntensity {
+  metric: string;
+  label: string;
+  unit: string;
+  byLevel: { early?: number; yellow: number; orange: number; red: number };
+}
+
+export interface Duty {
+  /** '2.1' … '2.9', '3.1', '3.2' (section 五.(二)/(三) of the plan). */
+  id: string;
+  title: string;
+  description: string;
+  lead: string[];
+  responsible: string[];
+  support: string[];
+  /** External parties the duty coordinates with (power company, traffic police …). */
+  coordinates: string[];
+  /** Who receives the duty's output (reports, summaries), if anyone. */
+  recipients: string[];
+  fromLevel: DutyFromLevel;
+  cadence: DutyCadence;
+  /** The duty includes the episode summary due after the lift (三.1, 三.2). */
+  summaryAfterLift: boolean;
+  intensity?: DutyIntensity;
+}
+
+export interface DailyReportDeadline {
+  /** 'HH:mm' CST on each response day. */
+  time: string;
+}
+
+export interface SummaryDeadline {
+  time: string;
+  /** Days after the lift (1 = the next day). */
+  dayOffset: number;
+}
+
+export interface EscalationStep {
+  /** Minutes after the deadline (or after the decision timeout). */
+  offsetMinutes: number;
+  /** Unit ids, or '$unit' for the unit that is late. */
+  targets: string[];
+  /** Key into `templates`. */
+  template: string;
+  /** Record a circulated notice (通报) at this step; the episode summary lists it. */
+  circulateNotice: boolean;
+  description: string;
+}
+
+export interface CommanderDecisionDeadline {
+  timeoutMinutes: number;
+  /** Offsets measured from the timeout. */
+  escalation: EscalationStep[];
+}
+
+export interface Deadlines {
+  dailyReport: DailyReportDeadline;
+  unitSummary: SummaryDeadline;
+  /** The office's daily response report to the task-force leaders (三.2). */
+  officeDailyReport: DailyReportDeadline;
+  commanderDecision: CommanderDecisionDeadline;
+}
+
+export interface ExerciseSettings {
+  /** Real milliseconds that one response day lasts in an exercise. */
+  dayMs: number;
+}
+
+export interface ElectricitySettings {
+  /** Take the mean of up to this many normal days before the episode start. */
+  baselineDays: number;
+  /** Fewer valid days than this → insufficient data. */
+  minBaselineDays: number;
+  /** Look back at most this many calendar days. */
+  lookbackDays: number;
+  /** Dates never used for a baseline (holidays, earlier episodes). */
+  excludedDates: string[];
+  /** Grades whose enterprises set their own measures: verdict 'exempt'. */
+  exemptGrades: PerformanceGrade[];
+  /** Enterprise flags that exempt (residential heating, livelihood). */
+  exemptFlags: string[];
+  /** Required cut = level reduction × multiplier (capped at 100 %). */
+  gradeMultipliers: Record<Exclude<PerformanceGrade, 'A'>, number>;
+  /** A cut this many percentage points below the requirement still passes (meter noise). */
+  tolerancePercent: number;
+}
+
+export interface MessageTemplate {
+  title: string;
+  body: string;
+}
+
+export type ReportFieldType = 'integer' | 'text' | 'idList';
+
+export interface ReportField {
+  name: string;
+  label: string;
+  type: ReportFieldType;
+  required: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+export interface ReportForm {
+  id: string;
+  title: string;
+  fields: ReportField[];
+}
+
+export interface ResponsePlan {
+  id: string;
+  version: number;
+  name: string;
+  documentNumber: string;
+  issuer: string;
+  issuedOn: string;
+  effectiveFrom: string;
+  /** The city the plan belongs to. */
+  jurisdiction: string;
+  jurisdictions: Jurisdiction[];
+  units: Unit[];
+  warning: { levels: WarningLevelRule[] };
+  earlyResponse: { description: string; conditions: EarlyResponseCondition[] };
+  lift: LiftRule;
+  duties: Duty[];
+  deadlines: Deadlines;
+  escalation: { reports: EscalationStep[] };
+  exercise: ExerciseSettings;
+  electricity: ElectricitySettings;
+  templates: Record<string, MessageTemplate>;
+  reportForm: ReportForm;
+}
+
+/** Template keys every plan must provide. */
+export const REQUIRED_TEMPLATE_KEYS = [
+  'warningIssued',
+  'warningChanged',
+  'warningLifted',
+  'publicWarning',
+  'earlyResponseStarted',
+  'reportReminder',
+  'escalationDirector',
+  'escalationLeaders',
+  'noticeCirculated',
+  'proposalToCommander',
+  'decisionReminder',
+  'decisionEscalation',
+] as const;
+export type RequiredTemplateKey = (typeof REQUIRED_TEMPLATE_KEYS)[number];
+
+/** Escalation target meaning "the unit that is late". */
+export const LATE_UNIT_TARGET = '$unit';

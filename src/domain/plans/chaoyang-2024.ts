@@ -1,0 +1,506 @@
+/**
+ * The default response plan: 朝环发〔2024〕43号, 朝阳市生态环境系统重污染天气应急响应专项实施方案
+ * (Chaoyang City Ecology and Environment Bureau, 2024-11-27), as data. See shared/DOMAIN.md and the
+ * Chinese original in shared/seed/. Where the plan is silent, values are product defaults and are
+ * marked "product default" below.
+ */
+import type { Duty, ResponsePlan, Unit } from '../plan-types.js';
+
+const COUNTIES = [
+  { id: 'shuangta', name: '双塔区', branch: '双塔分局' },
+  { id: 'longcheng', name: '龙城区', branch: '龙城分局' },
+  { id: 'beipiao', name: '北票市', branch: '北票分局' },
+  { id: 'lingyuan', name: '凌源市', branch: '凌源分局' },
+  { id: 'chaoyang-county', name: '朝阳县', branch: '朝阳县分局' },
+  { id: 'jianping', name: '建平县', branch: '建平分局' },
+  { id: 'kazuo', name: '喀喇沁左翼蒙古族自治县', branch: '喀左分局' },
+] as const;
+
+const BRANCHES = COUNTIES.map((c) => `branch.${c.id}`);
+
+const internal = (id: string, name: string, extra: Partial<Unit> = {}): Unit => ({
+  id,
+  name,
+  kind: 'internal',
+  filesDailyReport: false,
+  ...extra,
+});
+const external = (id: string, name: string, description?: string): Unit => ({
+  id,
+  name,
+  kind: 'external',
+  filesDailyReport: false,
+  ...(description ? { description } : {}),
+});
+
+const units: Unit[] = [
+  internal('bureau', '朝阳市生态环境局', { description: '方案制定单位' }),
+  internal('taskforce.leader', '专班组长', { description: '局主要负责同志；接收每日污染过程应对报告' }),
+  internal('taskforce.deputy', '专班副组长', {
+    description: '局分管重污染天气应对工作的负责同志、市生态环境保护综合行政执法队主要负责同志',
+  }),
+  internal('office', '专班办公室（大气环境科）', { shortName: '大气环境科' }),
+  internal('office.director', '专班办公室主任', {
+    parent: 'office',
+    description: '由大气环境科主要负责同志兼任',
+  }),
+  ...COUNTIES.map((c) =>
+    internal(`branch.${c.id}`, c.branch, { jurisdiction: c.id, filesDailyReport: true, shortName: c.branch }),
+  ),
+  internal('enforcement', '市生态环境保护综合行政执法队', { shortName: '执法队', filesDailyReport: true }),
+  internal('party-office', '机关党委办公室'),
+  internal('finance', '规划财务科'),
+  internal('general', '综合科'),
+  internal('svc.air', '市生态环境事务服务中心大气环境保障部', { shortName: '大气环境保障部' }),
+  internal('svc.publicity', '市生态环境事务服务中心宣传与信息保障部', { shortName: '宣传与信息保障部' }),
+  external('commander', '市重污染天气专项应急指挥部指挥长', '下达预警启动、调整和解除指令'),
+  external('monitoring', '辽宁省朝阳生态环境监测中心', '联合会商研判'),
+  external('meteo', '朝阳市气象台', '联合会商研判'),
+  external('power-company', '市供电公司', '提供重点企业耗电量核算结果'),
+  external('traffic-police', '公安交警部门', '联合开展机动车监督抽测'),
+  external('city-gov', '朝阳市人民政府', '接收工作总结'),
+  external('province', '辽宁省重污染天气专项应急指挥部办公室', '接收工作总结；可下达预警启动文件'),
+  external('public', '社会公众', '接收预警信息和健康防护提示'),
+];
+
+// Every duty gets its own arrays (no shared references between duties, so a copy of the plan can
+// be edited one duty at a time).
+const duty = (d: Omit<Duty, 'coordinates' | 'recipients' | 'summaryAfterLift'> & Partial<Duty>): Duty => ({
+  summaryAfterLift: false,
+  ...d,
+  lead: [...d.lead],
+  responsible: [...d.responsible],
+  support: [...d.support],
+  coordinates: [...(d.coordinates ?? [])],
+  recipients: [...(d.recipients ?? [])],
+});
+
+const duties: Duty[] = [
+  duty({
+    id: '2.1',
+    title: '提前应对污染过程',
+    description:
+      '针对未达到预警启动条件的污染过程（含臭氧污染），利用大气网格化监管平台、在线监控数据、国省控空气质量监测站点和组分分析站，组织开展污染源排放管控。',
+    lead: ['office'],
+    responsible: [...BRANCHES, 'enforcement'],
+    support: ['svc.air'],
+    fromLevel: 'early',
+    cadence: 'daily',
+  }),
+  duty({
+    id: '2.2',
+    title: '预警启动和解除建议报送',
+    description:
+      '接到省级预警启动文件或会商研判结果达到预警启动（解除）条件时，立即向指挥长报告，根据指挥长指令及时发布预警启动或解除信息。',
+    lead: ['office'],
+    responsible: BRANCHES,
+    support: [],
+    recipients: ['commander'],
+    fromLevel: 'early',
+    cadence: 'on-decision',
+  }),
+  duty({
+    id: '2.3',
+    title: '发布预警响应信息',
+    description: '预警信息发布后，协调相关部门向社会发布预警信息和健康防护提示，强化宣传，积极应对舆情。',
+    lead: ['office'],
+    responsible: BRANCHES,
+    support: ['party-office', 'svc.publicity'],
+    recipients: ['public'],
+    fromLevel: 'yellow',
+    cadence: 'on-decision',
+  }),
+  duty({
+    id: '2.4',
+    title: '推动相关部门落实应急减排措施',
+    description: '督促相关部门按照市及属地预案职责分工，严格落实相应级别应急减排措施。',
+    lead: ['office'],
+    responsible: BRANCHES,
+    support: ['svc.air'],
+    fromLevel: 'yellow',
+    cadence: 'on-decision',
+  }),
+  duty({
+    id: '2.5',
+    title: '开展重点企业耗电量核算',
+    description: '预警信息发布后，协调市供电公司对重点应急减排企业开展耗电量核算，提供耗电量核算结果。',
+    lead: [],
+    responsible: ['office'],
+    support: [],
+    coordinates: ['power-company'],
+    fromLevel: 'yellow',
+    cadence: 'daily',
+  }),
+  duty({
+    id: '2.6',
+    title: '严格落实应急减排措施',
+    description:
+      '对重点减排企业开展驻场督导，对非驻场应急减排企业和燃煤供暖等民生保障企业开展执法巡查；通过在线监控和耗电量核算确认减排成效；对疑似超标排放单位开展监督性监测；对违法行为取证、严格处罚。',
+    lead: [],
+    responsible: [...BRANCHES, 'enforcement'],
+    support: ['general', 'svc.publicity'],
+    fromLevel: 'yellow',
+    cadence: 'daily',
+    // product default: the plan says supervision follows the response level but gives no numbers.
+    intensity: {
+      metric: 'onSiteSupervisionShare',
+      label: '重点减排企业驻场督导覆盖比例',
+      unit: '%',
+      byLevel: { yellow: 30, orange: 60, red: 100 },
+    },
+  }),
+  duty({
+    id: '2.7',
+    title: '强化面源污染管控巡查',
+    description:
+      '强化秸秆焚烧管控巡查；对原料场、堆场及施工工地开展巡查，属于生态环境部门职责的直接处理，不属于的立即移交相关职能部门，情形严重的报专班办公室以市指挥部办公室名义通报。',
+    lead: [],
+    responsible: [...BRANCHES, 'enforcement'],
+    support: [],
+    fromLevel: 'yellow',
+    cadence: 'daily',
+  }),
+  duty({
+    id: '2.8',
+    title: '强化移动源污染管控',
+    description:
+      '污染过程应对及应急响应期间，协调公安交警部门每日开展机动车监督抽测；开展非道路移动机械监督抽测，查处超标排放和违规使用高排放机械行为。',
+    lead: [],
+    responsible: [...BRANCHES, 'enforcement'],
+    support: [],
+    coordinates: ['traffic-police'],
+    // the Chinese text says "污染过程应对及重污染天气应急响应期间", i.e. also during early response.
+    fromLevel: 'early',
+    cadence: 'daily',
+    // product default: vehicles spot-checked per reporting unit per day.
+    intensity: {
+      metric: 'vehicleChecksPerUnitPerDay',
+      label: '每单位每日机动车监督抽测辆次（不少于）',
+      unit: '辆次',
+      byLevel: { early: 10, yellow: 20, orange: 30, red: 50 },
+    },
+  }),
+  duty({
+    id: '2.9',
+    title: '组织开展应急减排督导检查',
+    description: '组织有关单位成立督导组，对各县（市）区和部分重点企业应急减排措施落实情况开展督导检查。',
+    lead: [],
+    responsible: ['office'],
+    support: ['enforcement', 'svc.air'],
+    fromLevel: 'yellow',
+    cadence: 'once',
+    // product default: number of inspection groups per episode.
+    intensity: {
+      metric: 'inspectionGroups',
+      label: '督导组数量',
+      unit: '个',
+      byLevel: { yellow: 1, orange: 2, red: 3 },
+    },
+  }),
+  duty({
+    id: '3.1',
+    title: '严格执行信息报送机制',
+    description:
+      '污染过程应对和应急响应期间，每日17时前报送工作开展情况（含驻场督导、现场巡查、线上监管、面源管控等），同步报送影像资料；结束或解除翌日10时前报送工作总结。',
+    lead: [],
+    responsible: [...BRANCHES, 'enforcement'],
+    support: [],
+    recipients: ['office'],
+    fromLevel: 'early',
+    cadence: 'daily',
+    summaryAfterLift: true,
+  }),
+  duty({
+    id: '3.2',
+    title: '强化应对成效总结评估',
+    description:
+      '每日形成污染过程应对报告，报送专班组长、副组长；结束或解除后形成工作总结，以市重污染天气专项应急指挥部办公室名义报送市政府和省重污染天气专项应急指挥部办公室。',
+    lead: [],
+    responsible: ['office'],
+    support: ['svc.air'],
+    recipients: ['taskforce.leader', 'taskforce.deputy', 'city-gov', 'province'],
+    fromLevel: 'early',
+    cadence: 'daily',
+    summaryAfterLift: true,
+  }),
+];
+
+export const chaoyang2024Plan: ResponsePlan = {
+  id: 'chaoyang-2024',
+  version: 1,
+  name: '朝阳市生态环境系统重污染天气应急响应专项实施方案',
+  documentNumber: '朝环发〔2024〕43号',
+  issuer: 'bureau',
+  issuedOn: '2024-11-27',
+  effectiveFrom: '2024-11-27',
+  jurisdiction: 'chaoyang',
+  jurisdictions: [
+    { id: 'chaoyang', name: '朝阳市', kind: 'city' },
+    ...COUNTIES.map((c) => ({ id: c.id, name: c.name, kind: 'county' as const, parent: 'chaoyang' })),
+  ],
+  units,
+  warning: {
+    // 三、(一) 预警级别 — the national unified thresholds (环办大气函〔2019〕648号).
+    levels: [
+      {
+        level: 'yellow',
+        name: '黄色预警',
+        response: 'III',
+        responseName: 'Ⅲ级应急响应',
+        reductionPercent: 10,
+        conditions: [
+          {
+            id: 'yellow.1',
+            description: '预报日AQI>200',
+            clauses: [{ aqiAbove: 200, minConsecutiveDays: 1 }],
+          },
+          {
+            id: 'yellow.2',
+            description: '日AQI>150持续48小时及以上',
+            clauses: [{ aqiAbove: 150, minConsecutiveDays: 2 }],
+          },
+        ],
+      },
+      {
+        level: 'orange',
+        name: '橙色预警',
+        response: 'II',
+        responseName: 'Ⅱ级应急响应',
+        reductionPercent: 20,
+        conditions: [
+          {
+            id: 'orange.1',
+            description: '预报AQI>200持续48小时及以上',
+            clauses: [{ aqiAbove: 200, minConsecutiveDays: 2 }],
+          },
+          {
+            id: 'orange.2',
+            description: '日AQI>150持续72小时及以上',
+            clauses: [{ aqiAbove: 150, minConsecutiveDays: 3 }],
+          },
+        ],
+      },
+      {
+        level: 'red',
+        name: '红色预警',
+        response: 'I',
+        responseName: 'Ⅰ级应急响应',
+        reductionPercent: 30,
+        conditions: [
+          {
+            id: 'red.1',
+            description: '预报AQI>200持续72小时及以上，且其中日AQI>300持续24小时及以上',
+            clauses: [
+              { aqiAbove: 200, minConsecutiveDays: 3 },
+              { aqiAbove: 300, minConsecutiveDays: 1 },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  earlyResponse: {
+    // The plan (五.(二)1) names no number. Product default: any forecast day of light pollution or
+    // worse (AQI>100, 轻度污染及以上), whatever the primary pollutant — ozone included.
+    description: '会商研判预报出现污染过程（含臭氧污染），未达到预警启动条件时提前应对',
+    conditions: [
+      {
+        id: 'early.1',
+        description: '预报日AQI>100（轻度及以上污染，含臭氧污染），未达到预警启动条件',
+        aqiAbove: 100,
+        minConsecutiveDays: 1,
+      },
+    ],
+  },
+  lift: {
+    minHoursBelow: 36,
+    description: '预报空气质量将低于黄色预警启动条件，且将持续36小时及以上',
+  },
+  duties,
+  deadlines: {
+    dailyReport: { time: '17:00' },
+    unitSummary: { time: '10:00', dayOffset: 1 },
+    // product default: the office's daily report to the leaders (三.2) — the plan sets no hour.
+    officeDailyReport: { time: '20:00' },
+    // product default: the plan says "立即向指挥长报告" but sets no decision timeout.
+    commanderDecision: {
+      timeoutMinutes: 30,
+      escalation: [
+        {
+          offsetMinutes: 0,
+          targets: ['commander'],
+          template: 'decisionReminder',
+          circulateNotice: false,
+          description: '超时未获指令，提醒指挥长',
+        },
+        {
+          offsetMinutes: 30,
+          targets: ['taskforce.leader', 'taskforce.deputy'],
+          template: 'decisionEscalation',
+          circulateNotice: false,
+          description: '提醒后30分钟仍未获指令，报专班组长、副组长协调',
+        },
+      ],
+    },
+  },
+  escalation: {
+    // product default (DOMAIN.md §5): the plan fixes the deadlines and says failures are circulated.
+    reports: [
+      {
+        offsetMinutes: 0,
+        targets: ['$unit'],
+        template: 'reportReminder',
+        circulateNotice: false,
+        description: '截止时提醒报送单位',
+      },
+      {
+        offsetMinutes: 60,
+        targets: ['office.director'],
+        template: 'escalationDirector',
+        circulateNotice: false,
+        description: '逾期1小时报专班办公室主任',
+      },
+      {
+        offsetMinutes: 180,
+        targets: ['taskforce.leader', 'taskforce.deputy'],
+        template: 'escalationLeaders',
+        circulateNotice: true,
+        description: '逾期3小时报专班组长、副组长并予以通报',
+      },
+    ],
+  },
+  exercise: { dayMs: 5 * 60_000 },
+  electricity: {
+    // product defaults: the plan only says the power company provides the accounting results.
+    baselineDays: 10,
+    minBaselineDays: 5,
+    lookbackDays: 30,
+    excludedDates: [],
+    exemptGrades: ['A'],
+    exemptFlags: ['livelihood', 'heating'],
+    gradeMultipliers: { B: 1, C: 1.5, D: 2, unrated: 1.5 },
+    tolerancePercent: 0,
+  },
+  templates: {
+    warningIssued: {
+      title: '关于启动重污染天气{levelName}的通知',
+      body:
+        '各有关单位：经会商研判，根据指挥长指令，{jurisdictionName}自{effectiveAt}起启动重污染天气{levelName}，' +
+        '执行{responseName}，主要大气污染物减排比例不低于{reductionPercent}%。请按照《{planName}》（{documentNumber}）' +
+        '落实相应职责，每日{dailyReportTime}前报送工作开展情况及影像资料。',
+    },
+    warningChanged: {
+      title: '关于调整重污染天气预警级别的通知',
+      body:
+        '各有关单位：经会商研判，根据指挥长指令，{jurisdictionName}自{effectiveAt}起将重污染天气预警由{previousLevelName}' +
+        '调整为{levelName}，执行{responseName}，主要大气污染物减排比例不低于{reductionPercent}%。请立即按新级别落实相应措施。',
+    },
+    warningLifted: {
+      title: '关于解除重污染天气{levelName}的通知',
+      body:
+        '各有关单位：经会商研判，根据指挥长指令，{jurisdictionName}自{effectiveAt}起解除重污染天气{levelName}，' +
+        '终止{responseName}。请各报送单位于{summaryDueAt}前报送污染过程应对工作总结。',
+    },
+    publicWarning: {
+      title: '{jurisdictionName}重污染天气{levelName}',
+      body:
+        '据预报，{forecastSummary}。{jurisdictionName}自{effectiveAt}起启动重污染天气{levelName}，执行{responseName}。' +
+        '健康防护提示：{healthEffects}；{healthAdvice}。',
+    },
+    earlyResponseStarted: {
+      title: '关于开展污染过程提前应对的通知',
+      body:
+        '各有关单位：经会商研判，{forecastSummary}，尚未达到预警启动条件。请自{effectiveAt}起提前开展污染源排放管控，' +
+        '每日{dailyReportTime}前报送工作开展情况及影像资料。',
+    },
+    reportReminder: {
+      title: '报送提醒：{itemLabel}',
+      body: '{unitName}：{itemLabel}应于{dueAt}前报送，目前尚未收到，请立即报送。',
+    },
+    escalationDirector: {
+      title: '逾期未报：{unitName}',
+      body: '{targetName}：{unitName}未按时报送{itemLabel}（截止时间{dueAt}），已提醒仍未报送，现逾期{overdueHours}小时，请督促。',
+    },
+    escalationLeaders: {
+      title: '逾期未报：{unitName}（拟通报）',
+      body:
+        '{targetName}：{unitName}未按时报送{itemLabel}（截止时间{dueAt}），经提醒和专班办公室督促后仍未报送，' +
+        '现逾期{overdueHours}小时，拟予以通报。',
+    },
+    noticeCirculated: {
+      title: '关于{unitName}未按时报送{itemLabel}的通报',
+      body:
+        '{unitName}未按要求于{dueAt}前报送{itemLabel}，经提醒和督促后仍未报送。现予以通报，请立即整改并报送。' +
+        '此情况将列入本次污染过程应对工作总结。',
+    },
+    proposalToCommander: {
+      title: '关于{proposalAction}的请示',
+      body: '指挥长：经{consultationAt}会商研判，{forecastSummary}。{reasonText}。建议{proposalAction}。妥否，请指示。（建议编号：{proposalId}）',
+    },
+    decisionReminder: {
+      title: '请示待批：{proposalAction}',
+      body: '指挥长：关于{proposalAction}的请示（编号：{proposalId}）已于{proposedAt}报送，尚未收到指令，请尽快批示。',
+    },
+    decisionEscalation: {
+      title: '请示久未批复：{proposalAction}',
+      body: '{targetName}：关于{proposalAction}的请示（编号：{proposalId}）已于{proposedAt}报送指挥长，{waitedMinutes}分钟仍未获指令，请协调。',
+    },
+  },
+  reportForm: {
+    id: 'unit-daily-report',
+    title: '重污染天气应对工作日报',
+    fields: [
+      {
+        name: 'onSiteSupervisionCount',
+        label: '驻场督导企业数（家）',
+        type: 'integer',
+        required: true,
+        min: 0,
+      },
+      {
+        name: 'enterprisesPatrolled',
+        label: '执法巡查企业数（家）',
+        type: 'integer',
+        required: true,
+        min: 0,
+      },
+      {
+        name: 'onlineMonitoringChecks',
+        label: '线上监管（在线监控）核查次数',
+        type: 'integer',
+        required: true,
+        min: 0,
+      },
+      {
+        name: 'areaSourceActions',
+        label: '面源管控巡查处置数（处）',
+        type: 'integer',
+        required: true,
+        min: 0,
+      },
+      { name: 'vehiclesChecked', label: '机动车监督抽测数（辆）', type: 'integer', required: true, min: 0 },
+      {
+        name: 'machineryChecked',
+        label: '非道路移动机械抽测数（台）',
+        type: 'integer',
+        required: true,
+        min: 0,
+      },
+      { name: 'problemsFound', label: '发现问题数（个）', type: 'integer', required: true, min: 0 },
+      { name: 'penalties', label: '立案处罚数（件）', type: 'integer', required: true, min: 0 },
+      { name: 'notes', label: '工作开展情况说明', type: 'text', required: false, maxLength: 4000 },
+      { name: 'photoIds', label: '影像资料', type: 'idList', required: true, minItems: 1, maxItems: 50 },
+    ],
+  },
+};
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/** The default plan, deeply frozen so no caller can change it under a running episode. */
+export const defaultPlan: ResponsePlan = deepFreeze(chaoyang2024Plan);
