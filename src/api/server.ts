@@ -1,0 +1,45 @@
+import { pathToFileURL } from 'node:url';
+import { Client } from '@temporalio/client';
+import { type Config, loadConfig } from '../config.js';
+import { createPool } from '../db/pool.js';
+import { logger } from '../logger.js';
+import { createApiConnection } from '../temporal/connection.js';
+import { buildApp } from './app.js';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the API on the configured port. Temporal is connected lazily, so the API starts while it is down. */
+export async function startApi(config: Config): Promise<RunningApi> {
+  const connection = createApiConnection(config.TEMPORAL_ADDRESS);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
+  const app = await buildApp({
+    temporal,
+    pool,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger: logger.child({ component: 'api' }),
+    bodyLimit: config.API_BODY_LIMIT_BYTES,
+  });
+  app.addHook('onClose', async () => {
+    await connection.close();
+    await pool.end();
+  });
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  return { url: `http://${config.API_HOST}:${config.API_PORT}`, close: () => app.close() };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const config = loadConfig();
+  startApi(config)
+    .then((api) => {
+      logger.info({ url: api.url }, 'API listening');
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void api.close());
+    })
+    .catch((err) => {
+      logger.error({ err }, 'API failed to start');
+      process.exit(1);
+    });
+}

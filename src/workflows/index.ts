@@ -1,0 +1,1 @@
+export { episodeWorkflow } from './episode.js';

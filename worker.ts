@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
+import type pg from 'pg';
+import { createActivities } from './src/activities/index.js';
+import { type Config, loadConfig } from './src/config.js';
+import { createPool } from './src/db/pool.js';
+import { logger } from './src/logger.js';
+
+/** The workflows' entry: the TypeScript source, or its compiled twin when running from dist/. */
+export const workflowsPath = fileURLToPath(
+  new URL(`./src/workflows/index${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: pg.Pool;
+  /** A prebuilt bundle (tests build one per file); else the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  identity?: string;
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    activities: createActivities({ pool: deps.pool }),
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    // After a restart, tasks for the dead worker's sticky queue fall back to the shared queue quickly.
+    stickyQueueScheduleToStartTimeout: '3s',
+    ...(deps.identity ? { identity: deps.identity } : {}),
+  });
+}
+
+let runtimeInstalled = false;
+/** Quiets the Rust core's logs to warnings; call once per process before the first connection. */
+export function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
+      // The launcher and worker.ts handle signals themselves and shut the worker down in order.
+      shutdownSignals: [],
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+    });
+  } catch {
+    // already installed by someone else in this process
+  }
+}
+
+export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {
+  installRuntime();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      pool,
+    });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      },
+      { once: true },
+    );
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+    const running = worker.run();
+    onReady?.();
+    await running;
+  } finally {
+    await connection.close();
+    await pool.end();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort());
+  runWorker(loadConfig(), controller.signal).catch((err) => {
+    logger.error({ err }, 'worker failed');
+    process.exit(1);
+  });
+}
