@@ -1,0 +1,54 @@
+/** Notification adapter: channels, delivery log, CAP 1.2 public warnings, plan-template messages. */
+import type pg from 'pg';
+import type { Config } from '../../config.js';
+import { createChannels } from './channels.js';
+import { createNotifier, type Notifier } from './notifier.js';
+import { loadRecipientRoutes } from './routes.js';
+import type { SenderIdentity } from './types.js';
+
+export * from './cap.js';
+export * from './channels.js';
+export * from './messages.js';
+export * from './notifier.js';
+export * from './routes.js';
+export * from './types.js';
+
+/** The sender identity from config. */
+export function senderFromConfig(config: Config): SenderIdentity {
+  return {
+    id: config.NOTIFY_SENDER_ID,
+    name: config.NOTIFY_SENDER_NAME,
+    smsSignature: config.NOTIFY_SMS_SIGNATURE,
+    emailFrom: config.SMTP_FROM,
+  };
+}
+
+/** A notifier wired from config: routes file (default: log only), SMTP and SMS gateway settings. */
+export async function createNotifierFromConfig(pool: pg.Pool, config: Config): Promise<Notifier> {
+  const routes = await loadRecipientRoutes(config.NOTIFY_ROUTES_FILE);
+  const channels = createChannels({
+    httpTimeoutMs: config.NOTIFY_HTTP_TIMEOUT_MS,
+    ...(config.SMTP_HOST
+      ? {
+          smtp: {
+            host: config.SMTP_HOST,
+            port: config.SMTP_PORT,
+            secure: config.SMTP_SECURE,
+            ...(config.SMTP_USER
+              ? { auth: { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } }
+              : {}),
+          },
+        }
+      : {}),
+    ...(config.SMS_GATEWAY_URL
+      ? {
+          sms: {
+            url: config.SMS_GATEWAY_URL,
+            bodyTemplate: config.SMS_GATEWAY_BODY_TEMPLATE,
+            ...(config.SMS_GATEWAY_TOKEN ? { token: config.SMS_GATEWAY_TOKEN } : {}),
+          },
+        }
+      : {}),
+  });
+  return createNotifier({ pool, routes, channels, sender: senderFromConfig(config) });
+}

@@ -1,0 +1,276 @@
+/**
+ * Electricity assessment of one response day for every enterprise on the reduction list, with the
+ * domain rules (baseline, required cut, verdict). Two set-based queries pull the list and, per
+ * enterprise, the daily sums over its meters for the baseline window and the day; the verdicts are
+ * stored per (episode, day) — recomputing replaces them (late readings change the result).
+ */
+import type pg from 'pg';
+import { cstDate, nextDate } from '../../domain/calendar.js';
+import {
+  assessWithBaseline,
+  computeBaseline,
+  consumptionOn,
+  type Enterprise,
+  electricityContext,
+  type MeterReading,
+} from '../../domain/electricity.js';
+import { DomainError, ErrorCode } from '../../domain/errors.js';
+import type { PerformanceGrade, ResponsePlan, WarningLevel } from '../../domain/plan-types.js';
+import { withTransaction } from '../../db/pool.js';
+
+export interface AssessDayInput {
+  episodeId: string;
+  /** Epoch ms of the episode start: the baseline uses the days before its CST date. */
+  episodeStart: number;
+  /** 'YYYY-MM-DD' (CST). */
+  day: string;
+  level: WarningLevel;
+  /** Further dates the baseline must skip (earlier episodes …). */
+  excludedDates?: string[];
+}
+
+export interface NonCompliantEnterprise {
+  enterpriseId: string;
+  name: string;
+  /** Plan jurisdiction id. */
+  county: string;
+  key: boolean;
+  /** Achieved cut and required cut, fractions (0.12 = 12 %). */
+  cut: number;
+  required: number;
+  baseline: number;
+  consumption: number;
+}
+
+export interface NoDataEnterprise {
+  enterpriseId: string;
+  name: string;
+  county: string;
+  key: boolean;
+  /** 'no-baseline' | 'zero-baseline' | 'no-reading' */
+  reason: string;
+}
+
+export interface DayAssessment {
+  day: string;
+  level: WarningLevel;
+  counts: {
+    total: number;
+    compliant: number;
+    nonCompliant: number;
+    insufficientData: number;
+    exempt: number;
+  };
+  /** Key enterprises first, then the largest shortfall; at most LIST_CAP entries (see counts). */
+  nonCompliant: NonCompliantEnterprise[];
+  noData: NoDataEnterprise[];
+  truncated: boolean;
+}
+
+/** Payload cap for the lists handed back to the workflow (full verdicts stay in PostgreSQL). */
+export const LIST_CAP = 200;
+
+interface EnterpriseRow {
+  id: string;
+  name: string;
+  county: string;
+  grade: PerformanceGrade;
+  key_enterprise: boolean;
+  exemption: string;
+  measures: Partial<Record<WarningLevel, { percent?: number }>>;
+}
+
+interface SeriesRow {
+  enterprise_id: string;
+  days: string[];
+  kwh: Array<number | null>;
+}
+
+export async function assessDay(
+  pool: pg.Pool,
+  plan: ResponsePlan,
+  input: AssessDayInput,
+): Promise<DayAssessment> {
+  const episodeStartDate = cstDate(input.episodeStart);
+  if (input.day < episodeStartDate) {
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      `day ${input.day} is before the episode start ${episodeStartDate}`,
+    );
+  }
+  const ctx = electricityContext(plan, episodeStartDate, input.excludedDates ?? []);
+  const lookbackFrom = nextDate(episodeStartDate, -plan.electricity.lookbackDays);
+
+  const [enterprises, series] = await Promise.all([
+    pool.query<EnterpriseRow>(
+      `SELECT id, name, county, grade, key_enterprise, exemption, measures FROM enterprises ORDER BY id`,
+    ),
+    // Per enterprise: the daily sum over its meters; a day on which a meter is missing counts as missing.
+    pool.query<SeriesRow>(
+      `WITH mc AS (SELECT enterprise_id, count(*) AS n FROM enterprise_meters GROUP BY enterprise_id),
+       daily AS (
+         SELECT m.enterprise_id, r.day, sum(r.kwh) AS kwh, count(*) AS n
+         FROM meter_readings r JOIN enterprise_meters m ON m.meter_id = r.meter_id
+         WHERE (r.day >= $1::date AND r.day < $2::date) OR r.day = $3::date
+         GROUP BY m.enterprise_id, r.day)
+       SELECT d.enterprise_id,
+              array_agg(to_char(d.day, 'YYYY-MM-DD') ORDER BY d.day) AS days,
+              array_agg(CASE WHEN d.n = mc.n THEN d.kwh END ORDER BY d.day) AS kwh
+       FROM daily d JOIN mc USING (enterprise_id)
+       GROUP BY d.enterprise_id`,
+      [lookbackFrom, episodeStartDate, input.day],
+    ),
+  ]);
+
+  const byEnterprise = new Map<string, MeterReading[]>();
+  for (const s of series.rows) {
+    const readings = new Array<MeterReading>(s.days.length);
+    for (let i = 0; i < s.days.length; i++) {
+      const kwh = s.kwh[i];
+      readings[i] = {
+        date: s.days[i] as string,
+        kwh: kwh === null || kwh === undefined ? null : Number(kwh),
+      };
+    }
+    byEnterprise.set(s.enterprise_id, readings);
+  }
+
+  const counts = { total: 0, compliant: 0, nonCompliant: 0, insufficientData: 0, exempt: 0 };
+  const nonCompliant: NonCompliantEnterprise[] = [];
+  const noData: NoDataEnterprise[] = [];
+  const verdictRows = {
+    id: [] as string[],
+    verdict: [] as string[],
+    reason: [] as string[],
+    baseline: [] as Array<number | null>,
+    consumption: [] as Array<number | null>,
+    cut: [] as Array<number | null>,
+    required: [] as Array<number | null>,
+    daysUsed: [] as number[],
+  };
+  const empty: MeterReading[] = [];
+  for (const e of enterprises.rows) {
+    const measurePercent: Partial<Record<WarningLevel, number>> = {};
+    for (const level of ['yellow', 'orange', 'red'] as const) {
+      const p = e.measures?.[level]?.percent;
+      if (typeof p === 'number') measurePercent[level] = p;
+    }
+    const enterprise: Enterprise = {
+      id: e.id,
+      name: e.name,
+      grade: e.grade,
+      key: e.key_enterprise,
+      flags: e.exemption === 'none' ? [] : [e.exemption],
+      measurePercent,
+    };
+    const readings = byEnterprise.get(e.id) ?? empty;
+    const v = assessWithBaseline(
+      ctx,
+      enterprise,
+      computeBaseline(ctx, readings),
+      consumptionOn(readings, input.day),
+      input.day,
+      input.level,
+    );
+    counts.total++;
+    switch (v.verdict) {
+      case 'compliant':
+        counts.compliant++;
+        break;
+      case 'exempt':
+        counts.exempt++;
+        break;
+      case 'non-compliant':
+        counts.nonCompliant++;
+        nonCompliant.push({
+          enterpriseId: e.id,
+          name: e.name,
+          county: e.county,
+          key: e.key_enterprise,
+          cut: v.cut as number,
+          required: v.required as number,
+          baseline: v.baseline as number,
+          consumption: v.consumption as number,
+        });
+        break;
+      case 'insufficient-data':
+        counts.insufficientData++;
+        noData.push({
+          enterpriseId: e.id,
+          name: e.name,
+          county: e.county,
+          key: e.key_enterprise,
+          reason: v.reason,
+        });
+        break;
+    }
+    verdictRows.id.push(e.id);
+    verdictRows.verdict.push(v.verdict);
+    verdictRows.reason.push(v.reason);
+    verdictRows.baseline.push(v.baseline);
+    verdictRows.consumption.push(v.consumption);
+    verdictRows.cut.push(v.cut);
+    verdictRows.required.push(v.required);
+    verdictRows.daysUsed.push(v.daysUsed);
+  }
+
+  nonCompliant.sort(
+    (a, b) =>
+      Number(b.key) - Number(a.key) ||
+      b.required - b.cut - (a.required - a.cut) ||
+      (a.enterpriseId < b.enterpriseId ? -1 : 1),
+  );
+  noData.sort((a, b) => Number(b.key) - Number(a.key) || (a.enterpriseId < b.enterpriseId ? -1 : 1));
+  const result: DayAssessment = {
+    day: input.day,
+    level: input.level,
+    counts,
+    nonCompliant: nonCompliant.slice(0, LIST_CAP),
+    noData: noData.slice(0, LIST_CAP),
+    truncated: nonCompliant.length > LIST_CAP || noData.length > LIST_CAP,
+  };
+
+  await withTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO electricity_assessments (episode_id, day, level, counts, summary, computed_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (episode_id, day) DO UPDATE SET level = EXCLUDED.level, counts = EXCLUDED.counts,
+         summary = EXCLUDED.summary, computed_at = now()`,
+      [input.episodeId, input.day, input.level, JSON.stringify(counts), JSON.stringify(result)],
+    );
+    await client.query('DELETE FROM electricity_verdicts WHERE episode_id = $1 AND day = $2', [
+      input.episodeId,
+      input.day,
+    ]);
+    await client.query(
+      `INSERT INTO electricity_verdicts (episode_id, day, enterprise_id, verdict, reason, baseline, consumption, cut, required, days_used)
+       SELECT $1, $2::date, * FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::int[])`,
+      [
+        input.episodeId,
+        input.day,
+        verdictRows.id,
+        verdictRows.verdict,
+        verdictRows.reason,
+        verdictRows.baseline,
+        verdictRows.consumption,
+        verdictRows.cut,
+        verdictRows.required,
+        verdictRows.daysUsed,
+      ],
+    );
+  });
+  return result;
+}
+
+/** A stored assessment (the payload returned when it was computed), or null. */
+export async function getDayAssessment(
+  pool: pg.Pool,
+  episodeId: string,
+  day: string,
+): Promise<DayAssessment | null> {
+  const { rows } = await pool.query<{ summary: DayAssessment }>(
+    'SELECT summary FROM electricity_assessments WHERE episode_id = $1 AND day = $2',
+    [episodeId, day],
+  );
+  return rows[0]?.summary ?? null;
+}
