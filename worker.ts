@@ -8,8 +8,8 @@ import {
   type WorkerOptions,
   makeTelemetryFilterString,
 } from '@temporalio/worker';
-import type pg from 'pg';
-import { createActivities } from './src/activities/index.js';
+import { activityDepsFromConfig } from './src/activities/deps.js';
+import { type ActivityDeps, createActivities } from './src/activities/index.js';
 import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
 import { logger } from './src/logger.js';
@@ -23,7 +23,7 @@ export interface WorkerDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  pool: pg.Pool;
+  activityDeps: ActivityDeps;
   /** A prebuilt bundle (tests build one per file); else the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
@@ -34,7 +34,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ pool: deps.pool }),
+    activities: createActivities(deps.activityDeps),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     // After a restart, tasks for the dead worker's sticky queue fall back to the shared queue quickly.
     stickyQueueScheduleToStartTimeout: '3s',
@@ -68,7 +68,7 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      pool,
+      activityDeps: await activityDepsFromConfig(config, pool),
     });
     signal?.addEventListener(
       'abort',

@@ -4,6 +4,7 @@ import { NativeConnection, type Worker, bundleWorkflowCode } from '@temporalio/w
 import type pg from 'pg';
 import { inject } from 'vitest';
 import { createWorker, installRuntime, workflowsPath } from '../worker.js';
+import { logOnlyActivityDeps } from '../src/activities/deps.js';
 import { createPool } from '../src/db/pool.js';
 
 export type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowCode>>;
@@ -58,7 +59,7 @@ export async function withWorker<T>(
     connection: ctx.nativeConnection,
     namespace: 'default',
     taskQueue,
-    pool: ctx.pool,
+    activityDeps: logOnlyActivityDeps(ctx.pool),
     workflowBundle: await workflowBundle(),
   });
   return worker.runUntil(fn(taskQueue, worker));

@@ -1,39 +1,309 @@
+/**
+ * The activities of the episode workflow: side effects over the adapters and PostgreSQL, built by
+ * `createActivities(deps)`. Every external effect carries a business idempotency key (episode + step
+ * + recipient, report id, document key, event sequence number) enforced by a unique index or the
+ * receiver, so a retried activity changes nothing twice.
+ */
+import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
-import type { EpisodeSummary } from '../workflows/definitions.js';
+import { buildCapAlert } from '../adapters/notification/cap.js';
+import type { Notifier } from '../adapters/notification/notifier.js';
+import type { SenderIdentity } from '../adapters/notification/types.js';
+import { assessDay } from '../adapters/power/index.js';
+import { produceDocument } from '../adapters/reporting/index.js';
+import { type DocumentRequest, documentFacts } from './documents.js';
+import {
+  DomainError,
+  type ElectricityCounts,
+  type ForecastDay,
+  type WarningLevel,
+  aqiCategory,
+  getPlan,
+  renderPlanTemplate,
+} from '../domain/index.js';
+import type { EpisodeView, ReportFields, SequencedEvent } from '../workflows/definitions.js';
 
 export interface ActivityDeps {
   pool: pg.Pool;
+  notifier: Notifier;
+  sender: SenderIdentity;
 }
 
-/**
- * The activities of the product, built over their dependencies (adapters, PostgreSQL).
- * Each external effect carries a business idempotency key so that a retried activity changes nothing twice.
- */
+export interface NotifyInput {
+  episodeId: string;
+  step: string;
+  planId: string;
+  planVersion: number;
+  template: string;
+  recipients: string[];
+  vars: Record<string, string | number>;
+  exercise: boolean;
+}
+
+export interface PublishWarningInput {
+  episodeId: string;
+  planId: string;
+  planVersion: number;
+  identifier: string;
+  sent: string;
+  msgType: 'Alert' | 'Update' | 'Cancel';
+  references: { identifier: string; sent: string } | null;
+  level: WarningLevel;
+  jurisdiction: string;
+  forecast: ForecastDay[];
+  maxAqi: number;
+  exercise: boolean;
+}
+
+export interface AssessElectricityInput {
+  episodeId: string;
+  planId: string;
+  planVersion: number;
+  episodeStartMs: number;
+  day: string;
+  level: WarningLevel;
+}
+
+export interface AssessElectricityResult {
+  counts: ElectricityCounts;
+  nonCompliant: Array<{ enterpriseId: string; county: string }>;
+}
+
+/** Domain errors are the caller's fault: retrying cannot help. */
+function nonRetryable(err: unknown): never {
+  if (err instanceof DomainError) {
+    throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+  }
+  throw err;
+}
+
 export function createActivities(deps: ActivityDeps) {
+  const { pool, notifier } = deps;
+
+  async function send(input: NotifyInput, recipientId: string, title: string, body: string, capXml?: string) {
+    await notifier.send({
+      idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}`,
+      episodeId: input.episodeId,
+      step: input.step,
+      recipientId,
+      title,
+      body,
+      exercise: input.exercise,
+      ...(capXml ? { capXml } : {}),
+    });
+  }
+
   return {
-    /** Upserts the episode's read model. Projections only move forward (`version` guards the write). */
-    async projectEpisode(input: { summary: EpisodeSummary; version: number }): Promise<void> {
-      const s = input.summary;
-      await deps.pool.query(
-        `INSERT INTO episodes (id, jurisdiction, phase, level, exercise, plan_id, plan_version, started_at, closed_at, state, event_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (id) DO UPDATE SET phase = EXCLUDED.phase, level = EXCLUDED.level, closed_at = EXCLUDED.closed_at,
-           state = EXCLUDED.state, event_count = EXCLUDED.event_count, updated_at = now()
-         WHERE episodes.event_count < EXCLUDED.event_count`,
+    /** Appends domain events to the audit log and moves the read model forward (never backward). */
+    async recordEvents(input: {
+      episodeId: string;
+      events: SequencedEvent[];
+      /** The whole view (on phase changes); otherwise `summary` is merged into the stored one. */
+      view?: EpisodeView;
+      summary: Partial<EpisodeView> & Pick<EpisodeView, 'phase' | 'level' | 'response' | 'closedAt'>;
+    }): Promise<void> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const { seq, event } of input.events) {
+          const { type, at, actor, ...payload } = event;
+          await client.query(
+            `INSERT INTO episode_events (episode_id, seq, type, at, actor, payload) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (episode_id, seq) DO NOTHING`,
+            [input.episodeId, seq, type, at, JSON.stringify(actor), JSON.stringify(payload)],
+          );
+        }
+        const lastSeq = input.events.reduce((m, e) => Math.max(m, e.seq), 0);
+        const s = input.summary;
+        if (input.view) {
+          const v = input.view;
+          await client.query(
+            `INSERT INTO episodes (id, jurisdiction, phase, level, response, exercise, plan_id, plan_version, started_at, closed_at, state, event_count)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (id) DO UPDATE SET phase = EXCLUDED.phase, level = EXCLUDED.level, response = EXCLUDED.response,
+               closed_at = EXCLUDED.closed_at, state = EXCLUDED.state, event_count = EXCLUDED.event_count, updated_at = now()
+             WHERE episodes.event_count < EXCLUDED.event_count`,
+            [
+              v.episodeId,
+              v.jurisdiction,
+              v.phase,
+              v.level,
+              v.response,
+              v.exercise,
+              v.planId,
+              v.planVersion,
+              v.startedAt,
+              v.closedAt,
+              JSON.stringify(v),
+              lastSeq,
+            ],
+          );
+        } else {
+          await client.query(
+            `UPDATE episodes SET phase = $2, level = $3, response = $4, closed_at = $5, state = state || $6::jsonb,
+               event_count = $7, updated_at = now()
+             WHERE id = $1 AND event_count < $7`,
+            [input.episodeId, s.phase, s.level, s.response, s.closedAt, JSON.stringify(s), lastSeq],
+          );
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    /** Renders a plan template and sends it to each recipient (one idempotency key per recipient). */
+    async notify(input: NotifyInput): Promise<{ recipients: number }> {
+      let message: { title: string; body: string };
+      try {
+        message = renderPlanTemplate(getPlan(input.planId, input.planVersion), input.template, input.vars);
+      } catch (err) {
+        nonRetryable(err);
+      }
+      for (const recipientId of input.recipients) await send(input, recipientId, message.title, message.body);
+      return { recipients: input.recipients.length };
+    },
+
+    /** The public warning with health advice, as text and as CAP 1.2; kept for the public feed. */
+    async publishWarning(input: PublishWarningInput): Promise<{ identifier: string }> {
+      const plan = getPlan(input.planId, input.planVersion);
+      const rule = plan.warning.levels.find((l) => l.level === input.level)!;
+      const category = aqiCategory(input.maxAqi);
+      const jurisdictionName =
+        plan.jurisdictions.find((j) => j.id === input.jurisdiction)?.name ?? input.jurisdiction;
+      const action = input.msgType === 'Cancel' ? '解除' : input.msgType === 'Update' ? '调整为' : '发布';
+      const text = renderPlanTemplate(plan, 'publicWarning', {
+        jurisdictionName,
+        levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
+        forecastSummary: input.forecast.map((d) => `${d.date} AQI ${d.aqi}`).join('，'),
+        effectiveAt: input.sent,
+        responseName: rule.responseName,
+        healthEffects: category.healthEffects,
+        healthAdvice: category.advice,
+      });
+      const lastDay = input.forecast[input.forecast.length - 1]?.date;
+      const xml = buildCapAlert({
+        plan,
+        sender: deps.sender,
+        identifier: input.identifier,
+        sent: input.sent,
+        exercise: input.exercise,
+        msgType: input.msgType,
+        ...(input.references ? { references: [input.references] } : {}),
+        level: input.level,
+        jurisdictionId: input.jurisdiction,
+        effective: input.sent,
+        ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
+        forecastMaxAqi: input.maxAqi,
+        headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
+        description: text.body,
+      });
+      await pool.query(
+        `INSERT INTO cap_alerts (identifier, episode_id, msg_type, level, jurisdiction, exercise, sent, xml)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (identifier) DO NOTHING`,
         [
-          s.episodeId,
-          s.jurisdiction,
-          s.phase,
-          s.level,
-          s.exercise,
-          'chaoyang-2024',
-          1,
-          s.startedAt,
-          s.closedAt ?? null,
-          JSON.stringify(s),
-          input.version,
+          input.identifier,
+          input.episodeId,
+          input.msgType,
+          input.level,
+          input.jurisdiction,
+          input.exercise,
+          input.sent,
+          xml,
         ],
       );
+      await send(
+        {
+          ...input,
+          step: `public:${input.identifier}`,
+          template: 'publicWarning',
+          recipients: ['public'],
+          vars: {},
+        },
+        'public',
+        `${action}${text.title}`,
+        text.body,
+        xml,
+      );
+      return { identifier: input.identifier };
+    },
+
+    async storeReport(input: {
+      episodeId: string;
+      unitId: string;
+      responseDay: number;
+      reportId: string;
+      fields: ReportFields;
+      submittedBy: string;
+      late: boolean;
+      at: string;
+    }): Promise<void> {
+      await pool.query(
+        `INSERT INTO unit_reports (report_id, episode_id, unit_id, response_day, fields, submitted_by, late, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (report_id) DO NOTHING`,
+        [
+          input.reportId,
+          input.episodeId,
+          input.unitId,
+          input.responseDay,
+          JSON.stringify(input.fields),
+          input.submittedBy,
+          input.late,
+          input.at,
+        ],
+      );
+    },
+
+    async storeSummary(input: {
+      episodeId: string;
+      unitId: string;
+      summaryId: string;
+      text: string;
+      submittedBy: string;
+      late: boolean;
+      at: string;
+    }): Promise<void> {
+      await pool.query(
+        `INSERT INTO unit_summaries (summary_id, episode_id, unit_id, text, submitted_by, late, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [input.summaryId, input.episodeId, input.unitId, input.text, input.submittedBy, input.late, input.at],
+      );
+    },
+
+    /** Electricity accounting of one day for every enterprise on the emergency reduction list. */
+    async assessElectricity(input: AssessElectricityInput): Promise<AssessElectricityResult> {
+      const plan = getPlan(input.planId, input.planVersion);
+      const result = await assessDay(pool, plan, {
+        episodeId: input.episodeId,
+        episodeStart: input.episodeStartMs,
+        day: input.day,
+        level: input.level,
+      });
+      return {
+        counts: result.counts,
+        nonCompliant: result.nonCompliant.map((e) => ({ enterpriseId: e.enterpriseId, county: e.county })),
+      };
+    },
+
+    /** Renders and stores a document (DOCX + HTML); the same (episode, kind, key) and facts give the same document. */
+    async produceDocument(input: DocumentRequest): Promise<{ documentId: string }> {
+      const plan = getPlan(input.planId, input.planVersion);
+      try {
+        const facts = await documentFacts(pool, plan, input);
+        const doc = await produceDocument(pool, {
+          episodeId: input.episodeId,
+          kind: input.kind,
+          key: input.key,
+          facts,
+          plan,
+        });
+        return { documentId: String(doc.documentId) };
+      } catch (err) {
+        nonRetryable(err);
+      }
     },
   };
 }

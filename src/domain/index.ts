@@ -16,3 +16,4 @@ export * from './plan-types.js';
 export { chaoyang2024Plan, defaultPlan } from './plans/chaoyang-2024.js';
 export * from './templates.js';
 export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';
+export { getPlan, listPlans } from './plans/index.js';

@@ -382,6 +382,19 @@ export const chaoyang2024Plan: ResponsePlan = {
     tolerancePercent: 0,
   },
   templates: {
+    // product additions (三.2): the office's daily report to the leaders and the work summary.
+    dailyResponseReport: {
+      title: '{jurisdictionName}污染过程应对日报（第{responseDay}天，{date}）',
+      body:
+        '专班组长、副组长：第{responseDay}天（{date}）应报送单位{expectedCount}个，已报送{receivedCount}个；' +
+        '迟报或未报单位：{lateUnits}。日报全文见文档{documentId}。',
+    },
+    workSummary: {
+      title: '关于{jurisdictionName}重污染天气应对工作总结的报告',
+      body:
+        '市政府、省重污染天气专项应急指挥部办公室：{jurisdictionName}本次重污染天气过程应对工作已结束，' +
+        '现将工作总结（文档编号：{documentId}）报上，请审阅。（市重污染天气专项应急指挥部办公室）',
+    },
     warningIssued: {
       title: '关于启动重污染天气{levelName}的通知',
       body:

@@ -1,0 +1,24 @@
+import type pg from 'pg';
+import { createNotifierFromConfig, senderFromConfig } from '../adapters/notification/index.js';
+import { createNotifier } from '../adapters/notification/notifier.js';
+import { LOG_ONLY_ROUTES } from '../adapters/notification/routes.js';
+import type { SenderIdentity } from '../adapters/notification/types.js';
+import type { Config } from '../config.js';
+import type { ActivityDeps } from './index.js';
+
+/** The activities' dependencies from configuration: notification channels, recipient routes, PostgreSQL. */
+export async function activityDepsFromConfig(config: Config, pool: pg.Pool): Promise<ActivityDeps> {
+  return { pool, sender: senderFromConfig(config), notifier: await createNotifierFromConfig(pool, config) };
+}
+
+/** Dependencies for tests and exercises: every message goes to the PostgreSQL delivery log only. */
+export function logOnlyActivityDeps(pool: pg.Pool, sender?: Partial<SenderIdentity>): ActivityDeps {
+  const full: SenderIdentity = {
+    id: 'smog-response@chaoyang.example.gov.cn',
+    name: '朝阳市重污染天气专项应急指挥部办公室',
+    smsSignature: '朝阳生态环境',
+    emailFrom: 'smog-response@chaoyang.example.gov.cn',
+    ...sender,
+  };
+  return { pool, sender: full, notifier: createNotifier({ pool, routes: LOG_ONLY_ROUTES, sender: full }) };
+}

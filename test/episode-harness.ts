@@ -1,0 +1,221 @@
+/**
+ * Helpers for episode tests on the time-skipping test server: principals, a valid report, and moving
+ * the server's clock to a given CST time. Waiting on an Update never skips time, so tests move the
+ * clock explicitly with `skipTo`.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type pg from 'pg';
+import { inject } from 'vitest';
+import { logOnlyActivityDeps } from '../src/activities/deps.js';
+import { projectRoot } from '../src/config.js';
+import { atCst, cstDate, defaultPlan, nextDate } from '../src/domain/index.js';
+import type { episodeWorkflow } from '../src/workflows/episode.js';
+import {
+  EPISODE_WORKFLOW_TYPE,
+  type ForecastDay,
+  type Principal,
+  type ReportFields,
+  type StartEpisodeInput,
+  consultUpdate,
+  decideUpdate,
+  episodeStateQuery,
+  submitReportUpdate,
+} from '../src/workflows/definitions.js';
+import { createWorker, installRuntime, workflowsPath } from '../worker.js';
+import { uniqueTaskQueue } from './helpers.js';
+
+export const office: Principal = { id: 'office-zhang', role: 'office', unit: 'office' };
+export const commander: Principal = { id: 'commander-li', role: 'commander', unit: 'commander' };
+export const unitPrincipal = (unit: string): Principal => ({ id: `${unit}-officer`, role: 'unit', unit });
+
+/** The units that report daily in a city-wide episode of the default plan. */
+export const CITY_REPORTING_UNITS = defaultPlan.units.filter((u) => u.filesDailyReport).map((u) => u.id);
+
+export function goodReport(overrides: Partial<ReportFields> = {}): ReportFields {
+  return {
+    onSiteSupervisionCount: 4,
+    enterprisesPatrolled: 12,
+    onlineMonitoringChecks: 30,
+    areaSourceActions: 5,
+    vehiclesChecked: 40,
+    machineryChecked: 6,
+    problemsFound: 2,
+    penalties: 1,
+    notes: '驻场督导重点企业4家，巡查12家，未发现超标排放。',
+    photoIds: ['photo-1'],
+    ...overrides,
+  };
+}
+
+export function forecast(firstDate: string, aqis: number[]): ForecastDay[] {
+  return aqis.map((aqi, i) => ({ date: nextDate(firstDate, i), aqi }));
+}
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
+  });
+}
+
+let bundle: Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> | undefined;
+export function episodeBundle() {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+  });
+  return bundle;
+}
+
+export async function episodeWorker(
+  env: TestWorkflowEnvironment,
+  pool: pg.Pool,
+): Promise<{ worker: Worker; taskQueue: string }> {
+  const taskQueue = uniqueTaskQueue('episode');
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activityDeps: logOnlyActivityDeps(pool),
+    workflowBundle: await episodeBundle(),
+  });
+  return { worker, taskQueue };
+}
+
+/** Moves the test server's clock forward to `targetMs` (never backward). */
+export async function skipTo(env: TestWorkflowEnvironment, targetMs: number): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (targetMs > now) await env.sleep(targetMs - now);
+}
+
+/** The next instant (after the server's now) at `time` CST. */
+export async function nextCst(env: TestWorkflowEnvironment, time: string): Promise<number> {
+  const now = await env.currentTimeMs();
+  const today = atCst(cstDate(now), time);
+  return today > now ? today : atCst(nextDate(cstDate(now)), time);
+}
+
+let seq = 0;
+export function episodeInput(
+  overrides: Partial<StartEpisodeInput> & { forecast: ForecastDay[] },
+): StartEpisodeInput {
+  seq += 1;
+  return {
+    episodeId: `episode:chaoyang:test-${Date.now().toString(36)}-${seq}`,
+    jurisdiction: 'chaoyang',
+    planId: defaultPlan.id,
+    planVersion: defaultPlan.version,
+    exercise: false,
+    initiator: office,
+    origin: 'consultation',
+    ...overrides,
+  };
+}
+
+const started: EpisodeHandle[] = [];
+
+export async function startEpisode(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  input: StartEpisodeInput,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof episodeWorkflow>> {
+  const handle = await env.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
+    workflowId: input.episodeId,
+    taskQueue,
+    args: [input],
+  });
+  started.push(handle);
+  return handle;
+}
+
+/**
+ * Waits (while the worker still runs) until the episode has no activity in flight, then terminates
+ * it. The time-skipping server does not skip time past an activity it still counts as running, so a
+ * scenario must not leave one behind when its worker stops.
+ */
+export async function settleAndTerminate(handle: EpisodeHandle): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const { raw } = await handle.describe();
+    if (raw.workflowExecutionInfo?.status !== 1 /* RUNNING */) return;
+    if ((raw.pendingActivities ?? []).length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await handle.terminate('scenario done');
+}
+
+/**
+ * Terminates the episodes a test left running. On the time-skipping server one open workflow whose
+ * worker is gone stops the clock for every later test, so call this after each test.
+ */
+export async function terminateLeftovers(): Promise<void> {
+  for (const handle of started.splice(0)) {
+    await handle.terminate('test finished').catch(() => {});
+  }
+}
+
+export type EpisodeHandle = WorkflowHandle<typeof episodeWorkflow>;
+export type StartedEpisodeHandle = WorkflowHandleWithFirstExecutionRunId<typeof episodeWorkflow>;
+
+export const viewOf = (h: EpisodeHandle) => h.query(episodeStateQuery);
+
+export async function approvePending(h: EpisodeHandle) {
+  const view = await viewOf(h);
+  if (!view.pendingProposal) throw new Error('no pending proposal');
+  return h.executeUpdate(decideUpdate, {
+    args: [{ actor: commander, decision: 'approve', proposalId: view.pendingProposal.proposalId }],
+  });
+}
+
+export async function consult(h: EpisodeHandle, days: ForecastDay[]) {
+  return h.executeUpdate(consultUpdate, { args: [{ actor: office, forecast: days }] });
+}
+
+export async function reportAll(h: EpisodeHandle, responseDay: number, units = CITY_REPORTING_UNITS) {
+  for (const unit of units) {
+    await h.executeUpdate(submitReportUpdate, {
+      args: [
+        {
+          actor: unitPrincipal(unit),
+          unitId: unit,
+          responseDay,
+          reportId: `${unit}-d${responseDay}`,
+          fields: goodReport(),
+        },
+      ],
+    });
+  }
+}
+
+/** Writes the workflow's history as a golden file when UPDATE_GOLDEN=1 (see test/histories/README.md). */
+export async function saveGoldenHistory(h: EpisodeHandle, name: string): Promise<void> {
+  if (process.env.UPDATE_GOLDEN !== '1') return;
+  const history = await h.fetchHistory();
+  const file = path.join(projectRoot, 'test', 'histories', `${name}.json`);
+  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
+  await writeFile(file, historyToJSON(history));
+}
+
+/**
+ * Runs one scenario with a fresh worker; whatever happens, the episodes it started are settled and
+ * terminated while the worker still runs (see settleAndTerminate), so a failure cannot stall the
+ * clock for the scenarios after it.
+ */
+export async function runScenario(
+  env: TestWorkflowEnvironment,
+  pool: pg.Pool,
+  scenario: (taskQueue: string) => Promise<void>,
+): Promise<void> {
+  const { worker, taskQueue } = await episodeWorker(env, pool);
+  await worker.runUntil(async () => {
+    try {
+      await scenario(taskQueue);
+    } finally {
+      for (const handle of started.splice(0)) await settleAndTerminate(handle).catch(() => {});
+    }
+  });
+}

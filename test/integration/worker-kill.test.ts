@@ -1,0 +1,144 @@
+/**
+ * Killing the worker (SIGKILL) in the middle of an episode and starting a new one loses nothing:
+ * on the real dev server, with workers as separate processes running `worker.ts`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { projectRoot } from '../../src/config.js';
+import { cstDate, defaultPlan, nextDate } from '../../src/domain/index.js';
+import type { episodeWorkflow } from '../../src/workflows/episode.js';
+import {
+  EPISODE_WORKFLOW_TYPE,
+  episodeStateQuery,
+  submitReportUpdate,
+} from '../../src/workflows/definitions.js';
+import {
+  CITY_REPORTING_UNITS,
+  approvePending,
+  goodReport,
+  office,
+  unitPrincipal,
+} from '../episode-harness.js';
+import { type IntegrationContext, integrationContext } from '../helpers.js';
+
+let ctx: IntegrationContext;
+beforeAll(async () => {
+  ctx = await integrationContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+function startWorkerProcess(taskQueue: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 90_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('worker running')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${out}`)));
+  });
+}
+
+describe('a worker killed mid-episode', () => {
+  it('is replaced by a new one and the episode goes on with nothing lost or sent twice', async () => {
+    const taskQueue = `kill-${randomUUID()}`;
+    let worker = await startWorkerProcess(taskQueue);
+    const today = cstDate(Date.now());
+    const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 90) + 10}`;
+    const handle = await ctx.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
+      workflowId: episodeId,
+      taskQueue,
+      args: [
+        {
+          episodeId,
+          jurisdiction: 'chaoyang',
+          planId: defaultPlan.id,
+          planVersion: defaultPlan.version,
+          exercise: true,
+          initiator: office,
+          origin: 'consultation',
+          forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
+        },
+      ],
+    });
+    await approvePending(handle);
+    const [firstHalf, secondHalf] = [CITY_REPORTING_UNITS.slice(0, 4), CITY_REPORTING_UNITS.slice(4)];
+    const submit = (unit: string) =>
+      handle.executeUpdate(submitReportUpdate, {
+        args: [
+          {
+            actor: unitPrincipal(unit),
+            unitId: unit,
+            responseDay: 1,
+            reportId: `${unit}-1`,
+            fields: goodReport(),
+          },
+        ],
+      });
+    for (const unit of firstHalf) await submit(unit);
+
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    worker = await startWorkerProcess(taskQueue);
+    try {
+      for (const unit of secondHalf) await submit(unit);
+      const view = await handle.query(episodeStateQuery);
+      const reported = view.duties
+        .filter((d) => d.responseDay === 1 && (d.status === 'submitted' || d.status === 'late'))
+        .map((d) => d.unitId);
+      expect([...new Set(reported)].sort()).toEqual([...CITY_REPORTING_UNITS].sort());
+      await expect
+        .poll(
+          async () =>
+            (
+              await ctx.pool.query('SELECT count(*)::int AS n FROM unit_reports WHERE episode_id = $1', [
+                episodeId,
+              ])
+            ).rows[0].n,
+          { timeout: 30_000, interval: 500 },
+        )
+        .toBe(CITY_REPORTING_UNITS.length); // a write the killed worker had in flight is retried after its 10 s timeout
+      const seqs = (
+        await ctx.pool.query<{ seq: number }>(
+          'SELECT seq FROM episode_events WHERE episode_id = $1 ORDER BY seq',
+          [episodeId],
+        )
+      ).rows.map((r) => r.seq);
+      expect(seqs.length).toBeGreaterThan(0);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      // every message went out once per recipient, and exercise messages are marked
+      const dup = await ctx.pool.query(
+        'SELECT idempotency_key, count(*)::int AS n FROM notification_deliveries WHERE episode_id = $1 GROUP BY 1, channel, target HAVING count(*) > 1',
+        [episodeId],
+      );
+      expect(dup.rows).toEqual([]);
+      const titles = await ctx.pool.query('SELECT title FROM notification_deliveries WHERE episode_id = $1', [
+        episodeId,
+      ]);
+      expect(titles.rowCount).toBeGreaterThan(0);
+      for (const row of titles.rows) expect(row.title).toMatch(/^【演练】/);
+      await handle.terminate('test done');
+    } finally {
+      worker.kill('SIGTERM');
+    }
+  });
+});
