@@ -22,6 +22,21 @@ export const configSchema = z.object({
   API_PORT: port.default(18080),
   API_PUBLIC_URL: z.string().url().optional(),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  // --- HTTP API security and limits (src/api) ---
+  /** Requests per principal (per IP when unauthenticated) per window. */
+  API_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(600),
+  API_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** Largest report photo (jpeg/png/webp), bytes; and most photos per request. */
+  API_PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(5_242_880),
+  API_PHOTO_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
+  /** Largest CSV/XLSX import (enterprises, readings), bytes. */
+  API_IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20_971_520),
+  /** How long answers to POSTs with an Idempotency-Key are kept (at least 24 h). */
+  API_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(720).default(48),
+  /** The launcher seeds one principal per role and writes their tokens here (relative to DATA_DIR). */
+  DEV_TOKENS_FILE: z.string().default('dev-tokens.json'),
+  /** Seed the development principals on `npm start` (turn off in production). */
+  DEV_SEED_PRINCIPALS: bool.default(true),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:17233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -36,6 +51,39 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().optional(),
   EMBEDDED_PG_PORT: port.default(15433),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+  // --- notification (src/adapters/notification) ---
+  /** JSON file mapping recipient ids to channel targets; absent = everything goes to the delivery log only. */
+  NOTIFY_ROUTES_FILE: z.string().optional(),
+  /** CAP <sender>: a globally unique sender id (e-mail-like). */
+  NOTIFY_SENDER_ID: z.string().min(1).default('smog-response@chaoyang.example.gov.cn'),
+  /** CAP <senderName>, e-mail display name, signature of robot messages. */
+  NOTIFY_SENDER_NAME: z.string().min(1).default('朝阳市重污染天气专项应急指挥部办公室'),
+  /** SMS signature (签名, shown as 【…】), filled into the SMS gateway body's {signature}. */
+  NOTIFY_SMS_SIGNATURE: z.string().min(1).default('朝阳生态环境'),
+  NOTIFY_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: port.default(587),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().default('smog-response@chaoyang.example.gov.cn'),
+  SMS_GATEWAY_URL: z.string().url().optional(),
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  /** JSON body sent to the SMS gateway; string values may use {phone}, {text}, {key}, {signature}. */
+  SMS_GATEWAY_BODY_TEMPLATE: z
+    .string()
+    .default('{"to":"{phone}","signature":"{signature}","text":"{text}","requestId":"{key}"}'),
+
+  // --- power company (src/adapters/power) ---
+  /** Base URL of the power company's readings API (docs/power-company-api.yaml). */
+  POWER_API_BASE_URL: z.string().url().optional(),
+  POWER_API_TOKEN: z.string().optional(),
+  POWER_API_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  POWER_API_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  POWER_API_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Port of the local stand-in of the power company's API (demos). */
+  POWER_STANDIN_PORT: port.default(18091),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -7,9 +7,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runWorker } from '../worker.js';
 import { startApi } from './api/server.js';
+import { seedDevPrincipals } from './cli/dev-principals.js';
 import { loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { migrateUp } from './db/migrate.js';
+import { createPool } from './db/pool.js';
 import { logger } from './logger.js';
 import { startDevServer } from './tools/temporal-dev-server.js';
 
@@ -44,6 +46,19 @@ async function main() {
     }
     const applied = await migrateUp(config.databaseUrl);
     logger.info({ applied }, 'migrations applied');
+    if (config.DEV_SEED_PRINCIPALS) {
+      const tokensFile = path.resolve(config.dataDir, config.DEV_TOKENS_FILE);
+      const seedPool = createPool(config.databaseUrl, 2);
+      try {
+        const tokens = await seedDevPrincipals(seedPool, tokensFile);
+        logger.info(
+          { file: tokensFile, principals: Object.keys(tokens) },
+          'development principals and tokens written',
+        );
+      } finally {
+        await seedPool.end();
+      }
+    }
 
     let temporalUi: string | undefined;
     if (config.TEMPORAL_EMBEDDED) {
@@ -93,6 +108,11 @@ async function main() {
       `  API docs      ${api.url}/docs`,
       temporalUi ? `  Temporal UI   ${temporalUi}` : `  Temporal      ${config.TEMPORAL_ADDRESS}`,
       `  data          ${config.dataDir}`,
+      ...(config.DEV_SEED_PRINCIPALS
+        ? [
+            `  dev tokens    ${path.resolve(config.dataDir, config.DEV_TOKENS_FILE)} (principal id → bearer token)`,
+          ]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ];

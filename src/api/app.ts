@@ -1,7 +1,10 @@
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import {
   type ZodTypeProvider,
   hasZodFastifySchemaValidationErrors,
@@ -12,27 +15,65 @@ import {
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.js';
+import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { healthRoutes } from './routes/health.js';
+import { photoRoutes } from './routes/photos.js';
+import { publicRoutes } from './routes/public.js';
+import { recordRoutes } from './routes/records.js';
+import { referenceRoutes } from './routes/reference.js';
+import { installSecurity } from './security.js';
+
+export interface ApiLimits {
+  /** Largest photo, bytes. */
+  photoBytes: number;
+  /** Most photos per request. */
+  photoFiles: number;
+  /** Largest CSV/XLSX import, bytes. */
+  importBytes: number;
+}
 
 export interface AppDeps {
   temporal: Client;
   pool: pg.Pool;
   taskQueue: string;
   logger?: Logger | false;
+  /** Largest JSON body, bytes. */
   bodyLimit?: number;
   /** Clock for the API (tests pin it). */
   now?: () => number;
+  /** Requests per principal (or per IP when unauthenticated) per window. */
+  rateLimit?: { max: number; timeWindowMs: number };
+  limits: ApiLimits;
+  /** How long an Idempotency-Key answer is kept (≥ 24 h). */
+  idempotencyTtlHours: number;
+  /** Absolute base URL for links in the public feed (else relative links). */
+  publicUrl?: string;
 }
 
+export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &
+  Partial<Pick<AppDeps, 'limits' | 'idempotencyTtlHours'>>;
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  photoBytes: 5 * 1024 * 1024,
+  photoFiles: 10,
+  importBytes: 20 * 1024 * 1024,
+};
+
 /** Builds the HTTP API. Infrastructure comes in through `deps`; the caller owns and closes it. */
-export async function buildApp(deps: AppDeps) {
+export async function buildApp(options: AppOptions) {
+  const deps: AppDeps = {
+    ...options,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    idempotencyTtlHours: Math.max(24, options.idempotencyTtlHours ?? 48),
+  };
   const app = Fastify({
     loggerInstance: deps.logger || undefined,
     logger: deps.logger === false ? false : undefined,
     bodyLimit: deps.bodyLimit ?? 1_048_576,
     genReqId: () => crypto.randomUUID(),
-    ajv: undefined,
+    // Ids carry ':' (episode:chaoyang:2026-11-29:1); allow long ids in params.
+    routerOptions: { maxParamLength: 300 },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -64,7 +105,7 @@ export async function buildApp(deps: AppDeps) {
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
-      // fastify's own client errors: malformed JSON, body too large, wrong content type …
+      // fastify's own client errors: malformed JSON, body too large, wrong content type, rate limit …
       return reply
         .code(status)
         .send({ error: err.code ?? 'bad_request', message: err.message, requestId: req.id });
@@ -79,21 +120,62 @@ export async function buildApp(deps: AppDeps) {
       .send({ error: 'not_found', message: `no route ${req.method} ${req.url}`, requestId: req.id }),
   );
 
+  await app.register(helmet, { global: true });
+  await app.register(multipart, {
+    limits: { fileSize: deps.limits.photoBytes, files: deps.limits.photoFiles, fields: 20, parts: 100 },
+    throwFileSizeLimit: true,
+  });
+  installSecurity(app as unknown as FastifyInstance, {
+    pool: deps.pool,
+    idempotencyTtlHours: deps.idempotencyTtlHours,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.rateLimit?.max ?? 600,
+    timeWindow: deps.rateLimit?.timeWindowMs ?? 60_000,
+    keyGenerator: (req) => (req.principal ? `p:${req.principal.id}` : `ip:${req.ip}`),
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError(429, 'rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'smog-response API',
-        description: '重污染天气应急响应 — episodes, decisions, reports, documents and audit.',
+        description:
+          '重污染天气应急响应 — episodes, decisions, reports, documents and audit. Every route but /public/*, ' +
+          '/healthz, /readyz and /docs needs `Authorization: Bearer <token>`. Every POST honours ' +
+          '`Idempotency-Key`: a retry with the same key answers the first answer and does nothing twice ' +
+          '(kept ≥ 24 h); the same key with another request answers 422.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token' } },
+      },
+      tags: [
+        { name: 'episodes' },
+        { name: 'commands' },
+        { name: 'photos' },
+        { name: 'documents' },
+        { name: 'reference' },
+        { name: 'admin' },
+        { name: 'audit' },
+        { name: 'public' },
+        { name: 'health' },
+      ],
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   await app.register(healthRoutes, { deps });
   await app.register(episodeRoutes, { deps });
+  await app.register(photoRoutes, { deps });
+  await app.register(recordRoutes, { deps });
+  await app.register(referenceRoutes, { deps });
+  await app.register(publicRoutes, { deps });
+  await app.register(auditRoutes, { deps });
   return app;
 }
 

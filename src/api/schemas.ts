@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultPlan } from '../domain/index.js';
 
 /** Request and response schemas shared by routes and the OpenAPI document. */
 
@@ -8,10 +9,20 @@ export const isoDate = z
   .refine(
     (s) =>
       !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    {
-      message: 'not a calendar date',
-    },
+    { message: 'not a calendar date' },
   );
+
+/** An instant with its offset, e.g. 2026-11-29T17:00:00+08:00 or …Z. */
+export const isoInstant = z
+  .string()
+  .max(40)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'expected an ISO 8601 instant with offset, e.g. 2026-11-29T17:00:00+08:00',
+  )
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not a valid instant' });
+
+const planJurisdictions = defaultPlan.jurisdictions.map((j) => j.id);
 
 export const jurisdictionId = z
   .string()
@@ -19,23 +30,120 @@ export const jurisdictionId = z
   .max(64)
   .regex(/^[a-z][a-z0-9-]*$/, 'lower-case id, e.g. chaoyang or beipiao');
 
+/** A jurisdiction of the plan (the city or one of its counties). */
+export const planJurisdiction = jurisdictionId.refine((j) => planJurisdictions.includes(j), {
+  message: `one of ${planJurisdictions.join(', ')}`,
+});
+
+export const warningLevel = z.enum(['yellow', 'orange', 'red']);
+export const levelOrNone = z.enum(['none', 'yellow', 'orange', 'red']);
+export const phase = z.enum(['consultation', 'proposed', 'early-response', 'active', 'lifting', 'closed']);
+
 export const forecastDay = z.object({
   date: isoDate,
   aqi: z.number().int().min(0).max(2000),
 });
+export const forecastSeries = z.array(forecastDay).min(1).max(15);
+
+export const MIN_EXERCISE_DAY_MS = 10_000;
 
 export const startEpisodeBody = z
-  .object({
-    jurisdiction: jurisdictionId,
-    forecast: z.array(forecastDay).min(1).max(15),
+  .strictObject({
+    jurisdiction: planJurisdiction,
+    forecast: forecastSeries,
     exercise: z.boolean().default(false),
     /** CST date the episode belongs to; today's CST date by default. */
     date: isoDate.optional(),
     /** Sequence number of the episode in that jurisdiction on that date. */
     seq: z.number().int().min(1).max(99).default(1),
-    initiator: z.string().min(1).max(64).default('office'),
+    /** 'province': started by a provincial warning directive, which gives the level. */
+    origin: z.enum(['consultation', 'province']).default('consultation'),
+    directedLevel: warningLevel.optional(),
+    /** Exercises only: real milliseconds one response day lasts (≥ 10 s). */
+    exerciseDayMs: z.number().int().min(MIN_EXERCISE_DAY_MS).max(86_400_000).optional(),
+    /** The response plan; the latest version of the default plan unless given. */
+    planId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)
+      .optional(),
+    planVersion: z.number().int().min(1).max(10_000).optional(),
   })
-  .strict();
+  .superRefine((b, ctx) => {
+    if (b.exerciseDayMs !== undefined && !b.exercise) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exerciseDayMs'],
+        message: 'only for exercises (exercise: true)',
+      });
+    }
+    if (b.origin === 'province' && !b.directedLevel) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['directedLevel'],
+        message: 'a provincial directive gives the level',
+      });
+    }
+    if (b.directedLevel && b.origin !== 'province') {
+      ctx.addIssue({ code: 'custom', path: ['origin'], message: "a directed level needs origin 'province'" });
+    }
+  });
+
+export const consultationBody = z
+  .strictObject({
+    forecast: forecastSeries,
+    /** A provincial warning directive recorded by the office. */
+    directedLevel: warningLevel.optional(),
+  })
+  .describe('A consultation (会商研判) result');
+
+export const decisionBody = z
+  .strictObject({
+    decision: z.enum(['approve', 'order-level', 'decline', 'lift']),
+    proposalId: z.string().min(1).max(40).optional(),
+    level: warningLevel.optional(),
+    comment: z.string().max(2000).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.decision === 'approve' || b.decision === 'decline') && !b.proposalId) {
+      ctx.addIssue({ code: 'custom', path: ['proposalId'], message: `${b.decision} needs the proposal id` });
+    }
+    if (b.decision === 'order-level' && !b.level) {
+      ctx.addIssue({ code: 'custom', path: ['level'], message: 'order-level needs a level' });
+    }
+  });
+
+const reportFieldValue = z.union([
+  z.number().int().min(0).max(1_000_000_000),
+  z.string().max(4000),
+  z.array(z.string().min(1).max(100)).max(50),
+]);
+
+export const reportBody = z.strictObject({
+  /** Defaults to the caller's unit; a unit reports only for itself. */
+  unitId: z.string().min(1).max(100).optional(),
+  responseDay: z.number().int().min(1).max(366),
+  /** Idempotency of the submission itself: the same id twice is one report. Generated when absent. */
+  reportId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,120}$/)
+    .optional(),
+  /** Values of the plan's report form; `photoIds` may be left out when photos are uploaded with the report. */
+  fields: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/), reportFieldValue),
+});
+
+export const summaryBody = z.strictObject({
+  unitId: z.string().min(1).max(100).optional(),
+  summaryId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,120}$/)
+    .optional(),
+  text: z.string().min(1).max(20_000),
+});
+
+export const closeBody = z.strictObject({
+  reason: z.enum(['end-early-response', 'cancel']),
+  comment: z.string().max(2000).optional(),
+});
 
 export const errorBody = z.object({
   error: z.string(),
@@ -44,13 +152,46 @@ export const errorBody = z.object({
   requestId: z.string().optional(),
 });
 
-export const episodeIdParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(
-      /^(episode|exercise):[a-z0-9-]+:\d{4}-\d{2}-\d{2}:\d+$/,
-      'expected an episode id like episode:chaoyang:2026-11-29:1',
-    ),
+export const EPISODE_ID = /^(episode|exercise):[a-z][a-z0-9-]{0,63}:\d{4}-\d{2}-\d{2}:\d{1,2}$/;
+
+export const episodeId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(EPISODE_ID, 'expected an episode id like episode:chaoyang:2026-11-29:1');
+
+export const episodeIdParams = z.object({ id: episodeId });
+
+export const uuidParams = z.object({
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID'),
 });
+
+export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The live view (the workflow's Query) or its projection; documented loosely, passed through whole. */
+export const episodeView = z
+  .looseObject({
+    episodeId: z.string(),
+    jurisdiction: z.string().nullable(),
+    phase: z.string(),
+    level: z.string(),
+    exercise: z.boolean(),
+  })
+  .describe('EpisodeView: the episode state (see src/workflows/definitions.ts)');
+
+export const episodeSummary = z.object({
+  id: z.string(),
+  jurisdiction: z.string(),
+  date: z.string(),
+  phase: z.string(),
+  level: z.string(),
+  response: z.string().nullable(),
+  exercise: z.boolean(),
+  planId: z.string(),
+  planVersion: z.number(),
+  startedAt: z.string(),
+  closedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export const accepted = z.object({ id: z.string(), runId: z.string(), location: z.string() });

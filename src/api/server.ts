@@ -22,6 +22,14 @@ export async function startApi(config: Config): Promise<RunningApi> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger: logger.child({ component: 'api' }),
     bodyLimit: config.API_BODY_LIMIT_BYTES,
+    rateLimit: { max: config.API_RATE_LIMIT_MAX, timeWindowMs: config.API_RATE_LIMIT_WINDOW_MS },
+    limits: {
+      photoBytes: config.API_PHOTO_MAX_BYTES,
+      photoFiles: config.API_PHOTO_MAX_FILES,
+      importBytes: config.API_IMPORT_MAX_BYTES,
+    },
+    idempotencyTtlHours: config.API_IDEMPOTENCY_TTL_HOURS,
+    ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),
   });
   app.addHook('onClose', async () => {
     await connection.close();

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,9 +87,15 @@ describe('the one-command stack (src/stack.ts)', () => {
     const docs = await fetch(`${apiUrl}/docs/json`);
     expect(((await docs.json()) as { paths: object }).paths).toHaveProperty('/episodes');
 
+    // the start command seeds one principal per role and writes their tokens
+    const tokens = JSON.parse(await readFile(path.join(dataDir, 'dev-tokens.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const auth = { authorization: `Bearer ${tokens['dev-office']}` };
     const started = await fetch(`${apiUrl}/episodes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({
         jurisdiction: 'beipiao',
         date: '2026-11-29',
@@ -106,9 +112,12 @@ describe('the one-command stack (src/stack.ts)', () => {
     const second = await startStack();
     // Right after a restart the worker replays the episode; the API may answer 503 "try again" meanwhile.
     await expect
-      .poll(async () => (await fetch(`${apiUrl}${location}`)).status, { timeout: 30_000, interval: 500 })
+      .poll(async () => (await fetch(`${apiUrl}${location}`, { headers: auth })).status, {
+        timeout: 30_000,
+        interval: 500,
+      })
       .toBe(200);
-    const read = await fetch(`${apiUrl}${location}`);
+    const read = await fetch(`${apiUrl}${location}`, { headers: auth });
     expect(await read.json()).toMatchObject({
       episodeId: 'episode:beipiao:2026-11-29:1',
       jurisdiction: 'beipiao',

@@ -1,22 +1,62 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { cstDate, defaultPlan, getPlan } from '../../domain/index.js';
+import { buildReportValidator } from '../../domain/plan-schema.js';
 import type { episodeWorkflow } from '../../workflows/episode.js';
 import {
+  type CloseInput,
+  type ConsultationInput,
+  type DecisionInput,
   EPISODE_WORKFLOW_TYPE,
-  type EpisodeSummary,
+  type ReportFields,
   type StartEpisodeInput,
-  episodeStateQuery,
+  closeEpisodeUpdate,
+  consultUpdate,
+  decideUpdate,
+  submitReportUpdate,
+  submitSummaryUpdate,
 } from '../../workflows/definitions.js';
+import {
+  COMMANDER,
+  EPISODE_READERS,
+  OFFICE,
+  UNIT,
+  assertActsFor,
+  assertEpisodeAccess,
+  visibleJurisdictions,
+} from '../access.js';
 import type { AppDeps } from '../app.js';
-import { notFound } from '../errors.js';
-import { episodeIdParams, errorBody, startEpisodeBody } from '../schemas.js';
+import {
+  episodeState,
+  executeEpisodeUpdate,
+  readModel,
+  summaryOf,
+  type ReadModelRow,
+  updateIdFor,
+} from '../episode-access.js';
+import { badRequest, mapDomainError } from '../errors.js';
+import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
+import {
+  accepted,
+  booleanQuery,
+  closeBody,
+  consultationBody,
+  decisionBody,
+  episodeIdParams,
+  episodeSummary,
+  episodeView,
+  errorBody,
+  isoDate,
+  jurisdictionId,
+  levelOrNone,
+  phase,
+  reportBody,
+  startEpisodeBody,
+  summaryBody,
+} from '../schemas.js';
+import { principalOf } from '../security.js';
 import { mapTemporalError } from '../temporal-errors.js';
-
-const CST_OFFSET_MS = 8 * 3600_000;
-/** A read waits at most this long for Temporal before answering 503. */
-const QUERY_DEADLINE_MS = 5_000;
-const cstDate = (epochMs: number) => new Date(epochMs + CST_OFFSET_MS).toISOString().slice(0, 10);
 
 export function episodeIdOf(b: {
   exercise: boolean;
@@ -27,7 +67,68 @@ export function episodeIdOf(b: {
   return `${b.exercise ? 'exercise' : 'episode'}:${b.jurisdiction}:${b.date}:${b.seq}`;
 }
 
-const startedBody = z.object({ id: z.string(), runId: z.string(), location: z.string() });
+const security = [{ bearerAuth: [] }];
+/** Workflow answers are plain JSON objects; their documented schemas are loose (extra keys pass). */
+const loose = <
+  T = {
+    [k: string]: unknown;
+    episodeId: string;
+    jurisdiction: string | null;
+    phase: string;
+    level: string;
+    exercise: boolean;
+  },
+>(
+  v: unknown,
+) => v as T;
+type DutyOut = { key: string; dutyId: string; unitId: string; dueAt: string | null; status: string };
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  503: errorBody,
+};
+
+const listQuery = z.strictObject({
+  jurisdiction: jurisdictionId.optional(),
+  phase: phase.optional(),
+  level: levelOrNone.optional(),
+  /** Business date range (the date in the episode id), inclusive. */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  exercise: booleanQuery.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(400)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+});
+
+const cursorSchema = z.strictObject({ d: z.string().max(10), i: z.string().max(200) });
+function decodeCursor(cursor: string): { d: string; i: string } {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('cursor: not a cursor of this listing', {
+      issues: [{ path: 'querystring.cursor', message: 'invalid' }],
+    });
+  }
+}
+const encodeCursor = (r: ReadModelRow) =>
+  Buffer.from(JSON.stringify({ d: r.business_date, i: r.id }), 'utf8').toString('base64url');
+
+const reportResult = z.object({
+  reportId: z.string(),
+  unitId: z.string(),
+  responseDay: z.number(),
+  late: z.boolean(),
+  replaced: z.boolean(),
+  duplicate: z.boolean(),
+  photoIds: z.array(z.string()),
+});
 
 export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const now = deps.now ?? Date.now;
@@ -35,24 +136,39 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
   app.post(
     '/episodes',
     {
+      config: { access: OFFICE },
       schema: {
         tags: ['episodes'],
-        summary: 'Start an episode (idempotent: the same jurisdiction, date and seq give the same episode)',
+        summary: 'Start an episode from a consultation or a provincial directive (idempotent business id)',
+        description:
+          'The id is `episode:<jurisdiction>:<date>:<seq>` (`exercise:…` for exercises): starting the same id ' +
+          'again answers the same episode. The plan version is pinned to the latest of the plan unless given.',
+        security,
         body: startEpisodeBody,
-        response: { 202: startedBody, 400: errorBody, 503: errorBody },
+        response: { 202: accepted, ...errors },
       },
     },
     async (req, reply) => {
+      const p = principalOf(req);
       const body = req.body;
-      const requestedAt = now();
-      const id = episodeIdOf({ ...body, date: body.date ?? cstDate(requestedAt) });
+      const id = episodeIdOf({ ...body, date: body.date ?? cstDate(now()) });
+      let plan: ReturnType<typeof getPlan>;
+      try {
+        plan = getPlan(body.planId ?? defaultPlan.id, body.planVersion);
+      } catch (err) {
+        throw mapDomainError(err);
+      }
       const input: StartEpisodeInput = {
         episodeId: id,
         jurisdiction: body.jurisdiction,
+        planId: plan.id,
+        planVersion: plan.version,
         forecast: body.forecast,
         exercise: body.exercise,
-        initiator: { id: body.initiator },
-        requestedAt,
+        initiator: p,
+        origin: body.origin,
+        ...(body.directedLevel ? { directedLevel: body.directedLevel } : {}),
+        ...(body.exerciseDayMs !== undefined ? { exerciseDayMs: body.exerciseDayMs } : {}),
       };
       let runId: string;
       try {
@@ -67,8 +183,11 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw mapTemporalError(err);
         // The episode ran and closed already: the same episode, not a new one.
-        const described = await deps.temporal.workflow.getHandle(id).describe();
-        runId = described.runId;
+        try {
+          runId = (await deps.temporal.workflow.getHandle(id).describe()).runId;
+        } catch (e) {
+          throw mapTemporalError(e);
+        }
       }
       const location = `/episodes/${encodeURIComponent(id)}`;
       return reply.code(202).header('location', location).send({ id, runId, location });
@@ -76,30 +195,331 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
   );
 
   app.get(
-    '/episodes/:id',
+    '/episodes',
     {
+      config: { access: EPISODE_READERS },
       schema: {
         tags: ['episodes'],
-        summary: 'Episode state (live from the workflow; the read model once the workflow is gone)',
-        params: episodeIdParams,
-        response: { 200: z.unknown(), 404: errorBody, 503: errorBody },
+        summary: 'List episodes from the read model (filters, newest first, cursor paging)',
+        description: 'Branches see their own county and the city-wide episodes only.',
+        security,
+        querystring: listQuery,
+        response: {
+          200: z.object({ items: z.array(episodeSummary), nextCursor: z.string().nullable() }),
+          ...errors,
+        },
       },
     },
     async (req) => {
-      const { id } = req.params;
-      try {
-        return await deps.temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-          deps.temporal.workflow.getHandle(id).query(episodeStateQuery),
-        );
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw mapTemporalError(err);
+      const q = req.query;
+      const where: string[] = [];
+      const args: unknown[] = [];
+      const add = (sql: string, value: unknown) => {
+        args.push(value);
+        where.push(sql.replace('?', `$${args.length}`));
+      };
+      const visible = visibleJurisdictions(principalOf(req));
+      if (visible) add('jurisdiction = ANY(?::text[])', visible);
+      if (q.jurisdiction) add('jurisdiction = ?', q.jurisdiction);
+      if (q.phase) add('phase = ?', q.phase);
+      if (q.level) add('level = ?', q.level);
+      if (q.from) add('business_date >= ?', q.from);
+      if (q.to) add('business_date <= ?', q.to);
+      if (q.exercise !== undefined) add('exercise = ?', q.exercise);
+      if (q.cursor) {
+        const c = decodeCursor(q.cursor);
+        args.push(c.d, c.i);
+        where.push(`(business_date, id) < ($${args.length - 1}, $${args.length})`);
       }
-      const row = await deps.pool.query<{ state: EpisodeSummary }>(
-        'SELECT state FROM episodes WHERE id = $1',
-        [id],
+      args.push(q.limit + 1);
+      const { rows } = await deps.pool.query<ReadModelRow>(
+        `SELECT * FROM episodes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY business_date DESC, id DESC LIMIT $${args.length}`,
+        args,
       );
-      if (row.rowCount === 0) throw notFound(`episode ${id}`);
-      return row.rows[0]!.state;
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(summaryOf),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/episodes/:id',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['episodes'],
+        summary: 'Episode state (live from the workflow; the read model once it is closed)',
+        description:
+          'An episode outside the caller’s jurisdictions is refused with 403 whether it exists or not.',
+        security,
+        params: episodeIdParams,
+        response: { 200: episodeView, ...errors },
+      },
+    },
+    async (req) => {
+      assertEpisodeAccess(principalOf(req), req.params.id);
+      return loose(await episodeState(deps, req.params.id));
+    },
+  );
+
+  app.get(
+    '/episodes/:id/duties',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['episodes'],
+        summary: 'Duties of the episode (current and previous response day, standing and open ones)',
+        security,
+        params: episodeIdParams,
+        querystring: z.strictObject({ unitId: z.string().min(1).max(100).optional() }),
+        response: {
+          200: z.object({
+            episodeId: z.string(),
+            responseDay: z.number().nullable(),
+            duties: z.array(
+              z.looseObject({
+                key: z.string(),
+                dutyId: z.string(),
+                unitId: z.string(),
+                dueAt: z.string().nullable(),
+                status: z.string(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      assertEpisodeAccess(principalOf(req), req.params.id);
+      const view = await episodeState(deps, req.params.id);
+      const unitId = req.query.unitId;
+      return {
+        episodeId: view.episodeId,
+        responseDay: view.responseDay ?? null,
+        duties: loose<Array<Record<string, unknown> & DutyOut>>(
+          unitId ? view.duties.filter((d) => d.unitId === unitId) : view.duties,
+        ),
+      };
+    },
+  );
+
+  app.post(
+    '/episodes/:id/consultations',
+    {
+      config: { access: OFFICE },
+      schema: {
+        tags: ['commands'],
+        summary: 'Record a consultation (or a provincial directive); may propose a level to the commander',
+        security,
+        params: episodeIdParams,
+        body: consultationBody,
+        response: { 200: z.looseObject({ consultationId: z.string(), level: z.string() }), ...errors },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const input: ConsultationInput = {
+        actor: p,
+        forecast: req.body.forecast,
+        ...(req.body.directedLevel ? { directedLevel: req.body.directedLevel } : {}),
+      };
+      return loose(
+        await executeEpisodeUpdate(
+          deps,
+          req.params.id,
+          consultUpdate,
+          input,
+          updateIdFor(p.id, req.idempotency?.key, `consult:${req.params.id}`),
+        ),
+      );
+    },
+  );
+
+  app.post(
+    '/episodes/:id/decisions',
+    {
+      config: { access: COMMANDER },
+      schema: {
+        tags: ['commands'],
+        summary: "The commander's order: approve or decline the pending proposal, order a level, or lift",
+        security,
+        params: episodeIdParams,
+        body: decisionBody,
+        response: { 200: episodeView, ...errors, 422: errorBody },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const b = req.body;
+      const input: DecisionInput = {
+        actor: p,
+        decision: b.decision,
+        ...(b.proposalId ? { proposalId: b.proposalId } : {}),
+        ...(b.level ? { level: b.level } : {}),
+        ...(b.comment ? { comment: b.comment } : {}),
+      };
+      return loose(
+        await executeEpisodeUpdate(
+          deps,
+          req.params.id,
+          decideUpdate,
+          input,
+          updateIdFor(p.id, req.idempotency?.key, `decide:${req.params.id}`),
+        ),
+      );
+    },
+  );
+
+  app.post(
+    '/episodes/:id/reports',
+    {
+      config: {
+        access: UNIT,
+        multipart: {
+          jsonField: 'report',
+          maxFiles: deps.limits.photoFiles,
+          maxFileBytes: deps.limits.photoBytes,
+        },
+      },
+      schema: {
+        tags: ['commands'],
+        summary: "A unit's daily report (JSON with uploaded photoIds, or multipart with photo files)",
+        description:
+          'application/json: the body below, `fields.photoIds` naming photos uploaded with POST /photos. ' +
+          'multipart/form-data: a text part `report` holding that JSON, and up to ' +
+          `${deps.limits.photoFiles} image parts (jpeg, png, webp; ≤ ${deps.limits.photoBytes} bytes each) whose ` +
+          'ids are appended to `fields.photoIds`.',
+        consumes: ['application/json', 'multipart/form-data'],
+        security,
+        params: episodeIdParams,
+        body: reportBody,
+        response: { 201: reportResult, ...errors, 413: errorBody, 415: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const b = req.body;
+      const unitId = b.unitId ?? p.unit;
+      if (!unitId)
+        throw badRequest('unitId: required', { issues: [{ path: 'body.unitId', message: 'required' }] });
+      assertActsFor(p, unitId);
+      const given = b.fields.photoIds;
+      if (given !== undefined && !Array.isArray(given)) {
+        throw badRequest('fields.photoIds: a list of photo ids', {
+          issues: [{ path: 'body.fields.photoIds', message: 'expected a list' }],
+        });
+      }
+      const givenIds = (given ?? []) as string[];
+      const files = req.uploads ?? [];
+      if (givenIds.length + files.length > 50) throw badRequest('fields.photoIds: at most 50 photos');
+      if (!(await unitOwnsPhotos(deps.pool, unitId, givenIds))) {
+        throw badRequest('fields.photoIds: unknown photo, or a photo of another unit', {
+          issues: [{ path: 'body.fields.photoIds', message: 'unknown photo id' }],
+        });
+      }
+      const fields: ReportFields = { ...b.fields, photoIds: givenIds };
+      const row = await readModel(deps, req.params.id);
+      const plan = row ? getPlan(row.plan_id, row.plan_version) : defaultPlan;
+      // Validate the form before storing anything (uploaded photos count as present).
+      const check = buildReportValidator(plan)({
+        ...fields,
+        photoIds: files.length > 0 ? [...givenIds, ...files.map((f) => f.sha256)] : givenIds,
+      });
+      if (!check.ok) {
+        throw badRequest(check.errors.map((e) => `fields.${e.path}: ${e.message}`).join('; '), {
+          issues: check.errors.map((e) => ({ path: `body.fields.${e.path}`, message: e.message })),
+        });
+      }
+      const stored = await storePhotos(deps.pool, unitId, p.id, files);
+      fields.photoIds = [...givenIds, ...stored];
+      const reportId =
+        b.reportId ?? updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`).slice(0, 32);
+      try {
+        const result = await executeEpisodeUpdate(
+          deps,
+          req.params.id,
+          submitReportUpdate,
+          { actor: p, unitId, responseDay: b.responseDay, reportId, fields },
+          updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`),
+        );
+        return reply.code(result.duplicate ? 200 : 201).send({ ...result, photoIds: fields.photoIds });
+      } catch (err) {
+        await deletePhotos(deps.pool, stored).catch(() => {});
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/episodes/:id/summaries',
+    {
+      config: { access: UNIT },
+      schema: {
+        tags: ['commands'],
+        summary: "A unit's episode summary, due by 10:00 the day after the lift",
+        security,
+        params: episodeIdParams,
+        body: summaryBody,
+        response: { 201: z.object({ summaryId: z.string(), late: z.boolean() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const unitId = req.body.unitId ?? p.unit;
+      if (!unitId) throw badRequest('unitId: required');
+      assertActsFor(p, unitId);
+      const summaryId =
+        req.body.summaryId ?? `${unitId}:${updateIdFor(p.id, req.idempotency?.key, 'summary').slice(0, 16)}`;
+      const result = await executeEpisodeUpdate(
+        deps,
+        req.params.id,
+        submitSummaryUpdate,
+        { actor: p, unitId, summaryId, text: req.body.text },
+        updateIdFor(p.id, req.idempotency?.key, `summary:${req.params.id}`),
+      );
+      return reply.code(201).send(result);
+    },
+  );
+
+  app.post(
+    '/episodes/:id/close',
+    {
+      config: { access: OFFICE },
+      schema: {
+        tags: ['commands'],
+        summary: 'End an early response (summaries follow) or cancel an episode with no response under way',
+        security,
+        params: episodeIdParams,
+        body: closeBody,
+        response: { 200: episodeView, ...errors },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const input: CloseInput = {
+        actor: p,
+        reason: req.body.reason,
+        ...(req.body.comment ? { comment: req.body.comment } : {}),
+      };
+      return loose(
+        await executeEpisodeUpdate(
+          deps,
+          req.params.id,
+          closeEpisodeUpdate,
+          input,
+          updateIdFor(p.id, req.idempotency?.key, `close:${req.params.id}`),
+        ),
+      );
     },
   );
 };

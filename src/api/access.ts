@@ -1,0 +1,53 @@
+/**
+ * Who may do what. Route level: each route declares `config.access` (a list of roles, or 'public');
+ * a route without one is refused to everybody. Object level: the helpers below, called by handlers.
+ */
+import { defaultPlan } from '../domain/index.js';
+import { forbidden } from './errors.js';
+import type { ApiPrincipal, Role } from './principal-store.js';
+
+export type Access = 'public' | readonly Role[];
+
+/** Roles that read episodes (RBAC-filtered by jurisdiction for branches). */
+export const EPISODE_READERS: readonly Role[] = ['office', 'commander', 'leader', 'unit', 'auditor'];
+/** Roles that read the audit trail. */
+export const AUDIT_READERS: readonly Role[] = ['auditor', 'office', 'leader'];
+export const OFFICE: readonly Role[] = ['office'];
+export const COMMANDER: readonly Role[] = ['commander'];
+export const UNIT: readonly Role[] = ['unit'];
+export const ADMIN: readonly Role[] = ['admin'];
+export const ANY_ROLE: readonly Role[] = ['office', 'commander', 'leader', 'unit', 'auditor', 'admin'];
+
+/** The county a principal is confined to (a branch), or null when it sees every jurisdiction. */
+export function confinedJurisdiction(p: ApiPrincipal): string | null {
+  if (p.role !== 'unit' || !p.unit) return null;
+  return defaultPlan.units.find((u) => u.id === p.unit)?.jurisdiction ?? null;
+}
+
+/** The jurisdictions a principal may see (null = all): its own county and the city-wide episodes. */
+export function visibleJurisdictions(p: ApiPrincipal): string[] | null {
+  const own = confinedJurisdiction(p);
+  return own === null ? null : [own, defaultPlan.jurisdiction];
+}
+
+export function jurisdictionOfEpisode(episodeId: string): string {
+  return episodeId.split(':')[1] ?? '';
+}
+
+export function canSeeJurisdiction(p: ApiPrincipal, jurisdiction: string): boolean {
+  const visible = visibleJurisdictions(p);
+  return visible === null || visible.includes(jurisdiction);
+}
+
+/**
+ * Refuses an episode outside the principal's jurisdictions with 403. Decided from the business id
+ * alone (it carries the jurisdiction), so the answer is the same whether the episode exists or not.
+ */
+export function assertEpisodeAccess(p: ApiPrincipal, episodeId: string): void {
+  if (!canSeeJurisdiction(p, jurisdictionOfEpisode(episodeId))) throw forbidden();
+}
+
+/** A unit principal acts for its own unit only. */
+export function assertActsFor(p: ApiPrincipal, unitId: string): void {
+  if (p.role === 'unit' && p.unit !== unitId) throw forbidden();
+}

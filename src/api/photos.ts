@@ -1,0 +1,82 @@
+/** Photos of unit reports, stored in PostgreSQL (bytea); the type is sniffed from the bytes. */
+import type pg from 'pg';
+import { ApiError } from './errors.js';
+import type { UploadedFile } from './security.js';
+
+export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** The image type from the file's magic bytes (a client's Content-Type is not trusted). */
+export function sniffImage(data: Buffer): ImageType | null {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  if (
+    data.length >= 8 &&
+    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  ) {
+    return 'image/png';
+  }
+  if (
+    data.length >= 12 &&
+    data.toString('latin1', 0, 4) === 'RIFF' &&
+    data.toString('latin1', 8, 12) === 'WEBP'
+  ) {
+    return 'image/webp';
+  }
+  return null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks every file is an accepted image; stores them in one transaction; returns their ids in order. */
+export async function storePhotos(
+  pool: pg.Pool,
+  unitId: string,
+  uploadedBy: string,
+  files: UploadedFile[],
+): Promise<string[]> {
+  if (files.length === 0) return [];
+  const types = files.map((f) => sniffImage(f.data));
+  const bad = files.filter((_, i) => types[i] === null).map((f) => f.fileName || f.fieldName);
+  if (bad.length > 0) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `only jpeg, png and webp photos are accepted: ${bad.join(', ')}`,
+    );
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const ids: string[] = [];
+    for (const [i, f] of files.entries()) {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO photos (unit_id, uploaded_by, content_type, file_name, size, sha256, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [unitId, uploadedBy, types[i], f.fileName, f.data.length, f.sha256, f.data],
+      );
+      ids.push(rows[0]!.id);
+    }
+    await client.query('COMMIT');
+    return ids;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function deletePhotos(pool: pg.Pool, ids: string[]): Promise<void> {
+  if (ids.length > 0) await pool.query('DELETE FROM photos WHERE id = ANY($1::uuid[])', [ids]);
+}
+
+/** Every id names a photo uploaded by `unitId`. */
+export async function unitOwnsPhotos(pool: pg.Pool, unitId: string, ids: string[]): Promise<boolean> {
+  if (ids.length === 0) return true;
+  if (!ids.every((id) => UUID.test(id))) return false;
+  const unique = [...new Set(ids)];
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM photos WHERE id = ANY($1::uuid[]) AND unit_id = $2',
+    [unique, unitId],
+  );
+  return rows[0]?.n === unique.length;
+}

@@ -1,0 +1,158 @@
+/**
+ * Principals and their bearer tokens in PostgreSQL. A token is 32 random bytes (base64url, prefixed
+ * `smog_`); only its SHA-256 is stored, so a leaked database holds no usable token. Shared by the API,
+ * the principals CLI and the launcher's dev seeding.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { defaultPlan } from '../domain/index.js';
+
+export const ROLES = ['office', 'commander', 'leader', 'unit', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who calls the API: what the auth plugin puts on the request and what the workflow records as actor. */
+export interface ApiPrincipal {
+  id: string;
+  role: Role;
+  unit?: string;
+}
+
+export interface PrincipalRecord extends ApiPrincipal {
+  name: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export class PrincipalError extends Error {
+  constructor(
+    readonly code: 'validation' | 'conflict' | 'not_found',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+export const newToken = () => `smog_${randomBytes(32).toString('base64url')}`;
+
+const PRINCIPAL_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Checks a principal against the plan: `unit` principals need a unit that files daily reports. */
+export function checkPrincipal(p: ApiPrincipal): string | null {
+  if (!PRINCIPAL_ID.test(p.id)) return 'id: lower-case letters, digits, . _ - (max 64)';
+  if (!ROLES.includes(p.role)) return `role: one of ${ROLES.join(', ')}`;
+  if (p.unit !== undefined && !defaultPlan.units.some((u) => u.id === p.unit)) {
+    return `unit: "${p.unit}" is not a unit of the plan`;
+  }
+  if (p.role === 'unit') {
+    const unit = defaultPlan.units.find((u) => u.id === p.unit);
+    if (!unit) return 'unit: required for the unit role';
+    if (!unit.filesDailyReport) return `unit: "${p.unit}" files no reports`;
+  }
+  return null;
+}
+
+interface PrincipalRow {
+  id: string;
+  role: Role;
+  unit: string | null;
+  name: string;
+  disabled: boolean;
+  created_at: Date;
+}
+const toRecord = (r: PrincipalRow): PrincipalRecord => ({
+  id: r.id,
+  role: r.role,
+  ...(r.unit ? { unit: r.unit } : {}),
+  name: r.name,
+  disabled: r.disabled,
+  createdAt: r.created_at.toISOString(),
+});
+
+/**
+ * Creates a principal. The same id with the same role and unit is the same principal (returned with
+ * `created: false`); with a different role or unit it is a conflict.
+ */
+export async function createPrincipal(
+  pool: pg.Pool,
+  p: ApiPrincipal & { name?: string },
+): Promise<{ principal: PrincipalRecord; created: boolean }> {
+  const problem = checkPrincipal(p);
+  if (problem) throw new PrincipalError('validation', problem);
+  const inserted = await pool.query<PrincipalRow>(
+    `INSERT INTO principals (id, role, unit, name) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO NOTHING RETURNING *`,
+    [p.id, p.role, p.unit ?? null, p.name ?? ''],
+  );
+  if (inserted.rows[0]) return { principal: toRecord(inserted.rows[0]), created: true };
+  const existing = await getPrincipal(pool, p.id);
+  if (!existing || existing.role !== p.role || (existing.unit ?? null) !== (p.unit ?? null)) {
+    throw new PrincipalError('conflict', `principal ${p.id} exists with another role or unit`);
+  }
+  return { principal: existing, created: false };
+}
+
+export async function getPrincipal(pool: pg.Pool, id: string): Promise<PrincipalRecord | null> {
+  const { rows } = await pool.query<PrincipalRow>('SELECT * FROM principals WHERE id = $1', [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export async function listPrincipals(pool: pg.Pool): Promise<PrincipalRecord[]> {
+  const { rows } = await pool.query<PrincipalRow>('SELECT * FROM principals ORDER BY id');
+  return rows.map(toRecord);
+}
+
+export interface IssuedToken {
+  tokenId: string;
+  principalId: string;
+  token: string;
+  label: string;
+  expiresAt: string | null;
+}
+
+/** Issues a new token for an existing principal; the token is returned once and never again. */
+export async function issueToken(
+  pool: pg.Pool,
+  principalId: string,
+  opts: { label?: string; expiresInDays?: number } = {},
+): Promise<IssuedToken> {
+  const token = newToken();
+  const { rows } = await pool.query<{ id: string; expires_at: Date | null }>(
+    `INSERT INTO api_tokens (token_hash, principal_id, label, expires_at)
+     SELECT $1, id, $3, CASE WHEN $4::int IS NULL THEN NULL ELSE now() + make_interval(days => $4::int) END
+     FROM principals WHERE id = $2
+     RETURNING id, expires_at`,
+    [hashToken(token), principalId, opts.label ?? '', opts.expiresInDays ?? null],
+  );
+  const row = rows[0];
+  if (!row) throw new PrincipalError('not_found', `principal ${principalId} not found`);
+  return {
+    tokenId: row.id,
+    principalId,
+    token,
+    label: opts.label ?? '',
+    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+  };
+}
+
+/** The principal a bearer token belongs to, or null (unknown, revoked, expired, disabled). */
+export async function authenticate(pool: pg.Pool, token: string): Promise<ApiPrincipal | null> {
+  if (token.length < 16 || token.length > 200) return null;
+  const { rows } = await pool.query<{ id: string; role: Role; unit: string | null }>(
+    `SELECT p.id, p.role, p.unit FROM api_tokens t JOIN principals p ON p.id = t.principal_id
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+       AND NOT p.disabled`,
+    [hashToken(token)],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return r.unit ? { id: r.id, role: r.role, unit: r.unit } : { id: r.id, role: r.role };
+}
+
+export async function revokeTokens(pool: pg.Pool, principalId: string): Promise<number> {
+  const res = await pool.query(
+    'UPDATE api_tokens SET revoked_at = now() WHERE principal_id = $1 AND revoked_at IS NULL',
+    [principalId],
+  );
+  return res.rowCount ?? 0;
+}

@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { EPISODE_READERS, UNIT } from '../access.js';
+import type { AppDeps } from '../app.js';
+import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
+import { storePhotos } from '../photos.js';
+import { errorBody, uuidParams } from '../schemas.js';
+import { principalOf } from '../security.js';
+
+const security = [{ bearerAuth: [] }];
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+
+export const photoRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post(
+    '/photos',
+    {
+      config: {
+        access: UNIT,
+        multipart: { maxFiles: deps.limits.photoFiles, maxFileBytes: deps.limits.photoBytes },
+      },
+      schema: {
+        tags: ['photos'],
+        summary: 'Upload report photos (multipart/form-data, jpeg/png/webp) for the caller’s unit',
+        description: `Up to ${deps.limits.photoFiles} files of at most ${deps.limits.photoBytes} bytes each; answers their ids.`,
+        consumes: ['multipart/form-data'],
+        security,
+        body: z.object({}).describe('image file parts (any field name)'),
+        response: {
+          201: z.object({
+            photos: z.array(
+              z.object({ id: z.string(), contentType: z.string(), size: z.number(), sha256: z.string() }),
+            ),
+          }),
+          ...errors,
+          413: errorBody,
+          415: errorBody,
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      if (!req.isMultipart()) throw new ApiError(415, 'unsupported_media_type', 'send multipart/form-data');
+      const files = req.uploads ?? [];
+      if (files.length === 0) throw badRequest('no file: send at least one image part');
+      const ids = await storePhotos(deps.pool, p.unit!, p.id, files);
+      const { rows } = await deps.pool.query<{
+        id: string;
+        content_type: string;
+        size: number;
+        sha256: string;
+      }>('SELECT id, content_type, size, sha256 FROM photos WHERE id = ANY($1::uuid[])', [ids]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return reply.code(201).send({
+        photos: ids.map((id) => {
+          const r = byId.get(id)!;
+          return { id, contentType: r.content_type, size: r.size, sha256: r.sha256 };
+        }),
+      });
+    },
+  );
+
+  app.get(
+    '/photos/:id',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['photos'],
+        summary: 'A report photo (a unit sees its own unit’s photos only)',
+        produces: ['image/jpeg', 'image/png', 'image/webp'],
+        security,
+        params: uuidParams,
+        response: { 200: z.string().describe('image bytes').meta({ format: 'binary' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const { rows } = await deps.pool.query<{ unit_id: string; content_type: string; data: Buffer }>(
+        'SELECT unit_id, content_type, data FROM photos WHERE id = $1',
+        [req.params.id],
+      );
+      const photo = rows[0];
+      if (!photo) throw notFound('photo');
+      if (p.role === 'unit' && p.unit !== photo.unit_id) throw forbidden();
+      return reply
+        .header('content-type', photo.content_type)
+        .header('cache-control', 'private, max-age=3600')
+        .header('content-disposition', 'inline')
+        .send(photo.data as unknown as string);
+    },
+  );
+};

@@ -1,0 +1,271 @@
+/** What an episode produced: documents, the notification delivery log, electricity assessments. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getDocument } from '../../adapters/reporting/index.js';
+import { toCstIso } from '../../domain/index.js';
+import { EPISODE_READERS, assertEpisodeAccess } from '../access.js';
+import type { AppDeps } from '../app.js';
+import { notFound } from '../errors.js';
+import { episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
+import { principalOf } from '../security.js';
+
+const security = [{ bearerAuth: [] }];
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const iso = (d: Date | null) => (d ? toCstIso(d.getTime()) : null);
+/** The delivery log names recipients' addresses: not for units. */
+const LOG_READERS = ['office', 'commander', 'leader', 'auditor'] as const;
+
+export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get(
+    '/episodes/:id/documents',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: 'Documents of the episode (daily response reports, work summary)',
+        security,
+        params: episodeIdParams,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                kind: z.string(),
+                key: z.string(),
+                title: z.string(),
+                contentHash: z.string(),
+                createdAt: z.string(),
+                updatedAt: z.string(),
+                links: z.object({ docx: z.string(), html: z.string() }),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      assertEpisodeAccess(principalOf(req), req.params.id);
+      const { rows } = await deps.pool.query<{
+        id: string;
+        kind: string;
+        doc_key: string;
+        title: string;
+        content_hash: string;
+        created_at: Date;
+        updated_at: Date;
+      }>(
+        `SELECT id, kind, doc_key, title, content_hash, created_at, updated_at FROM documents
+         WHERE episode_id = $1 ORDER BY created_at, id`,
+        [req.params.id],
+      );
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          key: r.doc_key,
+          title: r.title,
+          contentHash: r.content_hash,
+          createdAt: iso(r.created_at)!,
+          updatedAt: iso(r.updated_at)!,
+          links: { docx: `/documents/${r.id}?format=docx`, html: `/documents/${r.id}?format=html` },
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/documents/:id',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: 'Download a document as DOCX (default) or HTML',
+        produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html'],
+        security,
+        params: uuidParams,
+        querystring: z.strictObject({ format: z.enum(['docx', 'html']).default('docx') }),
+        response: { 200: z.string().meta({ format: 'binary' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const doc = await getDocument(deps.pool, req.params.id, req.query.format);
+      if (!doc) throw notFound('document');
+      assertEpisodeAccess(principalOf(req), doc.episodeId);
+      return reply
+        .header('content-type', doc.contentType)
+        .header('content-disposition', `attachment; filename="${doc.fileName}"`)
+        .header('etag', `"${doc.contentHash}"`)
+        .send(doc.content as unknown as string);
+    },
+  );
+
+  app.get(
+    '/episodes/:id/notifications',
+    {
+      config: { access: LOG_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: 'Delivery log of every message the episode sent (one row per channel target)',
+        security,
+        params: episodeIdParams,
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+        }),
+        response: {
+          200: z.object({
+            total: z.number(),
+            items: z.array(
+              z.object({
+                id: z.number(),
+                step: z.string(),
+                recipientId: z.string(),
+                channel: z.string(),
+                target: z.string(),
+                title: z.string(),
+                status: z.string(),
+                attempts: z.number(),
+                lastError: z.string().nullable(),
+                exercise: z.boolean(),
+                createdAt: z.string(),
+                sentAt: z.string().nullable(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      assertEpisodeAccess(principalOf(req), req.params.id);
+      const [count, list] = await Promise.all([
+        deps.pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM notification_deliveries WHERE episode_id = $1',
+          [req.params.id],
+        ),
+        deps.pool.query<{
+          id: number;
+          step: string;
+          recipient_id: string;
+          channel: string;
+          target: string;
+          title: string;
+          status: string;
+          attempts: number;
+          last_error: string | null;
+          exercise: boolean;
+          created_at: Date;
+          sent_at: Date | null;
+        }>(
+          `SELECT id, step, recipient_id, channel, target, title, status, attempts, last_error, exercise, created_at, sent_at
+           FROM notification_deliveries WHERE episode_id = $1 ORDER BY id LIMIT $2 OFFSET $3`,
+          [req.params.id, req.query.limit, req.query.offset],
+        ),
+      ]);
+      return {
+        total: count.rows[0]?.n ?? 0,
+        items: list.rows.map((r) => ({
+          id: Number(r.id),
+          step: r.step,
+          recipientId: r.recipient_id,
+          channel: r.channel,
+          target: r.target,
+          title: r.title,
+          status: r.status,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          exercise: r.exercise,
+          createdAt: iso(r.created_at)!,
+          sentAt: iso(r.sent_at),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/episodes/:id/electricity',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: 'Electricity assessments of key enterprises per warning day, with the non-compliant ones',
+        security,
+        params: episodeIdParams,
+        querystring: z.strictObject({ day: isoDate.optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                day: z.string(),
+                level: z.string(),
+                counts: z.record(z.string(), z.number()),
+                computedAt: z.string(),
+                verdicts: z.array(
+                  z.object({
+                    enterpriseId: z.string(),
+                    verdict: z.string(),
+                    reason: z.string(),
+                    baseline: z.number().nullable(),
+                    consumption: z.number().nullable(),
+                    cut: z.number().nullable(),
+                    required: z.number().nullable(),
+                  }),
+                ),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      assertEpisodeAccess(principalOf(req), req.params.id);
+      const args: unknown[] = [req.params.id];
+      if (req.query.day) args.push(req.query.day);
+      const { rows } = await deps.pool.query<{
+        day: string;
+        level: string;
+        counts: Record<string, number>;
+        computed_at: Date;
+      }>(
+        `SELECT day::text AS day, level, counts, computed_at FROM electricity_assessments
+         WHERE episode_id = $1 ${req.query.day ? 'AND day = $2::date' : ''} ORDER BY day`,
+        args,
+      );
+      const verdicts = await deps.pool.query<{
+        day: string;
+        enterprise_id: string;
+        verdict: string;
+        reason: string;
+        baseline: number | null;
+        consumption: number | null;
+        cut: number | null;
+        required: number | null;
+      }>(
+        `SELECT day::text AS day, enterprise_id, verdict, reason, baseline, consumption, cut, required
+         FROM electricity_verdicts WHERE episode_id = $1 AND verdict <> 'compliant' ORDER BY day, enterprise_id`,
+        [req.params.id],
+      );
+      return {
+        items: rows.map((r) => ({
+          day: r.day,
+          level: r.level,
+          counts: r.counts,
+          computedAt: iso(r.computed_at)!,
+          verdicts: verdicts.rows
+            .filter((v) => v.day === r.day)
+            .map((v) => ({
+              enterpriseId: v.enterprise_id,
+              verdict: v.verdict,
+              reason: v.reason,
+              baseline: v.baseline,
+              consumption: v.consumption,
+              cut: v.cut,
+              required: v.required,
+            })),
+        })),
+      };
+    },
+  );
+};

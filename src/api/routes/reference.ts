@@ -1,0 +1,264 @@
+/** Reference data: the reduction list and meter readings (imports), the plan's units, principals. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { importEnterprises, importReadings } from '../../adapters/power/index.js';
+import { defaultPlan } from '../../domain/index.js';
+import { ADMIN, ANY_ROLE, OFFICE } from '../access.js';
+import type { AppDeps } from '../app.js';
+import { ApiError, badRequest, conflict, notFound } from '../errors.js';
+import {
+  type PrincipalRecord,
+  PrincipalError,
+  ROLES,
+  createPrincipal,
+  issueToken,
+  listPrincipals,
+} from '../principal-store.js';
+import { errorBody } from '../schemas.js';
+import type { UploadedFile } from '../security.js';
+
+const security = [{ bearerAuth: [] }];
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+const importBody = z
+  .object({
+    file: z.string().optional().meta({ format: 'binary', description: 'the CSV or XLSX file' }),
+    format: z.enum(['csv', 'xlsx']).optional(),
+  })
+  .describe('multipart/form-data: one file part; the format from `format` or the file name (.csv, .xlsx)');
+const importResult = z.object({ imported: z.number(), fileName: z.string() });
+
+function tabularFile(files: UploadedFile[] | undefined, format: 'csv' | 'xlsx' | undefined) {
+  if (!files || files.length === 0)
+    throw badRequest('no file: send the CSV or XLSX file as a multipart part');
+  if (files.length > 1) throw badRequest('one file per import');
+  const file = files[0]!;
+  const ext = /\.(csv|xlsx)$/i.exec(file.fileName)?.[1]?.toLowerCase() as 'csv' | 'xlsx' | undefined;
+  const fmt =
+    format ??
+    ext ??
+    (file.mimeType === 'text/csv'
+      ? 'csv'
+      : file.mimeType === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+        ? 'xlsx'
+        : undefined);
+  if (!fmt) throw new ApiError(415, 'unsupported_media_type', 'a .csv or .xlsx file is expected');
+  if (fmt === 'xlsx' && file.data.subarray(0, 2).toString('latin1') !== 'PK') {
+    throw badRequest('the file is not an XLSX workbook', {
+      errors: [{ line: 0, field: '文件', reason: '不是XLSX文件' }],
+    });
+  }
+  return { file, format: fmt };
+}
+
+function importFailed(errors: Array<{ line: number; field: string; reason: string }>): ApiError {
+  return badRequest(
+    `import refused, nothing imported: ${errors
+      .slice(0, 5)
+      .map((e) => `line ${e.line} ${e.field}: ${e.reason}`)
+      .join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`,
+    { errors },
+  );
+}
+
+const principalBody = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  role: z.enum(ROLES),
+  unit: z.string().min(1).max(100).optional(),
+  name: z.string().max(200).optional(),
+});
+const principalOut = z.object({
+  id: z.string(),
+  role: z.string(),
+  unit: z.string().optional(),
+  name: z.string(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+
+function mapPrincipalError(err: unknown): unknown {
+  if (err instanceof PrincipalError) {
+    if (err.code === 'validation') return badRequest(err.message);
+    if (err.code === 'conflict') return conflict(err.message);
+    return notFound('principal');
+  }
+  return err;
+}
+
+export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const upload = { maxFiles: 1, maxFileBytes: deps.limits.importBytes };
+
+  app.post(
+    '/enterprises/import',
+    {
+      config: { access: OFFICE, multipart: upload },
+      schema: {
+        tags: ['reference'],
+        summary: 'Import the emergency reduction list (CSV or XLSX); any bad row imports nothing',
+        description: 'Row errors answer 400 with `details.errors`: [{ line, field, reason }].',
+        consumes: ['multipart/form-data'],
+        security,
+        body: importBody,
+        response: { 200: importResult, ...errors, 413: errorBody, 415: errorBody },
+      },
+    },
+    async (req) => {
+      const { file, format } = tabularFile(req.uploads, req.body.format);
+      const result = await importEnterprises(deps.pool, {
+        fileName: file.fileName,
+        content: file.data,
+        format,
+      });
+      if (result.errors.length > 0) throw importFailed(result.errors);
+      return { imported: result.imported, fileName: file.fileName };
+    },
+  );
+
+  app.post(
+    '/readings/import',
+    {
+      config: { access: OFFICE, multipart: upload },
+      schema: {
+        tags: ['reference'],
+        summary: 'Import daily meter readings (CSV or XLSX); any bad row imports nothing',
+        description: 'Row errors answer 400 with `details.errors`: [{ line, field, reason }].',
+        consumes: ['multipart/form-data'],
+        security,
+        body: importBody,
+        response: { 200: importResult, ...errors, 413: errorBody, 415: errorBody },
+      },
+    },
+    async (req) => {
+      const { file, format } = tabularFile(req.uploads, req.body.format);
+      const result = await importReadings(deps.pool, { fileName: file.fileName, content: file.data, format });
+      if (result.errors.length > 0) throw importFailed(result.errors);
+      return { imported: result.imported, fileName: file.fileName };
+    },
+  );
+
+  app.get(
+    '/units',
+    {
+      config: { access: ANY_ROLE },
+      schema: {
+        tags: ['reference'],
+        summary: 'Units of the response plan',
+        security,
+        response: {
+          200: z.object({
+            planId: z.string(),
+            planVersion: z.number(),
+            items: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                kind: z.string(),
+                jurisdiction: z.string().nullable(),
+                filesDailyReport: z.boolean(),
+              }),
+            ),
+          }),
+          401: errorBody,
+        },
+      },
+    },
+    async () => ({
+      planId: defaultPlan.id,
+      planVersion: defaultPlan.version,
+      items: defaultPlan.units.map((u) => ({
+        id: u.id,
+        name: u.name,
+        kind: u.kind,
+        jurisdiction: u.jurisdiction ?? null,
+        filesDailyReport: u.filesDailyReport,
+      })),
+    }),
+  );
+
+  app.get(
+    '/principals',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Principals (tokens are never shown)',
+        security,
+        response: { 200: z.object({ items: z.array(principalOut) }), 401: errorBody, 403: errorBody },
+      },
+    },
+    async () => ({ items: await listPrincipals(deps.pool) }),
+  );
+
+  app.post(
+    '/principals',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a principal (the same id, role and unit again is the same principal)',
+        security,
+        body: principalBody,
+        response: { 201: principalOut, 200: principalOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      let out: { principal: PrincipalRecord; created: boolean };
+      try {
+        out = await createPrincipal(deps.pool, {
+          id: req.body.id,
+          role: req.body.role,
+          ...(req.body.unit ? { unit: req.body.unit } : {}),
+          ...(req.body.name ? { name: req.body.name } : {}),
+        });
+      } catch (err) {
+        throw mapPrincipalError(err);
+      }
+      return reply
+        .code(out.created ? 201 : 200)
+        .header('location', `/principals/${out.principal.id}`)
+        .send(out.principal);
+    },
+  );
+
+  app.post(
+    '/principals/:id/tokens',
+    {
+      config: {
+        access: ADMIN,
+        // The token is shown once: a replay with the same Idempotency-Key answers the token id only.
+        redactIdempotent: (body) => ({ ...(body as object), token: null }),
+      },
+      schema: {
+        tags: ['admin'],
+        summary: 'Issue a bearer token (shown once; stored as a SHA-256 hash)',
+        security,
+        params: z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/) }),
+        body: z.strictObject({
+          label: z.string().max(200).optional(),
+          expiresInDays: z.number().int().min(1).max(3650).optional(),
+        }),
+        response: {
+          201: z.object({
+            tokenId: z.string(),
+            principalId: z.string(),
+            token: z.string().nullable(),
+            label: z.string(),
+            expiresAt: z.string().nullable(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const issued = await issueToken(deps.pool, req.params.id, {
+          ...(req.body.label ? { label: req.body.label } : {}),
+          ...(req.body.expiresInDays ? { expiresInDays: req.body.expiresInDays } : {}),
+        });
+        return reply.code(201).send(issued);
+      } catch (err) {
+        throw mapPrincipalError(err);
+      }
+    },
+  );
+};

@@ -1,0 +1,129 @@
+/** Shared set-up of the API tests: an app over the run's servers and principals with real tokens. */
+import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { type App, type AppOptions, buildApp } from '../../../src/api/app.js';
+import { type ApiPrincipal, createPrincipal, issueToken } from '../../../src/api/principal-store.js';
+import type { IntegrationContext } from '../../helpers.js';
+
+export const ROLE_PRINCIPALS = {
+  office: { role: 'office', unit: 'office' },
+  commander: { role: 'commander' },
+  leader: { role: 'leader', unit: 'taskforce.leader' },
+  shuangta: { role: 'unit', unit: 'branch.shuangta' },
+  beipiao: { role: 'unit', unit: 'branch.beipiao' },
+  enforcement: { role: 'unit', unit: 'enforcement' },
+  auditor: { role: 'auditor' },
+  admin: { role: 'admin' },
+} as const satisfies Record<string, Omit<ApiPrincipal, 'id'>>;
+
+export type PrincipalKey = keyof typeof ROLE_PRINCIPALS;
+export interface TestPrincipal extends ApiPrincipal {
+  token: string;
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/** One principal per role (ids unique to this file's run), with a fresh token each. */
+export async function seedPrincipals(ctx: IntegrationContext): Promise<Record<PrincipalKey, TestPrincipal>> {
+  const s = suffix();
+  const out = {} as Record<PrincipalKey, TestPrincipal>;
+  for (const [key, p] of Object.entries(ROLE_PRINCIPALS) as Array<[PrincipalKey, Omit<ApiPrincipal, 'id'>]>) {
+    const id = `t-${s}-${key}`;
+    await createPrincipal(ctx.pool, { id, ...p });
+    const { token } = await issueToken(ctx.pool, id);
+    out[key] = { id, ...p, token };
+  }
+  return out;
+}
+
+export async function testApp(
+  ctx: IntegrationContext,
+  taskQueue: string,
+  extra: Partial<AppOptions> = {},
+): Promise<App> {
+  return buildApp({
+    temporal: ctx.client,
+    pool: ctx.pool,
+    taskQueue,
+    logger: false,
+    rateLimit: { max: 100_000, timeWindowMs: 60_000 },
+    ...extra,
+  });
+}
+
+export const bearer = (p: { token: string }) => ({ authorization: `Bearer ${p.token}` });
+
+/** A business date no other test uses (episode ids embed it): a random day in the 22nd–29th century. */
+export function uniqueDate(): string {
+  const year = 2100 + Math.floor(Math.random() * 800);
+  const month = 1 + Math.floor(Math.random() * 12);
+  const day = 1 + Math.floor(Math.random() * 28);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export const json = (res: LightMyRequestResponse) =>
+  res.json() as Record<string, unknown> & { error?: string };
+
+/** Row counts of the tables a request could change. */
+export async function tableCounts(ctx: IntegrationContext): Promise<Record<string, number>> {
+  const tables = [
+    'episodes',
+    'episode_events',
+    'unit_reports',
+    'unit_summaries',
+    'photos',
+    'principals',
+    'api_tokens',
+    'idempotency_keys',
+    'enterprises',
+    'enterprise_meters',
+    'meter_readings',
+    'documents',
+    'cap_alerts',
+    'notification_deliveries',
+  ];
+  const out: Record<string, number> = {};
+  for (const t of tables) {
+    const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
+    out[t] = rows[0]!.n;
+  }
+  return out;
+}
+
+/** A tiny valid PNG (1×1). */
+export const PNG_1x1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+export const JPEG_HEAD = Buffer.from([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01,
+]);
+
+/** A multipart/form-data body. */
+export function multipart(
+  parts: Array<
+    { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer }
+  >,
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----smog${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\n`));
+    if ('data' in p) {
+      chunks.push(
+        Buffer.from(
+          `Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.contentType}\r\n\r\n`,
+        ),
+      );
+      chunks.push(p.data);
+    } else {
+      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}`));
+    }
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * A whole exercise episode through HTTP alone, on the dev server with a real worker: start, the
+ * commander's approval, two compressed response days of unit reports with photos, the lift, unit
+ * summaries, the office's documents and the close — then the audit: replay passes and the state at
+ * the moment of issuance shows the issued level. One response day lasts 20 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/api/app.js';
+import { type IntegrationContext, integrationContext, withWorker } from '../../helpers.js';
+import { goodReport } from '../../episode-harness.js';
+import {
+  JPEG_HEAD,
+  PNG_1x1,
+  type PrincipalKey,
+  type TestPrincipal,
+  bearer,
+  multipart,
+  seedPrincipals,
+  testApp,
+  uniqueDate,
+} from './api-helpers.js';
+
+let ctx: IntegrationContext;
+let who: Record<PrincipalKey, TestPrincipal>;
+beforeAll(async () => {
+  ctx = await integrationContext();
+  who = await seedPrincipals(ctx);
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+const DAY_MS = 20_000;
+
+describe('an exercise episode end to end through HTTP', () => {
+  it('runs from start to close, and the audit replays and folds it', { timeout: 150_000 }, async () => {
+    await withWorker(ctx, async (taskQueue) => {
+      const app: App = await testApp(ctx, taskQueue);
+      const call = async (
+        p: TestPrincipal,
+        method: 'GET' | 'POST',
+        url: string,
+        payload?: unknown,
+        extra: Record<string, string> = {},
+      ) =>
+        app.inject({
+          method,
+          url,
+          headers: { ...bearer(p), ...extra },
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+
+      const date = uniqueDate();
+      const started = await call(who.office, 'POST', '/episodes', {
+        jurisdiction: 'shuangta',
+        date,
+        exercise: true,
+        exerciseDayMs: DAY_MS,
+        forecast: [
+          { date, aqi: 235 },
+          { date: nextDay(date), aqi: 160 },
+        ],
+      });
+      expect(started.statusCode).toBe(202);
+      const id = `exercise:shuangta:${date}:1`;
+      expect(started.json().id).toBe(id);
+      const url = started.headers.location as string;
+      expect(url).toBe(`/episodes/${encodeURIComponent(id)}`);
+
+      const view = async (p: TestPrincipal = who.office) => (await call(p, 'GET', url)).json();
+      await expect.poll(async () => (await view()).phase, { timeout: 15_000 }).toBe('proposed');
+      const proposal = (await view()).pendingProposal;
+      expect(proposal.level).toBe('yellow');
+
+      // nobody but the commander decides; another county's branch sees nothing of it
+      expect(
+        (
+          await call(who.office, 'POST', `${url}/decisions`, {
+            decision: 'approve',
+            proposalId: proposal.proposalId,
+          })
+        ).statusCode,
+      ).toBe(403);
+      const foreign = await call(who.beipiao, 'GET', url);
+      expect(foreign.statusCode).toBe(403);
+      expect(foreign.body).not.toContain('shuangta');
+
+      const approved = await call(who.commander, 'POST', `${url}/decisions`, {
+        decision: 'approve',
+        proposalId: proposal.proposalId,
+      });
+      expect(approved.statusCode).toBe(200);
+      expect(approved.json()).toMatchObject({ phase: 'active', level: 'yellow' });
+
+      // day 1: the branch uploads a photo first, the enforcement unit sends its photo with the report
+      const upload = multipart([
+        { name: 'photo', filename: 'site.png', contentType: 'image/png', data: PNG_1x1 },
+      ]);
+      const photos = await app.inject({
+        method: 'POST',
+        url: '/photos',
+        headers: { ...bearer(who.shuangta), ...upload.headers },
+        payload: upload.payload,
+      });
+      expect(photos.statusCode).toBe(201);
+      const photoId = photos.json().photos[0].id as string;
+      const day1 = await call(
+        who.shuangta,
+        'POST',
+        `${url}/reports`,
+        {
+          responseDay: 1,
+          fields: goodReport({ photoIds: [photoId] }),
+        },
+        { 'idempotency-key': `${id}-shuangta-1` },
+      );
+      expect(day1.statusCode).toBe(201);
+      expect(day1.json()).toMatchObject({ unitId: 'branch.shuangta', responseDay: 1, duplicate: false });
+
+      const { photoIds: _omit, ...withoutPhotos } = goodReport();
+      const form = multipart([
+        { name: 'report', value: JSON.stringify({ responseDay: 1, fields: withoutPhotos }) },
+        { name: 'photo', filename: 'truck.jpg', contentType: 'image/jpeg', data: JPEG_HEAD },
+      ]);
+      const enf1 = await app.inject({
+        method: 'POST',
+        url: `${url}/reports`,
+        headers: { ...bearer(who.enforcement), ...form.headers },
+        payload: form.payload,
+      });
+      expect(enf1.statusCode).toBe(201);
+      const enfPhoto = enf1.json().photoIds[0] as string;
+      const img = await call(who.auditor, 'GET', `/photos/${enfPhoto}`);
+      expect(img.statusCode).toBe(200);
+      expect(img.headers['content-type']).toBe('image/jpeg');
+      expect((await call(who.shuangta, 'GET', `/photos/${enfPhoto}`)).statusCode).toBe(403);
+
+      // day 2 begins 20 s after the issuance
+      await expect.poll(async () => (await view()).responseDay, { timeout: 30_000, interval: 500 }).toBe(2);
+      for (const p of [who.shuangta, who.enforcement]) {
+        const r = await call(p, 'POST', `${url}/reports`, {
+          responseDay: 2,
+          fields: goodReport({ photoIds: [] }),
+        });
+        // a report without photos is refused by the plan's form (photos are required)
+        expect(r.statusCode).toBe(400);
+        const ok = await call(p, 'POST', `${url}/reports`, {
+          responseDay: 2,
+          fields: goodReport({ photoIds: p === who.shuangta ? [photoId] : [enfPhoto] }),
+        });
+        expect(ok.statusCode).toBe(201);
+      }
+
+      // the consultation proposes the lift; the commander lifts
+      const consulted = await call(who.office, 'POST', `${url}/consultations`, {
+        forecast: [
+          { date: nextDay(date), aqi: 90 },
+          { date: nextDay(nextDay(date)), aqi: 80 },
+        ],
+      });
+      expect(consulted.statusCode).toBe(200);
+      const liftProposal = consulted.json().proposal;
+      expect(liftProposal.kind).toBe('lift');
+      const lifted = await call(who.commander, 'POST', `${url}/decisions`, {
+        decision: 'approve',
+        proposalId: liftProposal.proposalId,
+      });
+      expect(lifted.statusCode).toBe(200);
+      expect(lifted.json().phase).toBe('lifting');
+
+      // summaries are due at 10:00 of the next compressed day
+      const duties = (await call(who.shuangta, 'GET', `${url}/duties?unitId=branch.shuangta`)).json().duties;
+      const summaryDuty = duties.find((d: { responseDay: unknown }) => d.responseDay === 'summary');
+      expect(summaryDuty.status).toBe('pending');
+      const liftedAt = Date.parse(lifted.json().liftedAt);
+      const due = Date.parse(summaryDuty.dueAt);
+      expect(due - liftedAt).toBeGreaterThan(0);
+      expect(due - liftedAt).toBeLessThanOrEqual(DAY_MS + (10 / 24) * DAY_MS + 1_000);
+
+      for (const p of [who.shuangta, who.enforcement]) {
+        const s = await call(p, 'POST', `${url}/summaries`, {
+          text: '本次污染过程应对工作总结：按要求完成驻场督导与巡查。',
+        });
+        expect(s.statusCode).toBe(201);
+        expect(s.json().late).toBe(false);
+      }
+
+      // the office's daily report of day 2 comes at 20:00 compressed; then the work summary and the close
+      await expect
+        .poll(
+          async () => (await ctx.pool.query('SELECT phase FROM episodes WHERE id = $1', [id])).rows[0]?.phase,
+          {
+            timeout: 60_000,
+            interval: 1_000,
+          },
+        )
+        .toBe('closed');
+      expect((await view(who.leader)).phase).toBe('closed');
+
+      const listed = await call(
+        who.shuangta,
+        'GET',
+        `/episodes?jurisdiction=shuangta&from=${date}&to=${date}&exercise=true`,
+      );
+      expect(listed.json().items.map((e: { id: string }) => e.id)).toEqual([id]);
+
+      const docs = (await call(who.leader, 'GET', `${url}/documents`)).json().items as Array<{
+        id: string;
+        kind: string;
+      }>;
+      expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['daily-report', 'work-summary']));
+      const docx = await call(who.leader, 'GET', `/documents/${docs[0]!.id}?format=docx`);
+      expect(docx.statusCode).toBe(200);
+      expect(docx.rawPayload.subarray(0, 2).toString('latin1')).toBe('PK');
+      const html = await call(who.shuangta, 'GET', `/documents/${docs[0]!.id}?format=html`);
+      expect(html.headers['content-type']).toContain('text/html');
+      expect((await call(who.beipiao, 'GET', `/documents/${docs[0]!.id}?format=html`)).statusCode).toBe(403);
+
+      const log = (await call(who.office, 'GET', `${url}/notifications`)).json();
+      expect(log.total).toBeGreaterThan(0);
+      expect(log.items.every((n: { exercise: boolean }) => n.exercise)).toBe(true);
+      expect((await call(who.office, 'GET', `${url}/electricity`)).statusCode).toBe(200);
+
+      const feed = await app.inject({ method: 'GET', url: '/public/cap?includeExercises=true' });
+      expect(feed.headers['content-type']).toContain('application/atom+xml');
+      const link = new RegExp(
+        `href="(/public/cap/${encodeURIComponent(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^"]*)"`,
+      ).exec(feed.body);
+      expect(link).not.toBeNull();
+      const cap = await app.inject({ method: 'GET', url: link![1]! });
+      expect(cap.statusCode).toBe(200);
+      expect(cap.headers['content-type']).toContain('application/cap+xml');
+      expect(cap.body).toContain('<status>Exercise</status>');
+      const publicFeed = await app.inject({ method: 'GET', url: '/public/cap' });
+      expect(publicFeed.body).not.toContain(encodeURIComponent(id));
+
+      // --- audit ---
+      const timeline = (await call(who.auditor, 'GET', `${url}/audit/timeline?temporal=true`)).json()
+        .events as Array<{
+        seq: number;
+        type: string;
+        at: string;
+        actor: { id?: string } | string;
+        temporal: { eventId: string } | null;
+      }>;
+      expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+      const issued = timeline.find((e) => e.type === 'warning.issued')!;
+      expect(issued.actor).toMatchObject({ id: who.commander.id, role: 'commander' });
+      expect(issued.temporal?.eventId).toMatch(/^\d+$/);
+      const reports = timeline.filter((e) => e.type === 'report.submitted');
+      expect(reports.map((e) => (e.actor as { id: string }).id)).toEqual(
+        expect.arrayContaining([who.shuangta.id, who.enforcement.id]),
+      );
+      expect(timeline[timeline.length - 1]!.type).toBe('episode.closed');
+
+      const replay = await call(who.auditor, 'POST', `${url}/audit/replay`);
+      expect(replay.statusCode).toBe(200);
+      expect(replay.json()).toMatchObject({ result: 'pass' });
+
+      const atIssue = await call(
+        who.auditor,
+        'GET',
+        `${url}/audit/state?at=${encodeURIComponent(issued.at)}`,
+      );
+      expect(atIssue.json().state).toMatchObject({ level: 'yellow', phase: 'active' });
+      const justBefore = new Date(Date.parse(issued.at) - 1).toISOString();
+      const before = await call(
+        who.auditor,
+        'GET',
+        `${url}/audit/state?at=${encodeURIComponent(justBefore)}`,
+      );
+      expect(before.json().state.level).toBe('none');
+
+      const history = await call(who.auditor, 'GET', `${url}/audit/history`);
+      expect(history.statusCode, history.body.slice(0, 500)).toBe(200);
+      const chain = history.json();
+      expect(chain.workflowId).toBe(id);
+      expect(chain.runs[0].history.events[0].eventType).toMatch(
+        /WORKFLOW_EXECUTION_STARTED|WorkflowExecutionStarted/,
+      );
+      const one = await call(who.auditor, 'GET', `${url}/audit/history?runId=${chain.runs[0].runId}`);
+      expect(one.json().events.length).toBe(chain.runs[0].history.events.length);
+      await app.close();
+    });
+  });
+});
+
+function nextDay(d: string): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,177 @@
+/**
+ * Property test: malformed bodies, params and headers at every route never answer 5xx and never
+ * change state (row counts of the main tables are unchanged).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/api/app.js';
+import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import {
+  type PrincipalKey,
+  type TestPrincipal,
+  bearer,
+  seedPrincipals,
+  tableCounts,
+  testApp,
+} from './api-helpers.js';
+
+let ctx: IntegrationContext;
+let app: App;
+let who: Record<PrincipalKey, TestPrincipal>;
+beforeAll(async () => {
+  ctx = await integrationContext();
+  who = await seedPrincipals(ctx);
+  app = await testApp(ctx, 'fuzz-no-worker');
+});
+afterAll(async () => {
+  await app?.close();
+  await ctx?.close();
+});
+
+/** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
+const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> = [
+  { method: 'POST', url: '/episodes', as: 'office' },
+  { method: 'GET', url: '/episodes?jurisdiction={p}&limit={p}&cursor={p}', as: 'shuangta' },
+  { method: 'GET', url: '/episodes/{p}', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/duties', as: 'leader' },
+  { method: 'POST', url: '/episodes/{p}/consultations', as: 'office' },
+  { method: 'POST', url: '/episodes/{p}/decisions', as: 'commander' },
+  { method: 'POST', url: '/episodes/{p}/reports', as: 'shuangta' },
+  { method: 'POST', url: '/episodes/{p}/summaries', as: 'enforcement' },
+  { method: 'POST', url: '/episodes/{p}/close', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/documents', as: 'auditor' },
+  { method: 'GET', url: '/episodes/{p}/notifications', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/electricity', as: 'office' },
+  { method: 'GET', url: '/documents/{p}?format={p}', as: 'office' },
+  { method: 'POST', url: '/photos', as: 'shuangta' },
+  { method: 'GET', url: '/photos/{p}', as: 'auditor' },
+  { method: 'POST', url: '/enterprises/import', as: 'office' },
+  { method: 'POST', url: '/readings/import', as: 'office' },
+  { method: 'GET', url: '/units', as: 'admin' },
+  { method: 'GET', url: '/principals', as: 'admin' },
+  { method: 'POST', url: '/principals', as: 'admin' },
+  { method: 'POST', url: '/principals/{p}/tokens', as: 'admin' },
+  { method: 'GET', url: '/episodes/{p}/audit/timeline?temporal={p}', as: 'auditor' },
+  { method: 'GET', url: '/episodes/{p}/audit/history?runId={p}', as: 'auditor' },
+  { method: 'POST', url: '/episodes/{p}/audit/replay?runId={p}', as: 'auditor' },
+  { method: 'GET', url: '/episodes/{p}/audit/state?at={p}', as: 'auditor' },
+  { method: 'GET', url: '/public/cap?days={p}', as: 'office' },
+  { method: 'GET', url: '/public/cap/{p}', as: 'office' },
+];
+
+const MAIN_TABLES = [
+  'episodes',
+  'episode_events',
+  'unit_reports',
+  'unit_summaries',
+  'photos',
+  'principals',
+  'api_tokens',
+  'enterprises',
+  'meter_readings',
+  'documents',
+  'cap_alerts',
+  'notification_deliveries',
+];
+
+const param = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(
+    'episode:chaoyang:2026-13-45:1',
+    'exercise:x:0000-00-00:999',
+    '..%2F..',
+    '%00',
+    'null',
+    '-1',
+  ),
+  fc.uuid(),
+  fc.integer().map(String),
+);
+const body = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 200 }),
+  fc
+    .record(
+      {
+        jurisdiction: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        forecast: fc.oneof(fc.array(fc.record({ date: fc.string(), aqi: fc.double() })), fc.string()),
+        decision: fc.oneof(fc.string(), fc.constant('approve')),
+        responseDay: fc.oneof(fc.double(), fc.string()),
+        fields: fc.oneof(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), fc.string()),
+        id: fc.oneof(fc.string(), fc.integer()),
+        role: fc.string(),
+        text: fc.oneof(fc.constant(''), fc.integer()),
+        reason: fc.string(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify({ ...v, unexpected: true })),
+);
+const headers = fc.record(
+  {
+    'content-type': fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'multipart/form-data',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ),
+    'idempotency-key': fc.oneof(fc.string({ maxLength: 300 }), fc.constant('')),
+    accept: fc.string({ maxLength: 30 }),
+  },
+  { requiredKeys: ['content-type'] },
+);
+
+async function mainCounts() {
+  const all = await tableCounts(ctx);
+  return Object.fromEntries(MAIN_TABLES.map((t) => [t, all[t]]));
+}
+
+describe('fuzzed requests', () => {
+  it('never answer 5xx and never change state', { timeout: 120_000 }, async () => {
+    const before = await mainCounts();
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ROUTES),
+        param,
+        param,
+        body,
+        headers,
+        fc.boolean(),
+        async (route, p1, p2, payload, hdrs, withToken) => {
+          let n = 0;
+          const url = route.url.replace(/\{p\}/g, () => encodeURIComponent(n++ === 0 ? p1 : p2));
+          const safeHeaders = Object.fromEntries(
+            Object.entries(hdrs).filter(([, v]) => /^[\x20-\x7e]*$/.test(String(v))),
+          ) as Record<string, string>;
+          const res = await app.inject({
+            method: route.method,
+            url,
+            headers: { ...safeHeaders, ...(withToken ? bearer(who[route.as]) : {}) },
+            ...(route.method === 'POST' ? { payload } : {}),
+          });
+          seen.add(res.statusCode);
+          if (res.statusCode >= 500)
+            throw new Error(`${route.method} ${url} → ${res.statusCode} ${res.body}`);
+          expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/);
+        },
+      ),
+      { numRuns: 600 },
+    );
+    expect(await mainCounts()).toEqual(before);
+    expect([...seen].some((s) => s >= 400)).toBe(true);
+  });
+
+  it('malformed authorization headers answer 401, never 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 300 }), async (value) => {
+        if (!/^[\x20-\x7e]*$/.test(value)) return;
+        const res = await app.inject({ method: 'GET', url: '/units', headers: { authorization: value } });
+        expect(res.statusCode).toBe(401);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,144 @@
+/** Reference-data imports through HTTP: CSV and XLSX uploads, row errors with line numbers, all or nothing. */
+import { randomBytes } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/api/app.js';
+import { withUsccCheck } from '../../../src/adapters/power/index.js';
+import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import {
+  type PrincipalKey,
+  type TestPrincipal,
+  bearer,
+  multipart,
+  tableCounts,
+  seedPrincipals,
+  testApp,
+} from './api-helpers.js';
+
+let ctx: IntegrationContext;
+let app: App;
+let who: Record<PrincipalKey, TestPrincipal>;
+beforeAll(async () => {
+  ctx = await integrationContext();
+  who = await seedPrincipals(ctx);
+  app = await testApp(ctx, 'imports-no-worker');
+});
+afterAll(async () => {
+  await app?.close();
+  await ctx?.close();
+});
+
+const tag = () => randomBytes(3).toString('hex').toUpperCase();
+const uscc = () => withUsccCheck(`91211300${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`);
+
+function upload(
+  url: string,
+  fileName: string,
+  data: Buffer,
+  contentType = 'text/csv',
+  p: TestPrincipal = who.office,
+) {
+  const form = multipart([{ name: 'file', filename: fileName, contentType, data }]);
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { ...bearer(p), ...form.headers },
+    payload: form.payload,
+  });
+}
+
+describe('POST /enterprises/import and /readings/import', () => {
+  it('imports a valid CSV list and its readings, then an XLSX file', async () => {
+    const t = tag();
+    const csv = [
+      '企业编号,企业名称,统一社会信用代码,所在县区,绩效分级,重点企业,电表编号,豁免类型',
+      `E${t}1,朝阳钢铁${t},${uscc()},双塔区,B,是,M${t}1;M${t}2,无`,
+      `E${t}2,北票水泥${t},${uscc()},北票市,C,否,M${t}3,无`,
+    ].join('\n');
+    const res = await upload('/enterprises/import', 'list.csv', Buffer.from(csv, 'utf8'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ imported: 2, fileName: 'list.csv' });
+    const stored = await ctx.pool.query('SELECT id, county FROM enterprises WHERE id LIKE $1 ORDER BY id', [
+      `E${t}%`,
+    ]);
+    expect(stored.rows).toEqual([
+      { id: `E${t}1`, county: 'shuangta' },
+      { id: `E${t}2`, county: 'beipiao' },
+    ]);
+
+    const readings = ['电表编号,日期,用电量', `M${t}1,2026-11-20,1200.5`, `M${t}1,2026-11-21,1100`].join(
+      '\n',
+    );
+    const r = await upload('/readings/import', 'readings.csv', Buffer.from(readings));
+    expect(r.statusCode).toBe(200);
+    expect(r.json().imported).toBe(2);
+
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('readings');
+    sheet.addRow(['电表编号', '日期', '用电量']);
+    sheet.addRow([`M${t}3`, '2026-11-20', 300]);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    const x = await upload(
+      '/readings/import',
+      'readings.xlsx',
+      xlsx,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(x.statusCode).toBe(200);
+    expect(x.json().imported).toBe(1);
+    const count = await ctx.pool.query(
+      'SELECT count(*)::int AS n FROM meter_readings WHERE meter_id LIKE $1',
+      [`M${t}%`],
+    );
+    expect(count.rows[0].n).toBe(3);
+  });
+
+  it('refuses a file with bad rows with 400 naming line and reason, and imports nothing', async () => {
+    const t = tag();
+    const before = await tableCounts(ctx);
+    const csv = [
+      '企业编号,企业名称,统一社会信用代码,所在县区,绩效分级,重点企业,电表编号,豁免类型',
+      `E${t}1,好企业${t},${uscc()},双塔区,B,是,M${t}1,无`,
+      `E${t}2,坏企业${t},123,火星,Z,也许,,无`,
+    ].join('\n');
+    const res = await upload('/enterprises/import', 'bad.csv', Buffer.from(csv));
+    expect(res.statusCode).toBe(400);
+    const errors = res.json().details.errors as Array<{ line: number; field: string; reason: string }>;
+    expect(errors.every((e) => e.line === 3)).toBe(true);
+    expect(errors.map((e) => e.field)).toEqual(expect.arrayContaining(['统一社会信用代码', '所在县区']));
+    const readings = ['电表编号,日期,用电量', `M${t}1,2026-11-20,-5`, `M${t}1,not-a-date,10`].join('\n');
+    const r = await upload('/readings/import', 'r.csv', Buffer.from(readings));
+    expect(r.statusCode).toBe(400);
+    expect(r.json().details.errors.map((e: { line: number }) => e.line)).toEqual([2, 3]);
+    const after = await tableCounts(ctx);
+    expect(after.enterprises).toBe(before.enterprises);
+    expect(after.meter_readings).toBe(before.meter_readings);
+  });
+
+  it('refuses missing files, other formats and non-office callers', async () => {
+    const none = await app.inject({
+      method: 'POST',
+      url: '/enterprises/import',
+      headers: bearer(who.office),
+      payload: {},
+    });
+    expect(none.statusCode).toBe(400);
+    const pdf = await upload('/enterprises/import', 'list.pdf', Buffer.from('%PDF-1.4'), 'application/pdf');
+    expect(pdf.statusCode).toBe(415);
+    const fakeXlsx = await upload(
+      '/readings/import',
+      'r.xlsx',
+      Buffer.from('not a zip'),
+      'application/octet-stream',
+    );
+    expect(fakeXlsx.statusCode).toBe(400);
+    const unit = await upload(
+      '/readings/import',
+      'r.csv',
+      Buffer.from('电表编号,日期,用电量\n'),
+      'text/csv',
+      who.enforcement,
+    );
+    expect(unit.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,377 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/api/app.js';
+import { hashToken, issueToken } from '../../../src/api/principal-store.js';
+import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import {
+  type PrincipalKey,
+  type TestPrincipal,
+  bearer,
+  seedPrincipals,
+  tableCounts,
+  testApp,
+} from './api-helpers.js';
+
+let ctx: IntegrationContext;
+let app: App;
+let who: Record<PrincipalKey, TestPrincipal>;
+beforeAll(async () => {
+  ctx = await integrationContext();
+  who = await seedPrincipals(ctx);
+  app = await testApp(ctx, 'no-worker-needed');
+});
+afterAll(async () => {
+  await app?.close();
+  await ctx?.close();
+});
+
+/** A city-wide episode id (visible to every reader) that does not exist. */
+const E = encodeURIComponent('episode:chaoyang:2199-01-01:1');
+const UUID = '00000000-0000-4000-8000-000000000000';
+const READERS: PrincipalKey[] = ['office', 'commander', 'leader', 'shuangta', 'enforcement', 'auditor'];
+const AUDIT: PrincipalKey[] = ['auditor', 'office', 'leader'];
+const UNITS: PrincipalKey[] = ['shuangta', 'enforcement'];
+const ALL: PrincipalKey[] = [...READERS, 'admin'];
+
+interface RouteCase {
+  method: 'GET' | 'POST';
+  path: string;
+  url: string;
+  allowed: PrincipalKey[] | 'public';
+}
+const routeCases: RouteCase[] = [
+  { method: 'POST', path: '/episodes', url: '/episodes', allowed: ['office'] },
+  { method: 'GET', path: '/episodes', url: '/episodes', allowed: READERS },
+  { method: 'GET', path: '/episodes/{id}', url: `/episodes/${E}`, allowed: READERS },
+  { method: 'GET', path: '/episodes/{id}/duties', url: `/episodes/${E}/duties`, allowed: READERS },
+  {
+    method: 'POST',
+    path: '/episodes/{id}/consultations',
+    url: `/episodes/${E}/consultations`,
+    allowed: ['office'],
+  },
+  {
+    method: 'POST',
+    path: '/episodes/{id}/decisions',
+    url: `/episodes/${E}/decisions`,
+    allowed: ['commander'],
+  },
+  { method: 'POST', path: '/episodes/{id}/reports', url: `/episodes/${E}/reports`, allowed: UNITS },
+  { method: 'POST', path: '/episodes/{id}/summaries', url: `/episodes/${E}/summaries`, allowed: UNITS },
+  { method: 'POST', path: '/episodes/{id}/close', url: `/episodes/${E}/close`, allowed: ['office'] },
+  { method: 'GET', path: '/episodes/{id}/documents', url: `/episodes/${E}/documents`, allowed: READERS },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/notifications',
+    url: `/episodes/${E}/notifications`,
+    allowed: ['office', 'commander', 'leader', 'auditor'],
+  },
+  { method: 'GET', path: '/episodes/{id}/electricity', url: `/episodes/${E}/electricity`, allowed: READERS },
+  { method: 'GET', path: '/documents/{id}', url: `/documents/${UUID}`, allowed: READERS },
+  { method: 'POST', path: '/photos', url: '/photos', allowed: UNITS },
+  { method: 'GET', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: READERS },
+  { method: 'POST', path: '/enterprises/import', url: '/enterprises/import', allowed: ['office'] },
+  { method: 'POST', path: '/readings/import', url: '/readings/import', allowed: ['office'] },
+  { method: 'GET', path: '/units', url: '/units', allowed: ALL },
+  { method: 'GET', path: '/principals', url: '/principals', allowed: ['admin'] },
+  { method: 'POST', path: '/principals', url: '/principals', allowed: ['admin'] },
+  {
+    method: 'POST',
+    path: '/principals/{id}/tokens',
+    url: '/principals/nobody-here/tokens',
+    allowed: ['admin'],
+  },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/audit/timeline',
+    url: `/episodes/${E}/audit/timeline`,
+    allowed: AUDIT,
+  },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/audit/history',
+    url: `/episodes/${E}/audit/history`,
+    allowed: AUDIT,
+  },
+  { method: 'POST', path: '/episodes/{id}/audit/replay', url: `/episodes/${E}/audit/replay`, allowed: AUDIT },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/audit/state',
+    url: `/episodes/${E}/audit/state?at=2199-01-01T12:00:00%2B08:00`,
+    allowed: AUDIT,
+  },
+  { method: 'GET', path: '/public/cap', url: '/public/cap', allowed: 'public' },
+  { method: 'GET', path: '/public/cap/{identifier}', url: '/public/cap/nothing-here', allowed: 'public' },
+  { method: 'GET', path: '/healthz', url: '/healthz', allowed: 'public' },
+  { method: 'GET', path: '/readyz', url: '/readyz', allowed: 'public' },
+];
+
+const FORBIDDEN_BODY = { error: 'forbidden', message: 'not allowed for this principal' };
+
+describe('RBAC: every (role, route) pair', () => {
+  const pairs = routeCases.flatMap((r) => ALL.map((k) => [r, k] as const));
+  it.each(pairs.map(([r, k]) => [`${r.method} ${r.path}`, k, r] as const))(
+    '%s as %s',
+    async (_name, key, route) => {
+      const res = await app.inject({
+        method: route.method,
+        url: route.url,
+        headers: bearer(who[key]),
+        ...(route.method === 'POST' ? { payload: {} } : {}),
+      });
+      if (route.allowed === 'public' || route.allowed.includes(key)) {
+        expect([401, 403]).not.toContain(res.statusCode);
+        expect(res.statusCode).toBeLessThan(500);
+      } else {
+        expect(res.statusCode).toBe(403);
+        expect(res.json()).toMatchObject(FORBIDDEN_BODY);
+      }
+    },
+  );
+
+  it('the table covers every route of the app', () => {
+    const app404 = app.apiRoutes
+      .filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/docs'))
+      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
+      .sort();
+    expect([...new Set(app404)]).toEqual(routeCases.map((r) => `${r.method} ${r.path}`).sort());
+  });
+});
+
+describe('authentication', () => {
+  it.each(routeCases.filter((r) => r.allowed !== 'public'))(
+    '$method $path answers 401 without a token, with a bad token and with a revoked one',
+    async (route) => {
+      const payload = route.method === 'POST' ? { payload: {} } : {};
+      const none = await app.inject({ method: route.method, url: route.url, ...payload });
+      expect(none.statusCode).toBe(401);
+      expect(none.json().error).toBe('unauthenticated');
+      const bad = await app.inject({
+        method: route.method,
+        url: route.url,
+        headers: { authorization: 'Bearer smog_not-a-real-token-at-all-000000' },
+        ...payload,
+      });
+      expect(bad.statusCode).toBe(401);
+      const basic = await app.inject({
+        method: route.method,
+        url: route.url,
+        headers: { authorization: 'Basic dXNlcjpwYXNz' },
+        ...payload,
+      });
+      expect(basic.statusCode).toBe(401);
+    },
+  );
+
+  it('stores tokens only as SHA-256 hashes, and a revoked token stops working', async () => {
+    const issued = await issueToken(ctx.pool, who.auditor.id, { label: 'revocation test' });
+    const rows = await ctx.pool.query('SELECT token_hash FROM api_tokens WHERE id = $1', [issued.tokenId]);
+    expect(rows.rows[0].token_hash).toBe(hashToken(issued.token));
+    expect(JSON.stringify(rows.rows)).not.toContain(issued.token);
+    expect((await app.inject({ method: 'GET', url: '/units', headers: bearer(issued) })).statusCode).toBe(
+      200,
+    );
+    await ctx.pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [issued.tokenId]);
+    expect((await app.inject({ method: 'GET', url: '/units', headers: bearer(issued) })).statusCode).toBe(
+      401,
+    );
+  });
+});
+
+describe('principals admin', () => {
+  it('creates a principal and issues a token that then authenticates', async () => {
+    const id = `t-made-${Date.now().toString(36)}`;
+    const made = await app.inject({
+      method: 'POST',
+      url: '/principals',
+      headers: bearer(who.admin),
+      payload: { id, role: 'unit', unit: 'branch.lingyuan', name: '凌源分局' },
+    });
+    expect(made.statusCode).toBe(201);
+    expect(made.json()).toMatchObject({ id, role: 'unit', unit: 'branch.lingyuan' });
+    const same = await app.inject({
+      method: 'POST',
+      url: '/principals',
+      headers: bearer(who.admin),
+      payload: { id, role: 'unit', unit: 'branch.lingyuan' },
+    });
+    expect(same.statusCode).toBe(200);
+    const clash = await app.inject({
+      method: 'POST',
+      url: '/principals',
+      headers: bearer(who.admin),
+      payload: { id, role: 'office' },
+    });
+    expect(clash.statusCode).toBe(409);
+    const badUnit = await app.inject({
+      method: 'POST',
+      url: '/principals',
+      headers: bearer(who.admin),
+      payload: { id: `${id}-x`, role: 'unit', unit: 'no-such-unit' },
+    });
+    expect(badUnit.statusCode).toBe(400);
+
+    const tok = await app.inject({
+      method: 'POST',
+      url: `/principals/${id}/tokens`,
+      headers: bearer(who.admin),
+      payload: { label: 'laptop' },
+    });
+    expect(tok.statusCode).toBe(201);
+    const token = tok.json().token as string;
+    const units = await app.inject({
+      method: 'GET',
+      url: '/units',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(units.statusCode).toBe(200);
+    expect(units.json().items.length).toBeGreaterThan(5);
+
+    const list = await app.inject({ method: 'GET', url: '/principals', headers: bearer(who.admin) });
+    expect(list.json().items.map((p: { id: string }) => p.id)).toContain(id);
+    expect(list.body).not.toContain(token);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('a retry answers the first answer and does nothing twice; another body with the key is refused', async () => {
+    const id = `t-idem-${Date.now().toString(36)}`;
+    const key = `key-${id}`;
+    const before = await tableCounts(ctx);
+    const first = await app.inject({
+      method: 'POST',
+      url: `/principals`,
+      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      payload: { id, role: 'auditor' },
+    });
+    expect(first.statusCode).toBe(201);
+    const tokenKey = `${key}-token`;
+    const tokenFirst = await app.inject({
+      method: 'POST',
+      url: `/principals/${id}/tokens`,
+      headers: { ...bearer(who.admin), 'idempotency-key': tokenKey },
+      payload: {},
+    });
+    expect(tokenFirst.statusCode).toBe(201);
+    const again = await app.inject({
+      method: 'POST',
+      url: `/principals`,
+      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      payload: { id, role: 'auditor' },
+    });
+    expect(again.statusCode).toBe(201); // the first answer, not the 200 of a second create
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const tokenAgain = await app.inject({
+      method: 'POST',
+      url: `/principals/${id}/tokens`,
+      headers: { ...bearer(who.admin), 'idempotency-key': tokenKey },
+      payload: {},
+    });
+    expect(tokenAgain.statusCode).toBe(201);
+    expect(tokenAgain.json().tokenId).toBe(tokenFirst.json().tokenId);
+    expect(tokenAgain.json().token).toBeNull(); // the secret is never stored, not even for replays
+    const after = await tableCounts(ctx);
+    expect(after.api_tokens).toBe(before.api_tokens! + 1);
+    expect(after.principals).toBe(before.principals! + 1);
+    const stored = await ctx.pool.query('SELECT body FROM idempotency_keys WHERE key = $1', [tokenKey]);
+    expect(stored.rows[0].body).not.toContain(tokenFirst.json().token);
+
+    const reused = await app.inject({
+      method: 'POST',
+      url: `/principals`,
+      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      payload: { id: `${id}-other`, role: 'auditor' },
+    });
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().error).toBe('idempotency_key_reused');
+    expect((await tableCounts(ctx)).principals).toBe(after.principals);
+
+    const badKey = await app.inject({
+      method: 'POST',
+      url: `/principals`,
+      headers: { ...bearer(who.admin), 'idempotency-key': 'has spaces in it' },
+      payload: { id: `${id}-b`, role: 'auditor' },
+    });
+    expect(badKey.statusCode).toBe(400);
+  });
+
+  it('keys are per principal: the same key from someone else is a different request', async () => {
+    const key = `shared-${Date.now().toString(36)}`;
+    const a = await app.inject({
+      method: 'POST',
+      url: '/principals',
+      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      payload: { id: `${key}-a`, role: 'auditor' },
+    });
+    expect(a.statusCode).toBe(201);
+    const b = await app.inject({
+      method: 'POST',
+      url: '/episodes',
+      headers: { ...bearer(who.office), 'idempotency-key': key },
+      payload: { jurisdiction: 'nowhere', forecast: [] },
+    });
+    expect(b.statusCode).toBe(400);
+  });
+});
+
+describe('hardening', () => {
+  it('sends security headers and no stack traces', async () => {
+    const res = await app.inject({ method: 'GET', url: '/units', headers: bearer(who.office) });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-frame-options']).toBeDefined();
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/episodes',
+      headers: { ...bearer(who.office), 'content-type': 'application/json' },
+      payload: '{"jurisdiction":',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.body).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/episodes',
+      headers: { ...bearer(who.office), 'content-type': 'application/json' },
+      payload: JSON.stringify({ jurisdiction: 'chaoyang', forecast: [], pad: 'x'.repeat(1_100_000) }),
+    });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('rate-limits per principal with 429', async () => {
+    const limited = await testApp(ctx, 'no-worker', { rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      codes.push(
+        (await limited.inject({ method: 'GET', url: '/units', headers: bearer(who.leader) })).statusCode,
+      );
+    }
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
+    // another principal has its own budget
+    expect(
+      (await limited.inject({ method: 'GET', url: '/units', headers: bearer(who.auditor) })).statusCode,
+    ).toBe(200);
+    const res = await limited.inject({ method: 'GET', url: '/units', headers: bearer(who.leader) });
+    expect(res.json().error).toBe('rate_limited');
+    await limited.close();
+  });
+});
+
+describe('OpenAPI', () => {
+  it('validates, and every route is in it', async () => {
+    await app.ready();
+    const spec = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    await SwaggerParser.validate(structuredClone(spec) as never);
+    const documented = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    for (const r of routeCases) expect(documented).toContain(`${r.method} ${r.path}`);
+    const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(docs.statusCode).toBe(200);
+    const protectedOp = spec.paths['/episodes/{id}/decisions']?.post as { security?: unknown };
+    expect(protectedOp.security).toEqual([{ bearerAuth: [] }]);
+  });
+});
