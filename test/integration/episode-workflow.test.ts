@@ -6,7 +6,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { atCst, cstDate, nextDate, toCstIso } from '../../src/domain/index.js';
+import { atCst, cstDate, nextDate, parseIso, toCstIso } from '../../src/domain/index.js';
 import { createPool } from '../../src/db/pool.js';
 import {
   closeEpisodeUpdate,
@@ -337,6 +337,66 @@ describe('episode workflow (time-skipping)', () => {
       view = await approvePending(handle);
       expect(view).toMatchObject({ phase: 'active', level: 'orange', firstDay: day1, responseDay: 2 });
       await saveGoldenHistory(handle, 'early-response-to-warning');
+    });
+  });
+
+  it('escalates a proposal the commander leaves undecided: a reminder after 30 min, the leaders 30 min later', async () => {
+    await runScenario(env, pool, async (taskQueue) => {
+      const { handle } = await startAtNine({ forecast: forecast('2000-01-01', [230, 240]) }, taskQueue);
+      const proposedAt = parseIso((await viewOf(handle)).pendingProposal!.proposedAt);
+      await skipTo(env, proposedAt + 30 * 60_000 + 1_000);
+      let view = await viewOf(handle);
+      expect(view.pendingProposal?.escalations).toBe(1);
+      await skipTo(env, proposedAt + 60 * 60_000 + 1_000);
+      view = await viewOf(handle);
+      expect(view.pendingProposal?.escalations).toBe(2);
+      const steps = await events(handle.workflowId, 'proposal.escalated');
+      expect(steps.map((e) => [e.payload.step, e.payload.targets, e.at])).toEqual([
+        [1, ['commander'], toCstIso(proposedAt + 30 * 60_000).replace(/\.\d{3}/, '')],
+        [
+          2,
+          ['taskforce.leader', 'taskforce.deputy'],
+          toCstIso(proposedAt + 60 * 60_000).replace(/\.\d{3}/, ''),
+        ],
+      ]);
+      expect(
+        (await deliveries(handle.workflowId, 'proposal:P1:escalation:%')).map((d) => d.recipient_id),
+      ).toEqual(['commander', 'taskforce.leader', 'taskforce.deputy']);
+      // deciding ends the chase
+      await approvePending(handle);
+      await skipTo(env, proposedAt + 3 * 60 * 60_000);
+      expect(await events(handle.workflowId, 'proposal.escalated')).toHaveLength(2);
+    });
+  });
+
+  it('closes an early response without a warning: summaries, then the work summary', async () => {
+    await runScenario(env, pool, async (taskQueue) => {
+      const { handle, day1 } = await startAtNine({ forecast: forecast('2000-01-01', [120, 130]) }, taskQueue);
+      expect((await viewOf(handle)).phase).toBe('early-response');
+      await reportAll(handle, 1);
+      await skipTo(env, atCst(nextDate(day1, 1), '08:00'));
+      await reportAll(handle, 2);
+      const view = await handle.executeUpdate(closeEpisodeUpdate, {
+        args: [{ actor: office, reason: 'end-early-response', comment: '污染过程结束' }],
+      });
+      expect(view.phase).toBe('lifting');
+      const late = CITY_REPORTING_UNITS.slice(0, -1);
+      for (const unit of late) {
+        await handle.executeUpdate(submitSummaryUpdate, {
+          args: [
+            { actor: unitPrincipal(unit), unitId: unit, summaryId: `${unit}-s`, text: '提前应对工作总结。' },
+          ],
+        });
+      }
+      // the last unit never files its summary: the ladder runs to the end, then the work summary goes out
+      const final = await handle.result();
+      expect(final).toMatchObject({ phase: 'closed', closeReason: 'early-response-ended', level: 'none' });
+      expect(final.warnings).toEqual([]);
+      const missing = CITY_REPORTING_UNITS.at(-1)!;
+      const notices = await events(handle.workflowId, 'notice.circulated');
+      expect(notices.map((n) => [n.payload.unitId, n.payload.responseDay])).toEqual([[missing, 'summary']]);
+      expect(notices[0]!.at).toBe(`${nextDate(day1, 2)}T13:00:00+08:00`);
+      expect(final.documents.map((d) => d.kind)).toContain('work-summary');
     });
   });
 
