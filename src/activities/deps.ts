@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { createNotifierFromConfig, senderFromConfig } from '../adapters/notification/index.js';
 import { createNotifier } from '../adapters/notification/notifier.js';
+import { powerApiSettings } from '../adapters/power/index.js';
 import { LOG_ONLY_ROUTES } from '../adapters/notification/routes.js';
 import type { SenderIdentity } from '../adapters/notification/types.js';
 import type { Config } from '../config.js';
@@ -8,7 +9,12 @@ import type { ActivityDeps } from './index.js';
 
 /** The activities' dependencies from configuration: notification channels, recipient routes, PostgreSQL. */
 export async function activityDepsFromConfig(config: Config, pool: pg.Pool): Promise<ActivityDeps> {
-  return { pool, sender: senderFromConfig(config), notifier: await createNotifierFromConfig(pool, config) };
+  return {
+    pool,
+    sender: senderFromConfig(config),
+    notifier: await createNotifierFromConfig(pool, config),
+    ...(config.POWER_API_BASE_URL && config.POWER_API_TOKEN ? { powerApi: powerApiSettings(config) } : {}),
+  };
 }
 
 /** Dependencies for tests and exercises: every message goes to the PostgreSQL delivery log only. */

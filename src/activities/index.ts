@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { buildCapAlert } from '../adapters/notification/cap.js';
 import type { Notifier } from '../adapters/notification/notifier.js';
 import type { SenderIdentity } from '../adapters/notification/types.js';
-import { assessDay } from '../adapters/power/index.js';
+import { type PowerApiSettings, assessDay, fetchReadings } from '../adapters/power/index.js';
 import { produceDocument } from '../adapters/reporting/index.js';
 import { type DocumentRequest, documentFacts } from './documents.js';
 import {
@@ -27,6 +27,8 @@ export interface ActivityDeps {
   pool: pg.Pool;
   notifier: Notifier;
   sender: SenderIdentity;
+  /** The power company's readings API; absent = readings arrive only by file import. */
+  powerApi?: PowerApiSettings;
 }
 
 export interface NotifyInput {
@@ -276,6 +278,8 @@ export function createActivities(deps: ActivityDeps) {
     /** Electricity accounting of one day for every enterprise on the emergency reduction list. */
     async assessElectricity(input: AssessElectricityInput): Promise<AssessElectricityResult> {
       const plan = getPlan(input.planId, input.planVersion);
+      // Fresh readings of the day from the power company first (idempotent upsert per meter and day).
+      if (deps.powerApi) await fetchReadings(pool, deps.powerApi, { date: input.day });
       const result = await assessDay(pool, plan, {
         episodeId: input.episodeId,
         episodeStart: input.episodeStartMs,
