@@ -4,6 +4,7 @@
  * + recipient, report id, document key, event sequence number) enforced by a unique index or the
  * receiver, so a retried activity changes nothing twice.
  */
+import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import { buildCapAlert } from '../adapters/notification/cap.js';
@@ -20,6 +21,7 @@ import {
   aqiCategory,
   getPlan,
   renderPlanTemplate,
+  toCstIso,
 } from '../domain/index.js';
 import type { EpisodeView, ReportFields, SequencedEvent } from '../workflows/definitions.js';
 
@@ -83,16 +85,60 @@ export function createActivities(deps: ActivityDeps) {
   const { pool, notifier } = deps;
 
   async function send(input: NotifyInput, recipientId: string, title: string, body: string, capXml?: string) {
-    await notifier.send({
-      idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}`,
-      episodeId: input.episodeId,
-      step: input.step,
-      recipientId,
-      title,
-      body,
-      exercise: input.exercise,
-      ...(capXml ? { capXml } : {}),
+    try {
+      await notifier.send({
+        idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}`,
+        episodeId: input.episodeId,
+        step: input.step,
+        recipientId,
+        title,
+        body,
+        exercise: input.exercise,
+        ...(capXml ? { capXml } : {}),
+      });
+    } catch (err) {
+      await alertIfLongUndelivered(input, recipientId, title, err);
+      throw err;
+    }
+  }
+
+  /**
+   * A message still undelivered `deadlines.deliveryAlertMinutes` after the activity was first
+   * scheduled raises one alert to the office (its own idempotency key), while the retries go on.
+   */
+  async function alertIfLongUndelivered(
+    input: NotifyInput,
+    recipientId: string,
+    title: string,
+    err: unknown,
+  ) {
+    if (recipientId === 'office') return;
+    let info: ReturnType<typeof activityInfo>;
+    try {
+      info = activityInfo();
+    } catch {
+      return; // called outside an activity (tests of the adapters)
+    }
+    const plan = getPlan(input.planId, input.planVersion);
+    if (Date.now() - info.scheduledTimestampMs < plan.deadlines.deliveryAlertMinutes * 60_000) return;
+    const text = renderPlanTemplate(plan, 'deliveryAlert', {
+      recipientName: plan.units.find((u) => u.id === recipientId)?.name ?? recipientId,
+      messageTitle: title,
+      firstAttemptAt: toCstIso(info.scheduledTimestampMs),
+      attempts: info.attempt,
+      lastError: (err instanceof Error ? err.message : String(err)).slice(0, 200),
     });
+    await notifier
+      .send({
+        idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}|delivery-alert`,
+        episodeId: input.episodeId,
+        step: `${input.step}:delivery-alert`,
+        recipientId: 'office',
+        title: text.title,
+        body: text.body,
+        exercise: input.exercise,
+      })
+      .catch(() => {}); // the office's own channel may be down too: the delivery log still has it
   }
 
   return {

@@ -188,6 +188,11 @@ const planObjectSchema = z.strictObject({
         .max(24 * 60),
       escalation: ladderSchema,
     }),
+    deliveryAlertMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
   }),
   escalation: z.strictObject({ reports: ladderSchema }),
   exercise: z.strictObject({

@@ -145,6 +145,8 @@ export interface Deadlines {
   /** The office's daily response report to the task-force leaders (三.2). */
   officeDailyReport: DailyReportDeadline;
   commanderDecision: CommanderDecisionDeadline;
+  /** A message still undelivered this long after it was first sent raises an alert to the office. */
+  deliveryAlertMinutes: number;
 }
 
 export interface ExerciseSettings {
@@ -234,6 +236,7 @@ export const REQUIRED_TEMPLATE_KEYS = [
   'proposalToCommander',
   'decisionReminder',
   'decisionEscalation',
+  'deliveryAlert',
 ] as const;
 export type RequiredTemplateKey = (typeof REQUIRED_TEMPLATE_KEYS)[number];
 

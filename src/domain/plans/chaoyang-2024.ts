@@ -322,6 +322,8 @@ export const chaoyang2024Plan: ResponsePlan = {
     unitSummary: { time: '10:00', dayOffset: 1 },
     // product default: the office's daily report to the leaders (三.2) — the plan sets no hour.
     officeDailyReport: { time: '20:00' },
+    // product default: the plan is silent; an undeliverable message is the office's problem within the hour.
+    deliveryAlertMinutes: 60,
     // product default: the plan says "立即向指挥长报告" but sets no decision timeout.
     commanderDecision: {
       timeoutMinutes: 30,
@@ -388,6 +390,11 @@ export const chaoyang2024Plan: ResponsePlan = {
       body:
         '专班组长、副组长：第{responseDay}天（{date}）应报送单位{expectedCount}个，已报送{receivedCount}个；' +
         '迟报或未报单位：{lateUnits}。日报全文见文档{documentId}。',
+    },
+    deliveryAlert: {
+      title: '消息投递失败告警：{recipientName}',
+      body:
+        '专班办公室：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。',
     },
     workSummary: {
       title: '关于{jurisdictionName}重污染天气应对工作总结的报告',
