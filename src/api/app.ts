@@ -176,6 +176,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(referenceRoutes, { deps });
   await app.register(publicRoutes, { deps });
   await app.register(auditRoutes, { deps });
+  await app.register((await import('./routes/console.js')).consoleRoutes, { deps });
   return app;
 }
 

@@ -1,0 +1,245 @@
+/** Shared helpers of the console: the API client, Chinese labels, formatting and small components. */
+import { h } from './vendor/preact.module.js';
+import { useEffect, useState } from './vendor/hooks.module.js';
+import htm from './vendor/htm.module.js';
+
+export const html = htm.bind(h);
+
+const TOKEN_KEY = 'smog-console-token';
+export const session = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set token(value) {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** Calls the API with the signed-in token. JSON in, JSON out (or a Blob with `as: 'blob'`). */
+export async function api(path, { method = 'GET', body, form, as = 'json', idempotent = false } = {}) {
+  const headers = { authorization: `Bearer ${session.token}` };
+  let payload;
+  if (form) payload = form;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  if (idempotent) headers['idempotency-key'] = crypto.randomUUID();
+  const res = await fetch(path, { method, headers, body: payload });
+  if (!res.ok) {
+    let err = null;
+    try {
+      err = await res.json();
+    } catch {}
+    throw new ApiError(res.status, err);
+  }
+  if (as === 'blob') return res.blob();
+  return res.json();
+}
+
+export const ep = (id) => `/episodes/${encodeURIComponent(id)}`;
+
+export const LEVEL = { none: '无预警', yellow: '黄色预警', orange: '橙色预警', red: '红色预警' };
+export const LEVEL_SHORT = { none: '无', yellow: '黄', orange: '橙', red: '红' };
+export const GRADE = { III: 'Ⅲ级响应', II: 'Ⅱ级响应', I: 'Ⅰ级响应' };
+export const PHASE = {
+  consultation: '会商研判',
+  proposed: '待指挥长批示',
+  'early-response': '提前应对',
+  active: '预警响应中',
+  lifting: '已解除·待总结',
+  closed: '已结束',
+};
+export const DUTY_STATUS = { pending: '待报送', submitted: '已报送', late: '迟报', overdue: '逾期未报' };
+export const ROLE = {
+  office: '专班办公室',
+  commander: '指挥长',
+  leader: '专班领导',
+  unit: '责任单位',
+  auditor: '审计',
+  admin: '系统管理员',
+};
+export const PROPOSAL_KIND = { start: '启动预警', change: '调整预警级别', lift: '解除预警' };
+export const DECISION = { approve: '批准', 'order-level': '指令级别', decline: '不同意', lift: '解除' };
+export const DOC_KIND = {
+  'warning-notice': '预警通知',
+  'daily-response-report': '应对日报',
+  'daily-report': '应对日报',
+  'work-summary': '工作总结',
+  'circulated-notice': '通报',
+  proposal: '请示',
+  other: '其他',
+};
+export const VERDICT = {
+  compliant: '达标',
+  'non-compliant': '未达标',
+  'insufficient-data': '数据不足',
+  exempt: '豁免',
+};
+export const EVENT = {
+  'episode.started': '过程启动',
+  'consultation.recorded': '会商研判',
+  'level.proposed': '报请指挥长',
+  'commander.decided': '指挥长指令',
+  'warning.issued': '发布预警',
+  'warning.changed': '调整预警',
+  'warning.lifted': '解除预警',
+  'early-response.started': '启动提前应对',
+  'early-response.ended': '结束提前应对',
+  'duty.assigned': '分派任务',
+  'report.submitted': '单位报送',
+  'report.overdue': '报送逾期',
+  'escalation.step': '逐级督促',
+  'escalation.stopped': '督促结束',
+  'notice.circulated': '通报',
+  'proposal.escalated': '请示催办',
+  'electricity.assessed': '耗电量核算',
+  'enforcement.followup': '执法跟进',
+  'summary.submitted': '单位总结',
+  'document.produced': '生成文件',
+  'notification.sent': '发送通知',
+  'episode.closed': '过程结束',
+};
+
+/** '2026-11-29T17:00:00.000+08:00' → '11-29 17:00:00' (times are China Standard Time). */
+export function fmtTime(iso, { date = true } = {}) {
+  if (!iso) return '—';
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)/.exec(iso);
+  if (!m) return iso;
+  return date ? `${m[2]}-${m[3]} ${m[4]}` : m[4];
+}
+
+/** The current instant as CST 'YYYY-MM-DDTHH:MM:SS' (for a datetime-local input). */
+export function cstNow(ms = Date.now()) {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
+}
+
+export function errorText(err) {
+  if (err instanceof ApiError) {
+    if (err.status === 401) return '未登录或令牌无效（401）';
+    if (err.status === 403) return '无权访问（403）';
+    if (err.status === 404) return '未找到（404）';
+    return `${err.message}（${err.status}）`;
+  }
+  return String(err?.message ?? err);
+}
+
+export function LevelBadge({ level, response }) {
+  return html`<span class=${`level level-${level || 'none'}`}
+    >${LEVEL[level] ?? level}${response ? ` · ${GRADE[response] ?? response}` : ''}</span
+  >`;
+}
+
+export function PhaseTag({ phase }) {
+  return html`<span class=${`phase phase-${phase}`}>${PHASE[phase] ?? phase}</span>`;
+}
+
+export function ErrorBox({ error }) {
+  if (!error) return null;
+  return html`<div class="error" role="alert">${errorText(error)}</div>`;
+}
+
+const AQI_BANDS = [
+  { max: 50, color: '#00e400', name: '优' },
+  { max: 100, color: '#ffff00', name: '良' },
+  { max: 150, color: '#ff7e00', name: '轻度' },
+  { max: 200, color: '#ff0000', name: '中度' },
+  { max: 300, color: '#99004c', name: '重度' },
+  { max: 500, color: '#7e0023', name: '严重' },
+];
+export const aqiBand = (aqi) => AQI_BANDS.find((b) => aqi <= b.max) ?? AQI_BANDS[AQI_BANDS.length - 1];
+
+/** The AQI forecast as an inline SVG bar chart with the 150/200/300 thresholds. */
+export function AqiChart({ forecast }) {
+  if (!forecast?.length) return html`<p class="muted">无预报数据</p>`;
+  const W = 520;
+  const H = 200;
+  const pad = { l: 40, r: 10, t: 12, b: 28 };
+  const top = Math.max(350, ...forecast.map((d) => d.aqi + 30));
+  const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / top);
+  const bw = (W - pad.l - pad.r) / forecast.length;
+  return html`<svg class="chart" viewBox=${`0 0 ${W} ${H}`} role="img" aria-label="AQI预报">
+    ${[150, 200, 300].map(
+      (t) => html`<g>
+        <line x1=${pad.l} x2=${W - pad.r} y1=${y(t)} y2=${y(t)} class="threshold" />
+        <text x=${pad.l - 4} y=${y(t) + 4} class="axis" text-anchor="end">${t}</text>
+      </g>`,
+    )}
+    ${forecast.map((d, i) => {
+      const x = pad.l + i * bw + bw * 0.15;
+      const band = aqiBand(d.aqi);
+      return html`<g class="bar">
+        <rect x=${x} y=${y(d.aqi)} width=${bw * 0.7} height=${y(0) - y(d.aqi)} fill=${band.color} />
+        <text x=${x + bw * 0.35} y=${y(d.aqi) - 4} text-anchor="middle" class="value">${d.aqi}</text>
+        <text x=${x + bw * 0.35} y=${H - 10} text-anchor="middle" class="axis">${d.date.slice(5)}</text>
+      </g>`;
+    })}
+    <line x1=${pad.l} x2=${W - pad.r} y1=${y(0)} y2=${y(0)} class="baseline" />
+  </svg>`;
+}
+
+/** Downloads an authenticated resource (documents need the bearer token). */
+export async function download(path, fileName) {
+  const blob = await api(path, { as: 'blob' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** An authenticated image as a data: URL (the CSP allows data: images, not blob:). */
+export async function imageDataUrl(path) {
+  const blob = await api(path, { as: 'blob' });
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+/**
+ * Loads data now and again every `ms` (live refresh by polling; the API has no push channel a
+ * browser can authenticate to). Answers { data, error, reload }.
+ */
+export function usePolling(load, ms, deps) {
+  const [state, setState] = useState({ data: null, error: null });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let stopped = false;
+    let timer;
+    const run = async () => {
+      try {
+        const data = await load();
+        if (!stopped) setState({ data, error: null });
+      } catch (error) {
+        if (!stopped) setState((s) => ({ data: s.data, error }));
+      }
+      if (!stopped && ms) timer = setTimeout(run, ms);
+    };
+    run();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [...deps, tick]);
+  return { ...state, reload: () => setTick((t) => t + 1) };
+}
+
+export const unitName = (me, id) => me.units.find((u) => u.id === id)?.name ?? id;
+export const dutyTitle = (me, id) => me.duties.find((d) => d.id === id)?.title ?? id;
+export const jurisdictionName = (me, id) => me.jurisdictions.find((j) => j.id === id)?.name ?? id;
+export const AUDIT_ROLES = ['auditor', 'office', 'leader'];

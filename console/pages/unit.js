@@ -1,0 +1,211 @@
+/** 本单位报送: today's report form (fields from the plan, photos), earlier reports, the summary after the lift. */
+import { useEffect, useState } from '../vendor/hooks.module.js';
+import {
+  DUTY_STATUS,
+  ErrorBox,
+  api,
+  dutyTitle,
+  ep,
+  errorText,
+  fmtTime,
+  html,
+  imageDataUrl,
+  usePolling,
+} from '../lib.js';
+import { DutyStatus, EpisodeHeader } from './episode.js';
+
+function Photo({ id }) {
+  const [src, setSrc] = useState(null);
+  useEffect(() => {
+    imageDataUrl(`/photos/${id}`)
+      .then(setSrc)
+      .catch(() => setSrc(''));
+  }, [id]);
+  return src
+    ? html`<img class="thumb" src=${src} alt="现场照片" />`
+    : html`<span class="thumb empty">照片</span>`;
+}
+
+function ReportForm({ me, view, id, onFiled }) {
+  const fields = me.reportForm.fields;
+  const [values, setValues] = useState({});
+  const [files, setFiles] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const day = view.responseDay;
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const out = {};
+    for (const f of fields) {
+      if (f.type === 'idList') continue;
+      const raw = values[f.name] ?? '';
+      if (raw === '' && !f.required) continue;
+      out[f.name] = f.type === 'integer' || f.type === 'number' ? Number(raw) : raw;
+    }
+    const form = new FormData();
+    form.append('report', JSON.stringify({ responseDay: day, fields: out }));
+    for (const file of files) form.append('photo', file, file.name);
+    try {
+      const result = await api(`${ep(id)}/reports`, { method: 'POST', form, idempotent: true });
+      setValues({});
+      setFiles([]);
+      e.target.reset();
+      onFiled(result);
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="report-form" onSubmit=${submit}>
+    <h3>${me.reportForm.title}（第${day}天）</h3>
+    <div class="fields">
+      ${fields.map((f) => {
+        if (f.type === 'idList') {
+          return html`<label class="wide">${f.label}${f.required ? ' *' : ''}
+            <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple
+              required=${f.required} onChange=${(e) => setFiles([...e.target.files])} />
+          </label>`;
+        }
+        if (f.type === 'text') {
+          return html`<label class="wide">${f.label}${f.required ? ' *' : ''}
+            <textarea name=${f.name} maxlength=${f.maxLength} required=${f.required}
+              onInput=${(e) => setValues({ ...values, [f.name]: e.target.value })}></textarea>
+          </label>`;
+        }
+        return html`<label>${f.label}${f.required ? ' *' : ''}
+          <input type="number" name=${f.name} min=${f.min} max=${f.max} step=${f.type === 'integer' ? 1 : 'any'}
+            required=${f.required} onInput=${(e) => setValues({ ...values, [f.name]: e.target.value })} />
+        </label>`;
+      })}
+    </div>
+    <${ErrorBox} error=${error} />
+    <button type="submit" class="primary" disabled=${busy}>${busy ? '正在报送…' : '报送日报'}</button>
+  </form>`;
+}
+
+function SummaryForm({ id, onFiled }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onFiled(await api(`${ep(id)}/summaries`, { method: 'POST', body: { text }, idempotent: true }));
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="summary-form" onSubmit=${submit}>
+    <h3>污染过程应对工作总结</h3>
+    <p class="muted small">预警解除次日10:00前报送。</p>
+    <textarea name="summary" required maxlength="20000" value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
+    <${ErrorBox} error=${error} />
+    <button type="submit" class="primary" disabled=${busy}>报送总结</button>
+  </form>`;
+}
+
+export function UnitPage({ me, id }) {
+  const unitId = me.principal.unit;
+  const { data: view, error, reload } = usePolling(() => api(ep(id)), 3000, [id]);
+  const [filed, setFiled] = useState([]);
+  const [summary, setSummary] = useState(null);
+  if (me.principal.role !== 'unit' || !unitId) {
+    return html`<div class="error" role="alert">此页面仅供责任单位使用。</div>`;
+  }
+  if (!view) {
+    return error
+      ? html`<div class="error" role="alert">${errorText(error)}</div>`
+      : html`<p class="loading">正在加载…</p>`;
+  }
+  const mine = view.duties.filter((d) => d.unitId === unitId);
+  const reporting = (view.phase === 'active' || view.phase === 'early-response') && view.responseDay;
+  const dueToday = mine.find((d) => d.responseDay === view.responseDay);
+  const summaryDuty = mine.find((d) => d.responseDay === 'summary');
+  const mySummary = view.summaries?.[unitId];
+  const reports = view.recentEvents
+    .filter(({ event }) => event.type === 'report.submitted' && event.unitId === unitId)
+    .reverse();
+  const photosOf = (reportId) => filed.find((r) => r.reportId === reportId)?.photoIds ?? [];
+  return html`<section class="unit-page">
+    <${EpisodeHeader} me=${me} view=${view} id=${id} current="unit" />
+    <${ErrorBox} error=${error} />
+    <div class="grid">
+      <section class="card">
+        ${
+          reporting
+            ? html`${
+                dueToday &&
+                html`<p>今日截止：<b>${fmtTime(dueToday.dueAt)}</b>
+                <span class=${`status status-${dueToday.status}`}>${DUTY_STATUS[dueToday.status]}</span></p>`
+              }
+              <${ReportForm} me=${me} view=${view} id=${id}
+                onFiled=${(r) => {
+                  setFiled([r, ...filed]);
+                  reload();
+                }} />
+              ${
+                filed[0] &&
+                html`<p class="ok" role="status">
+                已报送第${filed[0].responseDay}天日报${filed[0].late ? '（迟报）' : ''}，照片${filed[0].photoIds.length}张。
+              </p>`
+              }`
+            : html`<p class="muted">当前没有需要报送的日报（${view.phase === 'lifting' ? '预警已解除' : '未进入响应'}）。</p>`
+        }
+      </section>
+      <div>
+      <section class="card">
+        <h3>已报送的日报</h3>
+        ${
+          reports.length === 0
+            ? html`<p class="muted">暂无。</p>`
+            : html`<ul class="reports">
+              ${reports.map(
+                ({ event: r }) => html`<li class="report" data-report=${r.reportId}>
+                  第${r.responseDay}天 · ${fmtTime(r.at)} ${r.late ? html`<span class="status status-late">迟报</span>` : ''}
+                  ${r.replaced ? html`<span class="tag">更正</span>` : ''}
+                  <span class="photos">${photosOf(r.reportId).map((p) => html`<${Photo} id=${p} />`)}</span>
+                </li>`,
+              )}
+            </ul>`
+        }
+      </section>
+      <section class="card">
+        ${
+          summaryDuty && !mySummary && !summary
+            ? html`<${SummaryForm} id=${id}
+              onFiled=${(s) => {
+                setSummary(s);
+                reload();
+              }} />`
+            : mySummary || summary
+              ? html`<h3>工作总结</h3><p class="ok">已报送${(mySummary ?? summary).late ? '（迟报）' : ''}。</p>`
+              : html`<h3>工作总结</h3><p class="muted">预警解除后在此报送本单位工作总结。</p>`
+        }
+      </section>
+      </div>
+    </div>
+    <section class="card">
+      <h3>本单位任务</h3>
+      <table class="duties">
+        <thead><tr><th>任务</th><th>响应日</th><th>截止时间</th><th>状态</th></tr></thead>
+        <tbody>
+          ${mine.map(
+            (d) => html`<tr class=${`duty duty-${d.status}`} data-status=${d.status}>
+              <td>${d.dutyId} ${dutyTitle(me, d.dutyId)}</td>
+              <td>${d.responseDay === 'summary' ? '总结' : d.responseDay ? `第${d.responseDay}天` : '常态'}</td>
+              <td>${fmtTime(d.dueAt)}</td>
+              <td><${DutyStatus} duty=${d} /></td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>
+  </section>`;
+}

@@ -1,0 +1,132 @@
+/**
+ * Screenshots of each console page into docs/screenshots/*.png (1280×800), from a real stack started
+ * here: embedded PostgreSQL (unless DATABASE_URL is set), the Temporal dev server, a worker and the app.
+ * One exercise episode is driven as in the browser tests: proposed, approved, one unit reports with a
+ * photo, another lets 17:00 pass, then the auditor's view.
+ *
+ *   node --import tsx scripts/screenshots.ts
+ */
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Page } from 'playwright-core';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migrateUp } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { freePort, startDevServer } from '../src/tools/temporal-dev-server.js';
+import {
+  PNG_1x1,
+  consoleUrl,
+  launchBrowser,
+  signedInPage,
+  startConsoleStack,
+  startExercise,
+} from '../test/browser/harness.js';
+import { installRuntime } from '../worker.js';
+
+const OUT = path.join(import.meta.dirname, '..', 'docs', 'screenshots');
+
+async function shot(page: Page, name: string) {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+  console.log(`docs/screenshots/${name}.png`);
+}
+
+async function main() {
+  await mkdir(OUT, { recursive: true });
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'smog-shots-'));
+  await chmod(tmp, 0o755);
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      const db = await startEmbeddedPostgres({ databaseDir: path.join(tmp, 'pg'), port: await freePort() });
+      stops.push(db.stop);
+      databaseUrl = db.url;
+    }
+    await migrateUp(databaseUrl);
+    const temporal = await startDevServer({ port: await freePort() });
+    stops.push(temporal.stop);
+    installRuntime();
+    const connection = await Connection.connect({ address: temporal.address });
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const pool = createPool(databaseUrl, 5);
+    stops.push(async () => {
+      await connection.close();
+      await nativeConnection.close();
+      await pool.end();
+    });
+    const stack = await startConsoleStack({ client: new Client({ connection }), nativeConnection, pool });
+    stops.push(stack.stop);
+    const browser = await launchBrowser();
+    stops.push(browser.close);
+    const { baseUrl, who } = stack;
+
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const id = await startExercise(stack, today, { exerciseDayMs: 20_000 });
+
+    const signin = await browser.context.newPage();
+    await signin.goto(`${baseUrl}/console/`);
+    await signin.getByLabel('访问令牌').waitFor();
+    await shot(signin, 'signin');
+    await signin.close();
+
+    const commander = await signedInPage(browser, baseUrl, who.commander);
+    await commander.locator(`tr[data-episode="${id}"]`).waitFor();
+    await commander.goto(consoleUrl(baseUrl, 'episode', id));
+    await commander.locator('.proposal .pending').waitFor();
+    await shot(commander, 'episode-commander');
+    await commander.getByRole('button', { name: '批准' }).click();
+    await commander.locator('section.episode[data-phase="active"]').waitFor();
+
+    const unit = await signedInPage(browser, baseUrl, who.shuangta);
+    await unit.goto(consoleUrl(baseUrl, 'unit', id));
+    const form = unit.locator('form.report-form');
+    await form.waitFor();
+    for (const input of await form.locator('input[type="number"]').all()) await input.fill('4');
+    await form.getByLabel('工作开展情况说明').fill('驻场督导重点企业4家，巡查12家，未发现超标排放。');
+    await form.locator('input[type="file"]').setInputFiles({
+      name: 'site.png',
+      mimeType: 'image/png',
+      buffer: PNG_1x1,
+    });
+    await form.getByRole('button', { name: '报送日报' }).click();
+    await unit.locator('li.report img.thumb').waitFor();
+    await shot(unit, 'unit');
+
+    const office = await signedInPage(browser, baseUrl, who.office);
+    await office.goto(consoleUrl(baseUrl, 'episode', id));
+    await office.locator('tr.duty-overdue').first().waitFor({ timeout: 40_000 });
+    await shot(office, 'episode');
+    await office.setViewportSize({ width: 1280, height: 800 });
+    await office.goto(`${baseUrl}/console/#/`);
+    await office.locator(`tr[data-episode="${id}"] td.overdue-count.alert`).waitFor();
+    await shot(office, 'board');
+
+    const auditor = await signedInPage(browser, baseUrl, who.auditor);
+    await auditor.goto(consoleUrl(baseUrl, 'audit', id));
+    await auditor.locator('tr.event[data-type="warning.issued"]').waitFor();
+    await auditor
+      .locator('tr.event[data-type="warning.issued"]')
+      .getByRole('button', { name: '定位此刻' })
+      .click();
+    await auditor.getByRole('button', { name: '查询' }).click();
+    await auditor.locator('dl.state').waitFor();
+    await auditor.getByRole('button', { name: '执行重放校验' }).click();
+    await auditor.locator('.replay-result').waitFor({ timeout: 30_000 });
+    await shot(auditor, 'audit');
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

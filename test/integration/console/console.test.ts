@@ -1,0 +1,205 @@
+/**
+ * The console in a real browser (Debian's chromium, headless, via playwright-core) against the real
+ * stack: the app on a real port, a real worker, the Temporal dev server and PostgreSQL. One exercise
+ * episode (a response day lasts 20 s, so 17:00 passes within seconds) is driven through the pages:
+ * the commander approves the proposal, a branch files its report with a photo, the office sees the
+ * unit that did not report shown as overdue, and the auditor sees the events and the state at a moment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  type ConsoleStack,
+  PNG_1x1,
+  consoleUrl,
+  http,
+  launchBrowser,
+  signedInPage,
+  startConsoleStack,
+  startExercise,
+} from '../../browser/harness.js';
+import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import { uniqueDate } from '../api/api-helpers.js';
+
+let ctx: IntegrationContext;
+let stack: ConsoleStack;
+let browser: Browser;
+let id: string;
+let url: string;
+
+beforeAll(async () => {
+  ctx = await integrationContext();
+  [stack, browser] = await Promise.all([startConsoleStack(ctx), launchBrowser()]);
+  id = await startExercise(stack, uniqueDate());
+  url = `/episodes/${encodeURIComponent(id)}`;
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await ctx?.close();
+});
+
+describe('the console in a browser', () => {
+  it('serves the page under the CSP, and refuses a bad token', async () => {
+    const res = await fetch(`${stack.baseUrl}/console/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.baseUrl}/console/`);
+    await page.getByLabel('访问令牌').fill('smog_not-a-real-token-000000000000');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('401');
+    await page.close();
+  });
+
+  it('the commander approves the proposal; others see no decision buttons', async () => {
+    const office = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    await office.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await office.locator('.proposal .pending').waitFor();
+    expect(await office.locator('.proposal').textContent()).toContain('黄色预警');
+    expect(await office.getByRole('button', { name: '批准' }).count()).toBe(0);
+    await office.close();
+
+    const page = await signedInPage(browser, stack.baseUrl, stack.who.commander);
+    // the board lists the episode with its phase
+    const row = page.locator(`tr[data-episode="${id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('待指挥长批示');
+    await row.getByRole('link').first().click();
+    await page.locator('.proposal .pending').waitFor();
+    // the proposal says why: the rule and the days
+    expect(await page.locator('.reasons').textContent()).toMatch(/AQI.*\d{4}-\d\d-\d\d/);
+    // the AQI forecast chart: one bar per forecast day
+    expect(await page.locator('svg.chart rect').count()).toBe(3);
+    await page.getByRole('button', { name: '批准' }).click();
+    await page.getByRole('status').filter({ hasText: '已批准' }).waitFor();
+    await page.locator('section.episode[data-phase="active"]').waitFor();
+    expect(await page.locator('.episode-head .level').textContent()).toContain('黄色预警');
+
+    const view = await http(stack.baseUrl, stack.who.office, 'GET', url);
+    expect(view.json).toMatchObject({ phase: 'active', level: 'yellow', pendingProposal: null });
+    expect(view.json.decisions.at(-1)).toMatchObject({ decision: 'approve', by: stack.who.commander.id });
+    await page.close();
+  });
+
+  it('a unit files its daily report with a photo', async () => {
+    const page = await signedInPage(browser, stack.baseUrl, stack.who.shuangta);
+    await page.goto(consoleUrl(stack.baseUrl, 'unit', id));
+    const form = page.locator('form.report-form');
+    await form.waitFor();
+    // the form's fields come from the plan
+    for (const name of [
+      'onSiteSupervisionCount',
+      'enterprisesPatrolled',
+      'onlineMonitoringChecks',
+      'areaSourceActions',
+      'vehiclesChecked',
+      'machineryChecked',
+      'problemsFound',
+      'penalties',
+    ]) {
+      await form.locator(`input[name="${name}"]`).fill('3');
+    }
+    await form.getByLabel('工作开展情况说明').fill('驻场督导重点企业3家，未发现超标排放。');
+    await form
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: PNG_1x1 });
+    await form.getByRole('button', { name: '报送日报' }).click();
+    await page.getByRole('status').filter({ hasText: '已报送第1天日报' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('照片1张');
+    // the report is listed with its photo, fetched with the token
+    await page.locator('li.report img.thumb').waitFor();
+    expect(await page.locator('li.report img.thumb').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+
+    const duties = await http(stack.baseUrl, stack.who.office, 'GET', `${url}/duties?unitId=branch.shuangta`);
+    const day1 = duties.json.duties.find((d: { responseDay: unknown }) => d.responseDay === 1);
+    expect(['submitted', 'late']).toContain(day1.status);
+    const photos = await ctx.pool.query('SELECT count(*)::int AS n FROM photos WHERE unit_id = $1', [
+      'branch.shuangta',
+    ]);
+    expect(photos.rows[0].n).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+
+  it('a unit that did not report by 17:00 is shown as overdue, on the episode page and the board', async () => {
+    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    await page.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    // the enforcement unit never reports: after the compressed 17:00 its duty turns overdue (live refresh)
+    const late = page.locator('tr.duty-overdue[data-unit="enforcement"]');
+    await late.first().waitFor({ timeout: 40_000 });
+    expect(await late.first().textContent()).toContain('逾期未报');
+    // the branch that filed is not overdue
+    expect(await page.locator('tr.duty-overdue[data-unit="branch.shuangta"]').count()).toBe(0);
+    const overdue = Number(await page.locator('.episode-head b.alert').textContent());
+    expect(overdue).toBeGreaterThanOrEqual(1);
+
+    await page.goto(`${stack.baseUrl}/console/#/`);
+    const cell = page.locator(`tr[data-episode="${id}"] td.overdue-count`);
+    await cell.waitFor();
+    await expect.poll(async () => Number(await cell.textContent())).toBeGreaterThanOrEqual(1);
+    expect(await cell.getAttribute('class')).toContain('alert');
+    await page.close();
+  });
+
+  it('the auditor sees the events, filters them and the state at a moment', async () => {
+    const timeline = (await http(stack.baseUrl, stack.who.auditor, 'GET', `${url}/audit/timeline`)).json
+      .events as Array<{ seq: number; type: string; at: string }>;
+    const issued = timeline.find((e) => e.type === 'warning.issued')!;
+    expect(issued).toBeDefined();
+
+    const page = await signedInPage(browser, stack.baseUrl, stack.who.auditor);
+    await page.goto(consoleUrl(stack.baseUrl, 'audit', id));
+    await page.locator('tr.event').first().waitFor();
+    expect(await page.locator('tr.event[data-type="episode.started"]').count()).toBe(1);
+    expect(await page.locator('tr.event[data-type="warning.issued"]').count()).toBe(1);
+    expect(await page.locator('tr.event[data-type="report.submitted"]').textContent()).toContain('双塔');
+
+    // filter by event type, then by unit
+    await page.locator('select[name="type"]').selectOption('commander.decided');
+    await expect.poll(() => page.locator('tr.event').count()).toBe(1);
+    expect(await page.locator('tr.event').textContent()).toContain(stack.who.commander.id);
+    await page.locator('select[name="type"]').selectOption('');
+    await page.locator('select[name="unit"]').selectOption('enforcement');
+    const types = await page.locator('tr.event').evaluateAll((rows) => rows.map((r) => r.dataset.type));
+    expect(types.length).toBeGreaterThan(0);
+    expect(types).toContain('report.overdue');
+    expect(types).not.toContain('warning.issued');
+
+    // the state just before the issuance: proposed, no warning; at the issuance: yellow and active
+    const before = new Date(Date.parse(issued.at) - 1000 + 8 * 3600_000).toISOString().slice(0, 19);
+    await page.getByLabel('时刻（北京时间）').fill(before);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('dl.state[data-phase="proposed"]').waitFor();
+    expect(await page.locator('dl.state').getAttribute('data-level')).toBe('none');
+
+    await page.locator('select[name="unit"]').selectOption('');
+    await page
+      .locator('tr.event[data-type="warning.issued"]')
+      .getByRole('button', { name: '定位此刻' })
+      .click();
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('dl.state[data-phase="active"]').waitFor();
+    expect(await page.locator('dl.state').getAttribute('data-level')).toBe('yellow');
+    expect(await page.locator('dl.state').textContent()).toContain('黄色预警');
+
+    // the replay check of the recorded history passes
+    await page.getByRole('button', { name: '执行重放校验' }).click();
+    await page.locator('.replay-result').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.replay-result').getAttribute('class')).toContain('replay-pass');
+    await page.close();
+  });
+
+  it('pages show only what the principal may see', async () => {
+    // another county's branch is refused the episode; the unit page has no audit tab
+    const beipiao = await signedInPage(browser, stack.baseUrl, stack.who.beipiao);
+    expect(await beipiao.locator(`tr[data-episode="${id}"]`).count()).toBe(0);
+    await beipiao.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await beipiao.getByRole('alert').filter({ hasText: '403' }).waitFor();
+    await beipiao.close();
+    const unit = await signedInPage(browser, stack.baseUrl, stack.who.shuangta);
+    await unit.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await unit.locator('.episode-head').waitFor();
+    expect(await unit.locator('.tabs').textContent()).not.toContain('审计');
+    expect(await unit.getByRole('button', { name: '批准' }).count()).toBe(0);
+    await unit.close();
+  });
+});
