@@ -393,8 +393,7 @@ export const chaoyang2024Plan: ResponsePlan = {
     },
     deliveryAlert: {
       title: '消息投递失败告警：{recipientName}',
-      body:
-        '专班办公室：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。',
+      body: '专班办公室：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。',
     },
     workSummary: {
       title: '关于{jurisdictionName}重污染天气应对工作总结的报告',
