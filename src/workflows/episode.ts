@@ -16,6 +16,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -1286,7 +1287,23 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
   }
 
   const closed = () => state.phase === 'closed';
+  // Runs started before this patch reset `wake` after the awaits below and could lose a wake-up (a
+  // message handled during them stayed unprocessed until the next timer); they replay unchanged.
+  const wakeFix = patched('loop-wake-reset-before-await');
+
+  /** Waits until no handler runs, no side effect is in flight and every event is projected. */
+  async function quiesce(): Promise<void> {
+    do {
+      await condition(allHandlersFinished);
+      await Promise.all([...inflight]);
+      await project();
+    } while (wakeFix && (inflight.size > 0 || unprojected.length > 0));
+  }
+
   while (!closed()) {
+    // Reset before the awaits below: a message handled while they run sets `wake` again, and the loop
+    // then goes round at once instead of sleeping on it.
+    if (wakeFix) wake = false;
     await runDue();
     await project();
     if (closed()) break;
@@ -1295,9 +1312,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
       info.historyLength > (input.continueAsNewAfterEvents ?? HISTORY_EVENTS_BEFORE_CONTINUE) ||
       info.continueAsNewSuggested
     ) {
-      await condition(allHandlersFinished);
-      await Promise.all([...inflight]);
-      await project();
+      await quiesce();
       state = compactState(state, schedule.settledThrough);
       const next: StartEpisodeInput = {
         ...input,
@@ -1306,13 +1321,12 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
       };
       return continueAsNew<typeof episodeWorkflow>(next);
     }
+    if (wakeFix && wake) continue;
+    if (!wakeFix) wake = false;
     const dueAt = nextDueAt();
-    wake = false;
     if (dueAt === null) await condition(() => wake);
     else if (dueAt > now()) await condition(() => wake, dueAt - now());
   }
-  await condition(allHandlersFinished);
-  await Promise.all([...inflight]);
-  await project();
+  await quiesce();
   return view();
 }
