@@ -291,7 +291,7 @@ export function createActivities(deps: ActivityDeps) {
     }): Promise<void> {
       await pool.query(
         `INSERT INTO unit_reports (report_id, episode_id, unit_id, response_day, fields, submitted_by, late, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (report_id) DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (episode_id, report_id) DO NOTHING`,
         [
           input.reportId,
           input.episodeId,

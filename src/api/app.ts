@@ -110,6 +110,15 @@ export async function buildApp(options: AppOptions) {
         .code(status)
         .send({ error: err.code ?? 'bad_request', message: err.message, requestId: req.id });
     }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'PostgreSQL unavailable');
+      return reply.code(503).send({
+        error: 'unavailable',
+        message: 'PostgreSQL is unavailable, try again shortly',
+        details: { dependency: 'postgres' },
+        requestId: req.id,
+      });
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId: req.id });
   });
@@ -181,3 +190,13 @@ export async function buildApp(options: AppOptions) {
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** A failure to reach PostgreSQL (down, restarting, connection lost): the caller may retry → 503. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  // node errors, and SQLSTATE class 08 (connection exception) and 57P0x (operator intervention: shutdown)
+  if (e?.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|08\w{3}|57P0[1-3])$/.test(e.code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(
+    e?.message ?? '',
+  );
+}
