@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ApiError, fromErrorCode, mapDomainError, unavailable } from './errors.js';
 
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_NOT_FOUND = 5;
 const GRPC_UNAVAILABLE = 14;
 
 /**
@@ -43,6 +44,10 @@ export function mapTemporalError(err: unknown, opts: { closed?: boolean } = {}):
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) {
       return unavailable('Temporal is unavailable, try again shortly', { dependency: 'temporal' });
+    }
+    // e.g. the history of a run id that does not exist (fetchHistory does not raise WorkflowNotFoundError)
+    if (isGrpcServiceError(e) && e.code === GRPC_NOT_FOUND) {
+      return new ApiError(404, 'not_found', 'episode or run not found');
     }
     const message = e instanceof Error ? e.message : String(e);
     if (/ECONNREFUSED|14 UNAVAILABLE|Failed to connect|DEADLINE_EXCEEDED/i.test(message)) {
