@@ -99,6 +99,7 @@ export async function buildApp(options: AppOptions) {
       });
     }
     if (err instanceof ApiError) {
+      if (err.statusCode >= 500) req.log.error({ err: err.cause ?? err }, 'internal error');
       return reply
         .code(err.statusCode)
         .send({ error: err.code, message: err.message, details: err.details, requestId: req.id });

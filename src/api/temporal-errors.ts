@@ -26,7 +26,10 @@ export function mapTemporalError(err: unknown, opts: { closed?: boolean } = {}):
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type) {
       const details = Array.isArray(cause.details) ? cause.details[0] : undefined;
-      return fromErrorCode(cause.type, cause.message, details ?? undefined);
+      const mapped = fromErrorCode(cause.type, cause.message, details ?? undefined);
+      // a failure type outside ErrorCode is a bug in the workflow: keep it for the server log
+      if (mapped.statusCode >= 500) Object.assign(mapped, { cause: err });
+      return mapped;
     }
     return new ApiError(409, 'invalid_transition', 'the episode rejected the command');
   }
