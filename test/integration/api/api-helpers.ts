@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { type App, type AppOptions, buildApp } from '../../../src/api/app.js';
 import { type ApiPrincipal, createPrincipal, issueToken } from '../../../src/api/principal-store.js';
-import type { IntegrationContext } from '../../helpers.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type IntegrationContext, integrationContext } from '../../helpers.js';
 
 export const ROLE_PRINCIPALS = {
   office: { role: 'office', unit: 'office' },
@@ -126,4 +127,25 @@ export function multipart(
     payload: Buffer.concat(chunks),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+export interface ApiSuite {
+  ctx: IntegrationContext;
+  app: App;
+  who: Record<PrincipalKey, TestPrincipal>;
+}
+
+/** One app (no worker) with one principal per role, for the tests of a file; closed after them. */
+export function apiSuite(taskQueue: string): ApiSuite {
+  const suite = {} as ApiSuite;
+  beforeAll(async () => {
+    suite.ctx = await integrationContext();
+    suite.who = await seedPrincipals(suite.ctx);
+    suite.app = await testApp(suite.ctx, taskQueue);
+  });
+  afterAll(async () => {
+    await suite.app?.close();
+    await suite.ctx?.close();
+  });
+  return suite;
 }

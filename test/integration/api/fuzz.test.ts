@@ -3,30 +3,10 @@
  * change state (row counts of the main tables are unchanged).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/api/app.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
-import {
-  type PrincipalKey,
-  type TestPrincipal,
-  bearer,
-  seedPrincipals,
-  tableCounts,
-  testApp,
-} from './api-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type PrincipalKey, bearer, tableCounts, apiSuite } from './api-helpers.js';
 
-let ctx: IntegrationContext;
-let app: App;
-let who: Record<PrincipalKey, TestPrincipal>;
-beforeAll(async () => {
-  ctx = await integrationContext();
-  who = await seedPrincipals(ctx);
-  app = await testApp(ctx, 'fuzz-no-worker');
-});
-afterAll(async () => {
-  await app?.close();
-  await ctx?.close();
-});
+const s = apiSuite('fuzz-no-worker');
 
 /** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
 const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> = [
@@ -124,7 +104,7 @@ const headers = fc.record(
 );
 
 async function mainCounts() {
-  const all = await tableCounts(ctx);
+  const all = await tableCounts(s.ctx);
   return Object.fromEntries(MAIN_TABLES.map((t) => [t, all[t]]));
 }
 
@@ -146,10 +126,10 @@ describe('fuzzed requests', () => {
           const safeHeaders = Object.fromEntries(
             Object.entries(hdrs).filter(([, v]) => /^[\x20-\x7e]*$/.test(String(v))),
           ) as Record<string, string>;
-          const res = await app.inject({
+          const res = await s.app.inject({
             method: route.method,
             url,
-            headers: { ...safeHeaders, ...(withToken ? bearer(who[route.as]) : {}) },
+            headers: { ...safeHeaders, ...(withToken ? bearer(s.who[route.as]) : {}) },
             ...(route.method === 'POST' ? { payload } : {}),
           });
           seen.add(res.statusCode);
@@ -168,7 +148,7 @@ describe('fuzzed requests', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 300 }), async (value) => {
         if (!/^[\x20-\x7e]*$/.test(value)) return;
-        const res = await app.inject({ method: 'GET', url: '/units', headers: { authorization: value } });
+        const res = await s.app.inject({ method: 'GET', url: '/units', headers: { authorization: value } });
         expect(res.statusCode).toBe(401);
       }),
       { numRuns: 200 },

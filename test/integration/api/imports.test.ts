@@ -1,32 +1,11 @@
 /** Reference-data imports through HTTP: CSV and XLSX uploads, row errors with line numbers, all or nothing. */
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/api/app.js';
+import { describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../../src/adapters/power/index.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
-import {
-  type PrincipalKey,
-  type TestPrincipal,
-  bearer,
-  multipart,
-  tableCounts,
-  seedPrincipals,
-  testApp,
-} from './api-helpers.js';
+import { type TestPrincipal, bearer, multipart, tableCounts, apiSuite } from './api-helpers.js';
 
-let ctx: IntegrationContext;
-let app: App;
-let who: Record<PrincipalKey, TestPrincipal>;
-beforeAll(async () => {
-  ctx = await integrationContext();
-  who = await seedPrincipals(ctx);
-  app = await testApp(ctx, 'imports-no-worker');
-});
-afterAll(async () => {
-  await app?.close();
-  await ctx?.close();
-});
+const s = apiSuite('imports-no-worker');
 
 const tag = () => randomBytes(3).toString('hex').toUpperCase();
 const uscc = () => withUsccCheck(`91211300${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`);
@@ -36,10 +15,10 @@ function upload(
   fileName: string,
   data: Buffer,
   contentType = 'text/csv',
-  p: TestPrincipal = who.office,
+  p: TestPrincipal = s.who.office,
 ) {
   const form = multipart([{ name: 'file', filename: fileName, contentType, data }]);
-  return app.inject({
+  return s.app.inject({
     method: 'POST',
     url,
     headers: { ...bearer(p), ...form.headers },
@@ -58,7 +37,7 @@ describe('POST /enterprises/import and /readings/import', () => {
     const res = await upload('/enterprises/import', 'list.csv', Buffer.from(csv, 'utf8'));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ imported: 2, fileName: 'list.csv' });
-    const stored = await ctx.pool.query('SELECT id, county FROM enterprises WHERE id LIKE $1 ORDER BY id', [
+    const stored = await s.ctx.pool.query('SELECT id, county FROM enterprises WHERE id LIKE $1 ORDER BY id', [
       `E${t}%`,
     ]);
     expect(stored.rows).toEqual([
@@ -86,7 +65,7 @@ describe('POST /enterprises/import and /readings/import', () => {
     );
     expect(x.statusCode).toBe(200);
     expect(x.json().imported).toBe(1);
-    const count = await ctx.pool.query(
+    const count = await s.ctx.pool.query(
       'SELECT count(*)::int AS n FROM meter_readings WHERE meter_id LIKE $1',
       [`M${t}%`],
     );
@@ -95,7 +74,7 @@ describe('POST /enterprises/import and /readings/import', () => {
 
   it('refuses a file with bad rows with 400 naming line and reason, and imports nothing', async () => {
     const t = tag();
-    const before = await tableCounts(ctx);
+    const before = await tableCounts(s.ctx);
     const csv = [
       '企业编号,企业名称,统一社会信用代码,所在县区,绩效分级,重点企业,电表编号,豁免类型',
       `E${t}1,好企业${t},${uscc()},双塔区,B,是,M${t}1,无`,
@@ -110,16 +89,16 @@ describe('POST /enterprises/import and /readings/import', () => {
     const r = await upload('/readings/import', 'r.csv', Buffer.from(readings));
     expect(r.statusCode).toBe(400);
     expect(r.json().details.errors.map((e: { line: number }) => e.line)).toEqual([2, 3]);
-    const after = await tableCounts(ctx);
+    const after = await tableCounts(s.ctx);
     expect(after.enterprises).toBe(before.enterprises);
     expect(after.meter_readings).toBe(before.meter_readings);
   });
 
   it('refuses missing files, other formats and non-office callers', async () => {
-    const none = await app.inject({
+    const none = await s.app.inject({
       method: 'POST',
       url: '/enterprises/import',
-      headers: bearer(who.office),
+      headers: bearer(s.who.office),
       payload: {},
     });
     expect(none.statusCode).toBe(400);
@@ -137,7 +116,7 @@ describe('POST /enterprises/import and /readings/import', () => {
       'r.csv',
       Buffer.from('电表编号,日期,用电量\n'),
       'text/csv',
-      who.enforcement,
+      s.who.enforcement,
     );
     expect(unit.statusCode).toBe(403);
   });

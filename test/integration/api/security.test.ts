@@ -1,29 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/api/app.js';
+import { describe, expect, it } from 'vitest';
 import { hashToken, issueToken } from '../../../src/api/principal-store.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
-import {
-  type PrincipalKey,
-  type TestPrincipal,
-  bearer,
-  seedPrincipals,
-  tableCounts,
-  testApp,
-} from './api-helpers.js';
+import { type PrincipalKey, bearer, tableCounts, testApp, apiSuite } from './api-helpers.js';
 
-let ctx: IntegrationContext;
-let app: App;
-let who: Record<PrincipalKey, TestPrincipal>;
-beforeAll(async () => {
-  ctx = await integrationContext();
-  who = await seedPrincipals(ctx);
-  app = await testApp(ctx, 'no-worker-needed');
-});
-afterAll(async () => {
-  await app?.close();
-  await ctx?.close();
-});
+const s = apiSuite('no-worker-needed');
 
 /** A city-wide episode id (visible to every reader) that does not exist. */
 const E = encodeURIComponent('episode:chaoyang:2199-01-01:1');
@@ -116,10 +96,10 @@ describe('RBAC: every (role, route) pair', () => {
   it.each(pairs.map(([r, k]) => [`${r.method} ${r.path}`, k, r] as const))(
     '%s as %s',
     async (_name, key, route) => {
-      const res = await app.inject({
+      const res = await s.app.inject({
         method: route.method,
         url: route.url,
-        headers: bearer(who[key]),
+        headers: bearer(s.who[key]),
         ...(route.method === 'POST' ? { payload: {} } : {}),
       });
       if (route.allowed === 'public' || route.allowed.includes(key)) {
@@ -133,7 +113,7 @@ describe('RBAC: every (role, route) pair', () => {
   );
 
   it('the table covers every route of the app', () => {
-    const app404 = app.apiRoutes
+    const app404 = s.app.apiRoutes
       .filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/docs'))
       .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
       .sort();
@@ -146,17 +126,17 @@ describe('authentication', () => {
     '$method $path answers 401 without a token, with a bad token and with a revoked one',
     async (route) => {
       const payload = route.method === 'POST' ? { payload: {} } : {};
-      const none = await app.inject({ method: route.method, url: route.url, ...payload });
+      const none = await s.app.inject({ method: route.method, url: route.url, ...payload });
       expect(none.statusCode).toBe(401);
       expect(none.json().error).toBe('unauthenticated');
-      const bad = await app.inject({
+      const bad = await s.app.inject({
         method: route.method,
         url: route.url,
         headers: { authorization: 'Bearer smog_not-a-real-token-at-all-000000' },
         ...payload,
       });
       expect(bad.statusCode).toBe(401);
-      const basic = await app.inject({
+      const basic = await s.app.inject({
         method: route.method,
         url: route.url,
         headers: { authorization: 'Basic dXNlcjpwYXNz' },
@@ -167,15 +147,15 @@ describe('authentication', () => {
   );
 
   it('stores tokens only as SHA-256 hashes, and a revoked token stops working', async () => {
-    const issued = await issueToken(ctx.pool, who.auditor.id, { label: 'revocation test' });
-    const rows = await ctx.pool.query('SELECT token_hash FROM api_tokens WHERE id = $1', [issued.tokenId]);
+    const issued = await issueToken(s.ctx.pool, s.who.auditor.id, { label: 'revocation test' });
+    const rows = await s.ctx.pool.query('SELECT token_hash FROM api_tokens WHERE id = $1', [issued.tokenId]);
     expect(rows.rows[0].token_hash).toBe(hashToken(issued.token));
     expect(JSON.stringify(rows.rows)).not.toContain(issued.token);
-    expect((await app.inject({ method: 'GET', url: '/units', headers: bearer(issued) })).statusCode).toBe(
+    expect((await s.app.inject({ method: 'GET', url: '/units', headers: bearer(issued) })).statusCode).toBe(
       200,
     );
-    await ctx.pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [issued.tokenId]);
-    expect((await app.inject({ method: 'GET', url: '/units', headers: bearer(issued) })).statusCode).toBe(
+    await s.ctx.pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [issued.tokenId]);
+    expect((await s.app.inject({ method: 'GET', url: '/units', headers: bearer(issued) })).statusCode).toBe(
       401,
     );
   });
@@ -184,45 +164,45 @@ describe('authentication', () => {
 describe('principals admin', () => {
   it('creates a principal and issues a token that then authenticates', async () => {
     const id = `t-made-${Date.now().toString(36)}`;
-    const made = await app.inject({
+    const made = await s.app.inject({
       method: 'POST',
       url: '/principals',
-      headers: bearer(who.admin),
+      headers: bearer(s.who.admin),
       payload: { id, role: 'unit', unit: 'branch.lingyuan', name: '凌源分局' },
     });
     expect(made.statusCode).toBe(201);
     expect(made.json()).toMatchObject({ id, role: 'unit', unit: 'branch.lingyuan' });
-    const same = await app.inject({
+    const same = await s.app.inject({
       method: 'POST',
       url: '/principals',
-      headers: bearer(who.admin),
+      headers: bearer(s.who.admin),
       payload: { id, role: 'unit', unit: 'branch.lingyuan' },
     });
     expect(same.statusCode).toBe(200);
-    const clash = await app.inject({
+    const clash = await s.app.inject({
       method: 'POST',
       url: '/principals',
-      headers: bearer(who.admin),
+      headers: bearer(s.who.admin),
       payload: { id, role: 'office' },
     });
     expect(clash.statusCode).toBe(409);
-    const badUnit = await app.inject({
+    const badUnit = await s.app.inject({
       method: 'POST',
       url: '/principals',
-      headers: bearer(who.admin),
+      headers: bearer(s.who.admin),
       payload: { id: `${id}-x`, role: 'unit', unit: 'no-such-unit' },
     });
     expect(badUnit.statusCode).toBe(400);
 
-    const tok = await app.inject({
+    const tok = await s.app.inject({
       method: 'POST',
       url: `/principals/${id}/tokens`,
-      headers: bearer(who.admin),
+      headers: bearer(s.who.admin),
       payload: { label: 'laptop' },
     });
     expect(tok.statusCode).toBe(201);
     const token = tok.json().token as string;
-    const units = await app.inject({
+    const units = await s.app.inject({
       method: 'GET',
       url: '/units',
       headers: { authorization: `Bearer ${token}` },
@@ -230,7 +210,7 @@ describe('principals admin', () => {
     expect(units.statusCode).toBe(200);
     expect(units.json().items.length).toBeGreaterThan(5);
 
-    const list = await app.inject({ method: 'GET', url: '/principals', headers: bearer(who.admin) });
+    const list = await s.app.inject({ method: 'GET', url: '/principals', headers: bearer(s.who.admin) });
     expect(list.json().items.map((p: { id: string }) => p.id)).toContain(id);
     expect(list.body).not.toContain(token);
   });
@@ -240,60 +220,60 @@ describe('Idempotency-Key', () => {
   it('a retry answers the first answer and does nothing twice; another body with the key is refused', async () => {
     const id = `t-idem-${Date.now().toString(36)}`;
     const key = `key-${id}`;
-    const before = await tableCounts(ctx);
-    const first = await app.inject({
+    const before = await tableCounts(s.ctx);
+    const first = await s.app.inject({
       method: 'POST',
       url: `/principals`,
-      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': key },
       payload: { id, role: 'auditor' },
     });
     expect(first.statusCode).toBe(201);
     const tokenKey = `${key}-token`;
-    const tokenFirst = await app.inject({
+    const tokenFirst = await s.app.inject({
       method: 'POST',
       url: `/principals/${id}/tokens`,
-      headers: { ...bearer(who.admin), 'idempotency-key': tokenKey },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': tokenKey },
       payload: {},
     });
     expect(tokenFirst.statusCode).toBe(201);
-    const again = await app.inject({
+    const again = await s.app.inject({
       method: 'POST',
       url: `/principals`,
-      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': key },
       payload: { id, role: 'auditor' },
     });
     expect(again.statusCode).toBe(201); // the first answer, not the 200 of a second create
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
-    const tokenAgain = await app.inject({
+    const tokenAgain = await s.app.inject({
       method: 'POST',
       url: `/principals/${id}/tokens`,
-      headers: { ...bearer(who.admin), 'idempotency-key': tokenKey },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': tokenKey },
       payload: {},
     });
     expect(tokenAgain.statusCode).toBe(201);
     expect(tokenAgain.json().tokenId).toBe(tokenFirst.json().tokenId);
     expect(tokenAgain.json().token).toBeNull(); // the secret is never stored, not even for replays
-    const after = await tableCounts(ctx);
+    const after = await tableCounts(s.ctx);
     expect(after.api_tokens).toBe(before.api_tokens! + 1);
     expect(after.principals).toBe(before.principals! + 1);
-    const stored = await ctx.pool.query('SELECT body FROM idempotency_keys WHERE key = $1', [tokenKey]);
+    const stored = await s.ctx.pool.query('SELECT body FROM idempotency_keys WHERE key = $1', [tokenKey]);
     expect(stored.rows[0].body).not.toContain(tokenFirst.json().token);
 
-    const reused = await app.inject({
+    const reused = await s.app.inject({
       method: 'POST',
       url: `/principals`,
-      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': key },
       payload: { id: `${id}-other`, role: 'auditor' },
     });
     expect(reused.statusCode).toBe(422);
     expect(reused.json().error).toBe('idempotency_key_reused');
-    expect((await tableCounts(ctx)).principals).toBe(after.principals);
+    expect((await tableCounts(s.ctx)).principals).toBe(after.principals);
 
-    const badKey = await app.inject({
+    const badKey = await s.app.inject({
       method: 'POST',
       url: `/principals`,
-      headers: { ...bearer(who.admin), 'idempotency-key': 'has spaces in it' },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': 'has spaces in it' },
       payload: { id: `${id}-b`, role: 'auditor' },
     });
     expect(badKey.statusCode).toBe(400);
@@ -301,17 +281,17 @@ describe('Idempotency-Key', () => {
 
   it('keys are per principal: the same key from someone else is a different request', async () => {
     const key = `shared-${Date.now().toString(36)}`;
-    const a = await app.inject({
+    const a = await s.app.inject({
       method: 'POST',
       url: '/principals',
-      headers: { ...bearer(who.admin), 'idempotency-key': key },
+      headers: { ...bearer(s.who.admin), 'idempotency-key': key },
       payload: { id: `${key}-a`, role: 'auditor' },
     });
     expect(a.statusCode).toBe(201);
-    const b = await app.inject({
+    const b = await s.app.inject({
       method: 'POST',
       url: '/episodes',
-      headers: { ...bearer(who.office), 'idempotency-key': key },
+      headers: { ...bearer(s.who.office), 'idempotency-key': key },
       payload: { jurisdiction: 'nowhere', forecast: [] },
     });
     expect(b.statusCode).toBe(400);
@@ -320,14 +300,14 @@ describe('Idempotency-Key', () => {
 
 describe('hardening', () => {
   it('sends security headers and no stack traces', async () => {
-    const res = await app.inject({ method: 'GET', url: '/units', headers: bearer(who.office) });
+    const res = await s.app.inject({ method: 'GET', url: '/units', headers: bearer(s.who.office) });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['x-frame-options']).toBeDefined();
-    const malformed = await app.inject({
+    const malformed = await s.app.inject({
       method: 'POST',
       url: '/episodes',
-      headers: { ...bearer(who.office), 'content-type': 'application/json' },
+      headers: { ...bearer(s.who.office), 'content-type': 'application/json' },
       payload: '{"jurisdiction":',
     });
     expect(malformed.statusCode).toBe(400);
@@ -335,29 +315,29 @@ describe('hardening', () => {
   });
 
   it('refuses bodies over the limit with 413', async () => {
-    const res = await app.inject({
+    const res = await s.app.inject({
       method: 'POST',
       url: '/episodes',
-      headers: { ...bearer(who.office), 'content-type': 'application/json' },
+      headers: { ...bearer(s.who.office), 'content-type': 'application/json' },
       payload: JSON.stringify({ jurisdiction: 'chaoyang', forecast: [], pad: 'x'.repeat(1_100_000) }),
     });
     expect(res.statusCode).toBe(413);
   });
 
   it('rate-limits per principal with 429', async () => {
-    const limited = await testApp(ctx, 'no-worker', { rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    const limited = await testApp(s.ctx, 'no-worker', { rateLimit: { max: 3, timeWindowMs: 60_000 } });
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) {
       codes.push(
-        (await limited.inject({ method: 'GET', url: '/units', headers: bearer(who.leader) })).statusCode,
+        (await limited.inject({ method: 'GET', url: '/units', headers: bearer(s.who.leader) })).statusCode,
       );
     }
     expect(codes).toEqual([200, 200, 200, 429, 429]);
     // another principal has its own budget
     expect(
-      (await limited.inject({ method: 'GET', url: '/units', headers: bearer(who.auditor) })).statusCode,
+      (await limited.inject({ method: 'GET', url: '/units', headers: bearer(s.who.auditor) })).statusCode,
     ).toBe(200);
-    const res = await limited.inject({ method: 'GET', url: '/units', headers: bearer(who.leader) });
+    const res = await limited.inject({ method: 'GET', url: '/units', headers: bearer(s.who.leader) });
     expect(res.json().error).toBe('rate_limited');
     await limited.close();
   });
@@ -365,8 +345,8 @@ describe('hardening', () => {
 
 describe('OpenAPI', () => {
   it('validates, and every route is in it', async () => {
-    await app.ready();
-    const spec = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    await s.app.ready();
+    const spec = s.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     await SwaggerParser.validate(structuredClone(spec) as never);
     const documented = Object.entries(spec.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
@@ -375,7 +355,7 @@ describe('OpenAPI', () => {
     for (const r of routeCases.filter((c) => c.path !== '/console' && c.path !== '/console/*')) {
       expect(documented).toContain(`${r.method} ${r.path}`);
     }
-    const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+    const docs = await s.app.inject({ method: 'GET', url: '/docs/json' });
     expect(docs.statusCode).toBe(200);
     const protectedOp = spec.paths['/episodes/{id}/decisions']?.post as { security?: unknown };
     expect(protectedOp.security).toEqual([{ bearerAuth: [] }]);
