@@ -50,7 +50,33 @@ afterAll(async () => {
   await pool?.end();
 });
 
+/**
+ * The workflow appends its events to the audit log in the background (the projection never holds up
+ * an update's answer), so wait until the log has caught up with the workflow's own event count.
+ */
+async function caughtUp(episodeId: string): Promise<void> {
+  let expected: number;
+  try {
+    expected = (await viewOf(env.client.workflow.getHandle(episodeId))).eventCount;
+  } catch {
+    return; // no longer queryable (terminated): the log holds what it will ever hold
+  }
+  await expect
+    .poll(
+      async () =>
+        (
+          await pool.query<{ n: number }>(
+            'SELECT coalesce(max(seq), 0)::int AS n FROM episode_events WHERE episode_id = $1',
+            [episodeId],
+          )
+        ).rows[0]!.n,
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThanOrEqual(expected);
+}
+
 async function events(episodeId: string, type?: string) {
+  await caughtUp(episodeId);
   const rows = await pool.query<{ seq: number; type: string; at: Date; payload: Record<string, unknown> }>(
     `SELECT seq, type, at, payload FROM episode_events WHERE episode_id = $1 ${type ? 'AND type = $2' : ''} ORDER BY seq`,
     type ? [episodeId, type] : [episodeId],
