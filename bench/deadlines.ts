@@ -2,8 +2,9 @@
  * Deadline audit of exercise episodes from their PostgreSQL event log (episode_events, the workflow
  * clock): every escalation step and every office daily report is compared with the instant the plan's
  * compressed calendar schedules it.
- * - skipped: a step that was due before the unit's report arrived (or with no report at all) but never
- *   happened, or a response day without its office daily report;
+ * - skipped: a step that was due before the unit's report arrived (its `receivedAt`, the API's receipt
+ *   the workflow judged it by) or with no report at all, but never happened, or a response day without
+ *   its office daily report;
  * - late: an action that happened more than `toleranceMs` after its scheduled instant (default: one
  *   compressed hour, dayMs / 24);
  * - early: an action before its scheduled instant (never allowed).
@@ -83,13 +84,15 @@ export async function auditDeadlines(
         due.set(String(p.responseDay), Date.parse(p.dueAt));
         units.add(String(p.unitId));
       }
+      // arrival: the API's receipt the workflow recorded (lateness is judged by it), else the event time
+      const arrived = typeof p.receivedAt === 'string' ? Date.parse(p.receivedAt) : e.at.getTime();
       if (e.type === 'report.submitted') {
         const key = `${p.responseDay}|${p.unitId}`;
-        if (!submittedAt.has(key)) submittedAt.set(key, e.at.getTime());
+        if (!submittedAt.has(key)) submittedAt.set(key, arrived);
       }
       if (e.type === 'summary.submitted') {
         const key = `summary|${p.unitId}`;
-        if (!submittedAt.has(key)) submittedAt.set(key, e.at.getTime());
+        if (!submittedAt.has(key)) submittedAt.set(key, arrived);
       }
     }
     const dayOne = due.get('1');

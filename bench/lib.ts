@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createPrincipal, issueToken } from '../src/api/principal-store.js';
@@ -26,19 +27,61 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove(): 
 
 export async function startPostgres(dir: string, port?: number) {
   const p = port ?? (await freePort());
-  const db = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port: p });
+  const db = interruptible(await startEmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port: p }));
   await migrateUp(db.url);
   return { ...db, port: p };
 }
 
+/** Stops `server` on Ctrl-C too (see onInterrupt). */
+export function interruptible<T extends { stop(): Promise<unknown> }>(server: T): T {
+  const forget = onInterrupt(() => server.stop());
+  return {
+    ...server,
+    async stop() {
+      forget();
+      await server.stop();
+    },
+  };
+}
+
 export async function startTemporal(opts: { port?: number; dbFilename?: string } = {}) {
   const port = opts.port ?? (await freePort());
-  return startDevServer({ port, ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}) });
+  return interruptible(
+    await startDevServer({ port, ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}) }),
+  );
+}
+
+/** Where the children's output goes, one file per process (kept after the run for diagnosis). */
+export const LOG_DIR = path.join(projectRoot, '.data', 'bench-logs');
+
+/**
+ * Everything the bench started (children, servers), stopped in reverse order on Ctrl-C / SIGTERM so
+ * an interrupted run leaves no process behind.
+ */
+const cleanups = new Set<() => Promise<unknown>>();
+export function onInterrupt(stop: () => Promise<unknown>): () => void {
+  cleanups.add(stop);
+  return () => cleanups.delete(stop);
+}
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping ${cleanups.size} processes started by the bench…\n`);
+    const all = [...cleanups].reverse();
+    void (async () => {
+      for (const stop of all) await stop().catch(() => {});
+      process.exit(130);
+    })();
+  });
 }
 
 export interface Child {
   proc: ChildProcess;
   pid: number;
+  /** The file holding everything it printed. */
+  logFile: string;
   output(): string;
   /** SIGTERM, then SIGKILL after 10 s; resolves when it exited. */
   stop(): Promise<void>;
@@ -58,16 +101,28 @@ export function startNodeChild(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const logFile = path.join(
+    LOG_DIR,
+    `${new Date().toISOString().replaceAll(':', '-')}-${path.basename(script, '.ts')}-${proc.pid}.log`,
+  );
+  const file = mkdir(LOG_DIR, { recursive: true }).then(() => createWriteStream(logFile, { flags: 'a' }));
   const keep = (d: Buffer) => {
     out += d.toString();
     if (out.length > 200_000) out = out.slice(-100_000);
+    void file.then((f) => f.write(d)).catch(() => {});
   };
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const forget = onInterrupt(() => child.stop());
+  void exited.then(() => {
+    forget();
+    void file.then((f) => f.end()).catch(() => {});
+  });
   const child: Child = {
     proc,
     pid: proc.pid as number,
+    logFile,
     output: () => out,
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;

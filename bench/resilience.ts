@@ -22,6 +22,7 @@ import {
   CITY_UNITS,
   type Child,
   http as request,
+  interruptible,
   seedPrincipals,
   sleep,
   startApiChild,
@@ -247,7 +248,7 @@ async function restartScenario(log: (l: string) => void): Promise<Line[]> {
       await sleep(3_000);
       await probe('Temporal', episodeId);
       await sleep(5_000);
-      temporal = await startDevServer({ port: temporalPort, dbFilename });
+      temporal = interruptible(await startDevServer({ port: temporalPort, dbFilename }));
       log('  Temporal dev server restarted on the same SQLite file');
       await recovered('Temporal', episodeId, Date.now());
       await sleep(10_000);
@@ -256,7 +257,9 @@ async function restartScenario(log: (l: string) => void): Promise<Line[]> {
       await sleep(2_000);
       await probe('PostgreSQL', episodeId);
       await sleep(5_000);
-      const again = await startEmbeddedPostgres({ databaseDir: path.join(tmp.dir, 'pg'), port: db.port });
+      const again = interruptible(
+        await startEmbeddedPostgres({ databaseDir: path.join(tmp.dir, 'pg'), port: db.port }),
+      );
       db = { ...again, port: db.port };
       log('  PostgreSQL restarted on the same data and port');
       await recovered('PostgreSQL', episodeId, Date.now());
@@ -294,12 +297,14 @@ async function restartScenario(log: (l: string) => void): Promise<Line[]> {
   return out;
 }
 
-export async function runResilience(log: (l: string) => void): Promise<Line[]> {
+/** Runs the scenarios (all, or those named in `only`: 'kill', 'restart'); one line per check. */
+export async function runResilience(log: (l: string) => void, only?: string[]): Promise<Line[]> {
   const lines: Line[] = [];
   for (const [name, scenario] of [
-    ['kill -9', killScenario],
-    ['restarts', restartScenario],
+    ['kill', killScenario],
+    ['restart', restartScenario],
   ] as const) {
+    if (only && !only.includes(name)) continue;
     log(`scenario ${name}`);
     try {
       lines.push(...(await scenario(log)), '');

@@ -25,6 +25,7 @@ import { runBaseline } from './baseline.js';
 import {
   CITY_UNITS,
   fmt,
+  onInterrupt,
   percentile,
   ratio,
   seedPrincipals,
@@ -49,6 +50,8 @@ const { values: args } = parseArgs({
     'no-electricity': { type: 'boolean', default: false },
     resilience: { type: 'boolean', default: false },
     'resilience-only': { type: 'boolean', default: false },
+    /** comma-separated subset of the resilience scenarios: kill,restart */
+    scenarios: { type: 'string' },
   },
 });
 const EPISODES = Number(args.episodes);
@@ -67,6 +70,8 @@ function runElectricity(): Promise<string> {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const forget = onInterrupt(async () => child.kill('SIGTERM'));
+    child.once('exit', forget);
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -313,7 +318,10 @@ async function main() {
   if (args.resilience || args['resilience-only']) {
     log('resilience scenarios (bench/resilience.ts)');
     const { runResilience } = await import('./resilience.js');
-    const lines = await runResilience(log);
+    const lines = await runResilience(
+      log,
+      args.scenarios?.split(',').map((s) => s.trim()),
+    );
     say();
     say('## Resilience scenarios (bench/resilience.ts)');
     say();

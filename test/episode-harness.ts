@@ -74,8 +74,8 @@ export function episodeBundle() {
 export async function episodeWorker(
   env: TestWorkflowEnvironment,
   pool: pg.Pool,
+  taskQueue = uniqueTaskQueue('episode'),
 ): Promise<{ worker: Worker; taskQueue: string }> {
-  const taskQueue = uniqueTaskQueue('episode');
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -195,7 +195,8 @@ export async function reportAll(h: EpisodeHandle, responseDay: number, units = C
 export async function saveGoldenHistory(h: EpisodeHandle, name: string): Promise<void> {
   if (process.env.UPDATE_GOLDEN !== '1') return;
   const history = await h.fetchHistory();
-  const file = path.join(projectRoot, 'test', 'histories', `${name}.json`);
+  // GOLDEN_SUFFIX records a new generation next to the old one (e.g. `.receipt` after a patch)
+  const file = path.join(projectRoot, 'test', 'histories', `${name}${process.env.GOLDEN_SUFFIX ?? ''}.json`);
   const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
   await writeFile(file, historyToJSON(history));
 }

@@ -100,6 +100,8 @@ export type ReportSubmitted = EventBase<'report.submitted'> & {
   late: boolean;
   /** A correction replacing an earlier report for the same unit and day. */
   replaced: boolean;
+  /** When it arrived (the API's receipt), if that is not `at`; lateness is judged by it. */
+  receivedAt?: string;
 };
 
 export type ReportOverdue = EventBase<'report.overdue'> & {
@@ -153,6 +155,8 @@ export type SummarySubmitted = EventBase<'summary.submitted'> & {
   unitId: string;
   summaryId: string;
   late: boolean;
+  /** When it arrived (the API's receipt); lateness is judged by it. */
+  receivedAt?: string;
 };
 
 export type DocumentProduced = EventBase<'document.produced'> & {

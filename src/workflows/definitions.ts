@@ -85,6 +85,11 @@ export interface ReportInput {
   /** Idempotency: the same reportId submitted twice is one submission. */
   reportId: string;
   fields: ReportFields;
+  /**
+   * When the API received it (ISO with offset). Lateness is judged by it, so an outage between the API
+   * and the workflow does not make an on-time report late; honoured up to one hour back.
+   */
+  receivedAt?: string;
 }
 
 export interface ReportResult {
@@ -101,6 +106,8 @@ export interface SummaryInput {
   unitId: string;
   summaryId: string;
   text: string;
+  /** When the API received it (see ReportInput.receivedAt). */
+  receivedAt?: string;
 }
 
 export interface CloseInput {

@@ -108,6 +108,8 @@ const RECENT_EVENTS = 20;
 const HISTORY_EVENTS_BEFORE_CONTINUE = 4_000;
 /** At most this many enforcement follow-ups are opened per assessed day (the rest are in the document). */
 const MAX_FOLLOWUPS_PER_DAY = 50;
+/** How far back the API's receipt time of a report is honoured (see arrivalOf). */
+const MAX_RECEIPT_LAG_MS = 60 * 60_000;
 
 function fail(code: ErrorCode, message: string, details?: unknown): never {
   throw ApplicationFailure.create({
@@ -593,14 +595,12 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     }
     if (!obligedUnits().includes(r.unitId))
       fail(ErrorCode.FORBIDDEN, `${r.unitId} files no daily report in this episode`);
-    if (!Number.isInteger(r.responseDay) || r.responseDay < 1 || r.responseDay > schedule.assignedThrough) {
-      fail(
-        ErrorCode.VALIDATION,
-        `response day ${r.responseDay} is not open (days 1–${schedule.assignedThrough})`,
-        {
-          issues: [{ path: 'responseDay', message: 'no such response day yet' }],
-        },
-      );
+    validateReceipt(r.receivedAt);
+    const open = openThrough();
+    if (!Number.isInteger(r.responseDay) || r.responseDay < 1 || r.responseDay > open) {
+      fail(ErrorCode.VALIDATION, `response day ${r.responseDay} is not open (days 1–${open})`, {
+        issues: [{ path: 'responseDay', message: 'no such response day yet' }],
+      });
     }
     const issues: Array<{ path: string; message: string }> = [];
     for (const field of plan.reportForm.fields) {
@@ -633,6 +633,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
   function validateSummary(s: SummaryInput): void {
     requireOpen();
     requireRole(s.actor, 'unit', 'office');
+    validateReceipt(s.receivedAt);
     if (s.actor.role === 'unit' && s.actor.unit !== s.unitId)
       fail(ErrorCode.FORBIDDEN, `${s.actor.id} may not file for ${s.unitId}`);
     if (schedule.liftedMs === null)
@@ -641,6 +642,47 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
       fail(ErrorCode.FORBIDDEN, `${s.unitId} owes no summary in this episode`);
     if (s.text.trim().length === 0)
       fail(ErrorCode.VALIDATION, 'text: empty', { issues: [{ path: 'text', message: 'empty' }] });
+  }
+
+  // --- arrival of reports and summaries ---------------------------------------------------------
+  // Runs started before this patch judged a report by the instant the workflow handled it, and handled
+  // it before any deadline timer that fell due in the same activation (after a worker or Temporal
+  // outage): a report the API received on time could come out late, and a late one skipped the ladder.
+  const receiptFix = patched('report-receipt-time-and-catch-up');
+  /**
+   * When a report or summary arrived: the API's receipt time when it gave one (so an outage between
+   * the API and the workflow does not make an on-time report late), bounded to the last hour and never
+   * after the workflow's now.
+   */
+  function arrivalOf(receivedAt: string | undefined): number {
+    const t = now();
+    if (!receiptFix || receivedAt === undefined) return t;
+    return Math.min(t, Math.max(t - MAX_RECEIPT_LAG_MS, parseIso(receivedAt)));
+  }
+  function validateReceipt(receivedAt: string | undefined): void {
+    if (receivedAt === undefined) return;
+    try {
+      parseIso(receivedAt);
+    } catch {
+      fail(ErrorCode.VALIDATION, `receivedAt: not an ISO date-time with offset: ${receivedAt}`, {
+        issues: [{ path: 'receivedAt', message: 'invalid date-time' }],
+      });
+    }
+  }
+  /**
+   * Before a report or summary is recorded: assign the days that have begun and take every ladder step
+   * that fell due before it arrived (a deadline timer handled in the same activation would otherwise
+   * come second and find nothing to chase).
+   */
+  function catchUp(arrivedMs: number): void {
+    if (!receiptFix) return;
+    assignDays();
+    takeEscalationSteps(arrivedMs);
+  }
+  /** The last response day a report may be filed for: the days assigned, and today once it has begun. */
+  function openThrough(): number {
+    if (!receiptFix || !responding() || !schedule.origin) return schedule.assignedThrough;
+    return Math.max(schedule.assignedThrough, dayOf(now()));
   }
 
   // --- handlers -------------------------------------------------------------------------------
@@ -745,7 +787,9 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
           duplicate: true,
         };
       }
-      const late = now() > reportDue(r.responseDay);
+      const arrived = arrivalOf(r.receivedAt);
+      catchUp(arrived);
+      const late = arrived > reportDue(r.responseDay);
       const replaced = existing !== undefined;
       const at = nowIso();
       emit({
@@ -757,6 +801,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
         reportId: r.reportId,
         late,
         replaced,
+        ...(receiptFix ? { receivedAt: toCstIso(arrived) } : {}),
       });
       if (schedule.stepsTaken[`${r.responseDay}|${r.unitId}`] && !replaced) {
         emit({
@@ -777,7 +822,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
           fields: r.fields,
           submittedBy: r.actor.id,
           late,
-          at,
+          at: receiptFix ? toCstIso(arrived) : at,
         }),
       );
       return {
@@ -797,7 +842,9 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     (s) => {
       const existing = state.summaries[s.unitId];
       if (existing) return { summaryId: existing.summaryId, late: existing.late };
-      const late = now() > summaryDueMs();
+      const arrived = arrivalOf(s.receivedAt);
+      catchUp(arrived);
+      const late = arrived > summaryDueMs();
       const at = nowIso();
       emit({
         type: 'summary.submitted',
@@ -806,6 +853,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
         unitId: s.unitId,
         summaryId: s.summaryId,
         late,
+        ...(receiptFix ? { receivedAt: toCstIso(arrived) } : {}),
       });
       if (schedule.stepsTaken[`summary|${s.unitId}`]) {
         emit({
@@ -825,7 +873,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
           text: s.text,
           submittedBy: s.actor.id,
           late,
-          at,
+          at: receiptFix ? toCstIso(arrived) : at,
         }),
       );
       return { summaryId: s.summaryId, late };
@@ -949,8 +997,8 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     return step ? dueMs + scaled(step.offsetMinutes * MINUTE) : null;
   }
 
-  function takeEscalationSteps(): void {
-    const t = now();
+  /** Takes every ladder step due by `t` (now, or a report's arrival when catching up). */
+  function takeEscalationSteps(t = now()): void {
     for (const { slot, dueMs } of openSlots()) {
       for (const unitId of obligedUnits()) {
         let at = nextStepAt(slot, dueMs, unitId);

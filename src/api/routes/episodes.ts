@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cstDate, defaultPlan, getPlan } from '../../domain/index.js';
+import { cstDate, defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
 import { buildReportValidator } from '../../domain/plan-schema.js';
 import type { episodeWorkflow } from '../../workflows/episode.js';
 import {
@@ -57,6 +57,14 @@ import {
 } from '../schemas.js';
 import { principalOf } from '../security.js';
 import { mapTemporalError } from '../temporal-errors.js';
+
+/**
+ * When the request arrived (before its body — photos included — was read): the workflow judges a
+ * report's lateness by it, so a slow upload or a worker restart does not make an on-time report late.
+ */
+function receiptOf(reply: { elapsedTime: number }): string {
+  return toCstIso(Math.round(Date.now() - reply.elapsedTime));
+}
 
 export function episodeIdOf(b: {
   exercise: boolean;
@@ -404,6 +412,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (req, reply) => {
+      const receivedAt = receiptOf(reply);
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
       const b = req.body;
@@ -447,7 +456,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           deps,
           req.params.id,
           submitReportUpdate,
-          { actor: p, unitId, responseDay: b.responseDay, reportId, fields },
+          { actor: p, unitId, responseDay: b.responseDay, reportId, fields, receivedAt },
           updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`),
         );
         return reply.code(result.duplicate ? 200 : 201).send({ ...result, photoIds: fields.photoIds });
@@ -472,6 +481,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (req, reply) => {
+      const receivedAt = receiptOf(reply);
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
       const unitId = req.body.unitId ?? p.unit;
@@ -483,7 +493,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         deps,
         req.params.id,
         submitSummaryUpdate,
-        { actor: p, unitId, summaryId, text: req.body.text },
+        { actor: p, unitId, summaryId, text: req.body.text, receivedAt },
         updateIdFor(p.id, req.idempotency?.key, `summary:${req.params.id}`),
       );
       return reply.code(201).send(result);

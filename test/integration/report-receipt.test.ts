@@ -1,0 +1,151 @@
+/**
+ * A report that reached the API while no worker ran: on the real dev server, an exercise episode with
+ * 24 s days (one compressed hour = 1 s) whose worker is stopped across the 17:00 deadline and the
+ * 18:00 step. When a new worker starts, the deadline timer and the waiting reports are handled in the
+ * same activation: a report the API received before 17:00 is on time and chases nobody; one received
+ * after 18:00 is late and the two steps that fell due before it are on record.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logOnlyActivityDeps } from '../../src/activities/deps.js';
+import { cstDate, defaultPlan, nextDate, toCstIso } from '../../src/domain/index.js';
+import type { episodeWorkflow } from '../../src/workflows/episode.js';
+import { EPISODE_WORKFLOW_TYPE, submitReportUpdate } from '../../src/workflows/definitions.js';
+import { createWorker } from '../../worker.js';
+import {
+  CITY_REPORTING_UNITS,
+  approvePending,
+  goodReport,
+  office,
+  saveGoldenHistory,
+  unitPrincipal,
+  viewOf,
+} from '../episode-harness.js';
+import { type IntegrationContext, integrationContext, workflowBundle } from '../helpers.js';
+
+const DAY_MS = 24_000;
+const HOUR = DAY_MS / 24;
+
+let ctx: IntegrationContext;
+beforeAll(async () => {
+  ctx = await integrationContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+async function worker(taskQueue: string) {
+  return createWorker({
+    connection: ctx.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activityDeps: logOnlyActivityDeps(ctx.pool),
+    workflowBundle: await workflowBundle(),
+  });
+}
+
+async function events(episodeId: string, type: string) {
+  const { rows } = await ctx.pool.query<{ payload: Record<string, unknown> }>(
+    'SELECT payload FROM episode_events WHERE episode_id = $1 AND type = $2 ORDER BY seq',
+    [episodeId, type],
+  );
+  return rows.map((r) => r.payload);
+}
+
+describe('reports that arrive while the worker is down', () => {
+  it('are judged by when the API received them, after the ladder steps that fell due before a late one', async () => {
+    const taskQueue = `receipt-${randomUUID()}`;
+    const today = cstDate(Date.now());
+    const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 900) + 100}`;
+    const handle = ctx.client.workflow.getHandle<typeof episodeWorkflow>(episodeId);
+    const first = await worker(taskQueue);
+    let origin = 0;
+    await first.runUntil(async () => {
+      await ctx.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
+        workflowId: episodeId,
+        taskQueue,
+        args: [
+          {
+            episodeId,
+            jurisdiction: 'chaoyang',
+            planId: defaultPlan.id,
+            planVersion: defaultPlan.version,
+            exercise: true,
+            exerciseDayMs: DAY_MS,
+            initiator: office,
+            origin: 'consultation',
+            forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
+          },
+        ],
+      });
+      const before = Date.now();
+      await approvePending(handle);
+      // the response calendar starts at the approval
+      const due = Date.parse((await viewOf(handle)).duties.find((d) => d.responseDay === 1)!.dueAt!);
+      origin = due - 17 * HOUR;
+      expect(origin).toBeGreaterThanOrEqual(before - 5);
+      for (const unit of CITY_REPORTING_UNITS.filter((u) => u !== 'branch.beipiao' && u !== 'enforcement')) {
+        await handle.executeUpdate(submitReportUpdate, {
+          args: [
+            {
+              actor: unitPrincipal(unit),
+              unitId: unit,
+              responseDay: 1,
+              reportId: `${unit}-1`,
+              fields: goodReport(),
+            },
+          ],
+        });
+      }
+      // let its side effects finish before the worker goes
+      await expect
+        .poll(async () => ((await handle.describe()).raw.pendingActivities ?? []).length, { timeout: 15_000 })
+        .toBe(0);
+    });
+
+    // no worker until 18:30 (compressed): 17:00 falls due on the server alone
+    await new Promise((r) => setTimeout(r, Math.max(0, origin + 18.5 * HOUR - Date.now())));
+    const report = (unitId: string, receivedAtMs: number) =>
+      handle.executeUpdate(submitReportUpdate, {
+        args: [
+          {
+            actor: unitPrincipal(unitId),
+            unitId,
+            responseDay: 1,
+            reportId: `${unitId}-1`,
+            fields: goodReport(),
+            receivedAt: toCstIso(receivedAtMs),
+          },
+        ],
+      });
+    const onTime = report('enforcement', origin + 16.8 * HOUR); // reached the API at 16:48
+    const late = report('branch.beipiao', origin + 18.4 * HOUR); // at 18:24
+
+    const second = await worker(taskQueue);
+    await second.runUntil(async () => {
+      expect(await onTime).toMatchObject({ late: false, duplicate: false });
+      expect(await late).toMatchObject({ late: true, duplicate: false });
+      await expect
+        .poll(async () => (await events(episodeId, 'escalation.stopped')).map((p) => p.unitId), {
+          timeout: 15_000,
+        })
+        .toEqual(['branch.beipiao']);
+      expect((await events(episodeId, 'report.overdue')).map((p) => p.unitId)).toEqual(['branch.beipiao']);
+      expect((await events(episodeId, 'escalation.step')).map((p) => [p.unitId, p.step])).toEqual([
+        ['branch.beipiao', 1],
+        ['branch.beipiao', 2],
+      ]);
+      const submitted = await events(episodeId, 'report.submitted');
+      const of = (u: string) => submitted.find((p) => p.unitId === u)!;
+      expect(of('enforcement')).toMatchObject({ late: false, receivedAt: toCstIso(origin + 16.8 * HOUR) });
+      expect(of('branch.beipiao')).toMatchObject({ late: true, receivedAt: toCstIso(origin + 18.4 * HOUR) });
+      const view = await viewOf(handle);
+      expect(view.openEscalations).toEqual([]);
+      expect(view.duties.find((d) => d.unitId === 'enforcement' && d.responseDay === 1)?.status).not.toBe(
+        'overdue',
+      );
+      await saveGoldenHistory(handle, 'report-receipt-after-outage');
+      await handle.terminate('test done');
+    });
+  });
+});
