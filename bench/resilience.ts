@@ -21,6 +21,7 @@ import { installRuntime } from '../worker.js';
 import {
   CITY_UNITS,
   type Child,
+  goodReport,
   http as request,
   interruptible,
   seedPrincipals,
@@ -57,7 +58,7 @@ function episodeChecks(p: ProvinceResult, out: Line[]) {
     check(
       p.deadlines.skipped.length === 0 && p.deadlines.early.length === 0,
       'no deadline skipped: every escalation step due before the report and every office daily report happened, none early',
-      `${p.deadlines.checked} scheduled actions, ${p.deadlines.officeReports.produced}/${p.deadlines.officeReports.expected} office reports, ${p.deadlines.late.length} late while a component was down, max lag ${Math.max(...p.deadlines.lagsMs)} ms${p.deadlines.skipped.length ? `; skipped: ${p.deadlines.skipped.slice(0, 3).join('; ')}` : ''}`,
+      `${p.deadlines.checked} scheduled actions, ${p.deadlines.officeReports.produced}/${p.deadlines.officeReports.expected} office reports, ${p.deadlines.late.length} late while a component was down, max lag ${Math.max(...p.deadlines.lagsMs)} ms${p.deadlines.skipped.length ? `; skipped: ${p.deadlines.skipped.slice(0, 3).join('; ')}` : ''}${p.deadlines.early.length ? `; early: ${p.deadlines.early.slice(0, 3).join('; ')}` : ''}`,
     ),
   );
 }
@@ -200,11 +201,8 @@ async function restartScenario(log: (l: string) => void): Promise<Line[]> {
         principals.units.enforcement?.token as string,
         'POST',
         `/episodes/${enc}/reports`,
-        {
-          responseDay: 1,
-          reportId: 'probe-while-down',
-          fields: { notes: 'probe' },
-        },
+        // a valid report (the form and its photo pass), so only the dependency being down can refuse it
+        { responseDay: 1, reportId: 'probe-while-down', fields: goodReport(photos.enforcement as string) },
       ).catch(() => null);
       const ready = await request(api.url, null, 'GET', '/readyz').catch(() => null);
       const statuses = [read?.status, write?.status, ready?.status];

@@ -183,7 +183,13 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
   const inflight = new Set<Promise<unknown>>();
 
   const now = () => Date.now();
-  const nowIso = () => toCstIso(now());
+  /** The instant up to which the main loop has done its deadlines (advanced by its fired timers). */
+  let clock = now();
+  /**
+   * An event's time: the activation's, but never before the deadline being done (a new worker's first
+   * task can run with an earlier task's clock — see `clockFix` below).
+   */
+  const nowIso = () => toCstIso(Math.max(now(), clock));
   const exerciseDayMs = input.exercise && input.exerciseDayMs ? input.exerciseDayMs : plan.exercise.dayMs;
   /** A real duration on this episode's clock (compressed in an exercise). */
   const scaled = (realMs: number) => (input.exercise ? Math.round((realMs / DAY) * exerciseDayMs) : realMs);
@@ -455,9 +461,9 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     }
   }
 
-  function rememberWarningDate(): void {
+  function rememberWarningDate(t = now()): void {
     if (state.level === 'none') return;
-    const date = cstDate(now());
+    const date = cstDate(t);
     const existing = schedule.warningDates.find((d) => d.date === date);
     if (!existing) schedule.warningDates.push({ date, level: state.level });
     else if (LEVEL_RANK[state.level] > LEVEL_RANK[existing.level]) existing.level = state.level;
@@ -676,7 +682,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
    */
   function catchUp(arrivedMs: number): void {
     if (!receiptFix) return;
-    assignDays();
+    assignDays(arrivedMs);
     takeEscalationSteps(arrivedMs);
   }
   /** The last response day a report may be filed for: the days assigned, and today once it has begun. */
@@ -962,14 +968,14 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
   }
 
   // --- what is due, and doing it --------------------------------------------------------------
-  /** Assigns the daily-report duty of every response day that has begun. */
-  function assignDays(): void {
+  /** Assigns the daily-report duty of every response day that has begun by `t`. */
+  function assignDays(t = now()): void {
     if (!responding() || !schedule.origin) return;
-    const today = dayOf(now());
+    const today = dayOf(t);
     while (schedule.assignedThrough < today) {
       const k = schedule.assignedThrough + 1;
       schedule.assignedThrough = k;
-      rememberWarningDate();
+      rememberWarningDate(t);
       assignReportDuties(k, reportDue(k));
     }
   }
@@ -1049,13 +1055,13 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     }
   }
 
-  function escalateProposal(): void {
+  function escalateProposal(t = now()): void {
     const p = state.pendingProposal;
     if (!p) return;
     const steps = plan.deadlines.commanderDecision.escalation;
     const base = parseIso(p.proposedAt) + scaled(plan.deadlines.commanderDecision.timeoutMinutes * MINUTE);
     let step = steps[p.escalations];
-    while (step && base + scaled(step.offsetMinutes * MINUTE) <= now()) {
+    while (step && base + scaled(step.offsetMinutes * MINUTE) <= t) {
       const index = p.escalations;
       const targets = step.targets;
       emit({
@@ -1281,13 +1287,13 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     emit({ type: 'episode.closed', at: nowIso(), actor: 'system', reason });
   }
 
-  /** Does everything that is due now; returns when nothing more is. */
-  async function runDue(): Promise<void> {
-    assignDays();
-    escalateProposal();
-    takeEscalationSteps();
+  /** Does everything that is due by `t`; returns when nothing more is. */
+  async function runDue(t: number): Promise<void> {
+    assignDays(t);
+    escalateProposal(t);
+    takeEscalationSteps(t);
     for (let k = schedule.settledThrough + 1; k <= schedule.assignedThrough; k++) {
-      if (!schedule.dayReportsDone.includes(k) && officeReportAt(k) <= now()) await produceDayReport(k);
+      if (!schedule.dayReportsDone.includes(k) && officeReportAt(k) <= t) await produceDayReport(k);
     }
     settleDays();
     if (!schedule.workSummaryDone && state.phase === 'lifting' && daysSettled() && summariesSettled())
@@ -1348,11 +1354,19 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     } while (wakeFix && (inflight.size > 0 || unprojected.length > 0));
   }
 
+  // Runs started before this patch judged what is due by the activation's clock. After a worker dies,
+  // the first task a new worker runs live can carry the timestamp of an earlier task (seen when the
+  // run had been loaded for a query first), while a replay of the same history sees the right one: a
+  // deadline done live was not done on replay, and the run failed with a nondeterminism error. Now the
+  // loop's deadlines are driven by its own timers only — a deadline is done when the timer set for it
+  // fires (or a later one), the same on every replay.
+  const clockFix = patched('loop-deadlines-by-fired-timers');
+
   while (!closed()) {
     // Reset before the awaits below: a message handled while they run sets `wake` again, and the loop
     // then goes round at once instead of sleeping on it.
     if (wakeFix) wake = false;
-    await runDue();
+    await runDue(clockFix ? clock : now());
     await project();
     if (closed()) break;
     const info = workflowInfo();
@@ -1373,7 +1387,12 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     if (!wakeFix) wake = false;
     const dueAt = nextDueAt();
     if (dueAt === null) await condition(() => wake);
-    else if (dueAt > now()) await condition(() => wake, dueAt - now());
+    else if (clockFix) {
+      // never at or before the clock: the loop always moves on (a past deadline gets a 1 ms timer)
+      const target = Math.max(dueAt, clock + 1);
+      const woken = await condition(() => wake, Math.max(1, target - now()));
+      if (!woken) clock = target;
+    } else if (dueAt > now()) await condition(() => wake, dueAt - now());
   }
   await quiesce();
   return view();

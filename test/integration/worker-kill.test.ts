@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/config.js';
 import { cstDate, defaultPlan, nextDate } from '../../src/domain/index.js';
@@ -20,7 +21,7 @@ import {
   office,
   unitPrincipal,
 } from '../episode-harness.js';
-import { type IntegrationContext, integrationContext } from '../helpers.js';
+import { type IntegrationContext, integrationContext, workflowBundle } from '../helpers.js';
 
 let ctx: IntegrationContext;
 beforeAll(async () => {
@@ -138,6 +139,73 @@ describe('a worker killed mid-episode', () => {
       for (const row of titles.rows) expect(row.title).toMatch(/^【演练】/);
       await handle.terminate('test done');
     } finally {
+      worker.kill('SIGTERM');
+    }
+  });
+
+  it('does the deadlines that fell due while it was dead, read meanwhile, and the history replays afterwards', async () => {
+    // 24 s days: 17:00 is 17 s after the approval, each ladder step one second later. The worker dies
+    // 5 s in; reads (queries) go on while a new one starts; the deadlines fall due meanwhile. A new
+    // worker that first loads the run for a query used to do its first task live with an earlier
+    // task's clock, so the history it wrote no longer replayed (a nondeterminism error).
+    const taskQueue = `kill-clock-${randomUUID()}`;
+    let worker = await startWorkerProcess(taskQueue);
+    const today = cstDate(Date.now());
+    const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 900) + 100}`;
+    const handle = await ctx.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
+      workflowId: episodeId,
+      taskQueue,
+      args: [
+        {
+          episodeId,
+          jurisdiction: 'chaoyang',
+          planId: defaultPlan.id,
+          planVersion: defaultPlan.version,
+          exercise: true,
+          exerciseDayMs: 24_000,
+          initiator: office,
+          origin: 'consultation',
+          forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
+        },
+      ],
+    });
+    await approvePending(handle);
+    const approvedAt = Date.now();
+    let reading = true;
+    const reads = (async () => {
+      while (reading) {
+        await handle.query(episodeStateQuery).catch(() => {});
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 5_000));
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      worker = await startWorkerProcess(taskQueue);
+      // past 18:00 of day 1 (and its 1 s ladder step)
+      await new Promise((r) => setTimeout(r, Math.max(0, approvedAt + 19_500 - Date.now())));
+      await expect
+        .poll(
+          async () =>
+            (
+              await ctx.pool.query(
+                "SELECT count(*)::int AS n FROM episode_events WHERE episode_id = $1 AND type = 'escalation.step'",
+                [episodeId],
+              )
+            ).rows[0].n,
+          { timeout: 30_000, interval: 500 },
+        )
+        .toBeGreaterThanOrEqual(2 * CITY_REPORTING_UNITS.length); // steps 1 and 2 for each silent unit
+      reading = false;
+      await reads;
+      const history = await handle.fetchHistory();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, episodeId),
+      ).resolves.toBeUndefined();
+      await handle.terminate('test done');
+    } finally {
+      reading = false;
       worker.kill('SIGTERM');
     }
   });
