@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
   options: {
     episodes: { type: 'string', default: '112' },
     days: { type: 'string', default: '3' },
-    'day-ms': { type: 'string', default: '60000' },
+    'day-ms': { type: 'string', default: '90000' },
     'read-rate': { type: 'string', default: '20' },
     replays: { type: 'string', default: '1000' },
     'no-electricity': { type: 'boolean', default: false },
