@@ -1,7 +1,7 @@
 /**
  * The benchmark: one command, one table (never timed tests).
  *
- *   npm run bench [-- --episodes 112 --days 3 --day-ms 60000 --read-rate 20 --replays 1000
+ *   npm run bench [-- --episodes 112 --days 3 --day-ms 90000 --read-rate 20 --replays 1000
  *                    --no-electricity --resilience]
  *
  * Starts its own servers in a temporary folder (embedded PostgreSQL + migrations, an in-memory
