@@ -14,6 +14,7 @@ import {
   jurisdictionName,
   usePolling,
 } from '../lib.js';
+import { StartEpisode } from './office.js';
 
 const EMPTY = { phase: '', level: '', exercise: '', active: 'active' };
 
@@ -36,6 +37,7 @@ export function BoardPage({ me }) {
   const role = me.principal.role;
   return html`<section class="board">
     <h2>应急过程看板</h2>
+    ${role === 'office' && html`<${StartEpisode} me=${me} />`}
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
       <label>范围
         <select name="active" value=${filters.active} onChange=${set('active')}>

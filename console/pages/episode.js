@@ -24,6 +24,7 @@ import {
   unitName,
   usePolling,
 } from '../lib.js';
+import { OfficeActions } from './office.js';
 
 export function EpisodeHeader({ me, view, id, current }) {
   const role = me.principal.role;
@@ -262,6 +263,10 @@ export function EpisodePage({ me, id }) {
         <${AqiChart} forecast=${view.forecast} />
       </section>
     </div>
+    ${
+      me.principal.role === 'office' &&
+      html`<${OfficeActions} view=${view} id=${id} onChanged=${(next) => next && setDecided(next)} />`
+    }
     <section class="card">
       <h3>任务与报送</h3>
       <${Duties} me=${me} view=${view} />

@@ -140,6 +140,75 @@ describe('the console in a browser', () => {
     await page.close();
   });
 
+  it('the office starts an episode, records a consultation and cancels it; bad input is refused', async () => {
+    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    const date = uniqueDate();
+    const form = page.locator('details.start-episode');
+    await form.locator('summary').click();
+    await form.locator('select[name="jurisdiction"]').selectOption('kazuo');
+    await form.locator('input[name="date"]').fill(date);
+    // a gap in the forecast is refused in the page, nothing is started
+    await form.locator('input[name="aqi-0"]').fill('80');
+    await form.locator('input[name="aqi-2"]').fill('90');
+    await form.getByRole('button', { name: '启动' }).click();
+    await form.getByRole('alert').filter({ hasText: 'AQI须为0–2000的整数' }).waitFor();
+    const newId = `episode:kazuo:${date}:1`;
+    const missing = await http(
+      stack.baseUrl,
+      stack.who.office,
+      'GET',
+      `/episodes/${encodeURIComponent(newId)}`,
+    );
+    expect(missing.status).toBe(404);
+
+    // clean air forecast: the episode starts in consultation, nothing proposed
+    await form.locator('input[name="aqi-1"]').fill('85');
+    await form.getByRole('button', { name: '启动' }).click();
+    await page.waitForURL(`**/console/#/episode/${encodeURIComponent(newId)}`);
+    await page.locator('section.episode').waitFor();
+    expect(await page.locator('.episode-head').textContent()).toContain('喀喇沁左翼');
+    const actions = page.locator('section.office-actions');
+    await actions.waitFor();
+
+    // a consultation forecasting heavy pollution: proposed to the commander
+    await actions.locator('input[name="start"]').fill(date);
+    await actions.locator('input[name="aqi-0"]').fill('230');
+    await actions.locator('input[name="aqi-1"]').fill('240');
+    await actions.getByRole('button', { name: '记录会商结果' }).click();
+    await actions.getByRole('status').filter({ hasText: '已报请指挥长' }).waitFor();
+    await page.locator('.proposal .pending').waitFor();
+    const proposed = await http(
+      stack.baseUrl,
+      stack.who.office,
+      'GET',
+      `/episodes/${encodeURIComponent(newId)}`,
+    );
+    expect(proposed.json).toMatchObject({ phase: 'proposed', level: 'none' });
+    expect(proposed.json.forecast.map((d: { aqi: number }) => d.aqi)).toEqual([230, 240]);
+
+    // no warning was issued, so the office may cancel the episode
+    await actions.getByRole('button', { name: '撤销本次过程' }).click();
+    await page.locator('section.episode[data-phase="closed"]').waitFor();
+    const closed = await http(
+      stack.baseUrl,
+      stack.who.office,
+      'GET',
+      `/episodes/${encodeURIComponent(newId)}`,
+    );
+    expect(closed.json).toMatchObject({ phase: 'closed', closeReason: 'cancelled' });
+    expect(await page.locator('section.office-actions').count()).toBe(0);
+    await page.close();
+
+    // other roles do not get the office's forms
+    const commander = await signedInPage(browser, stack.baseUrl, stack.who.commander);
+    await commander.locator('table.episodes, p.muted').first().waitFor();
+    expect(await commander.locator('details.start-episode').count()).toBe(0);
+    await commander.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await commander.locator('section.episode').waitFor();
+    expect(await commander.locator('section.office-actions').count()).toBe(0);
+    await commander.close();
+  });
+
   it('the auditor sees the events, filters them and the state at a moment', async () => {
     const timeline = (await http(stack.baseUrl, stack.who.auditor, 'GET', `${url}/audit/timeline`)).json
       .events as Array<{ seq: number; type: string; at: string }>;
