@@ -4,7 +4,7 @@
  * + recipient, report id, document key, event sequence number) enforced by a unique index or the
  * receiver, so a retried activity changes nothing twice.
  */
-import { activityInfo } from '@temporalio/activity';
+import { Context, activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import { buildCapAlert } from '../adapters/notification/cap.js';
@@ -24,6 +24,27 @@ import {
   toCstIso,
 } from '../domain/index.js';
 import type { EpisodeView, ReportFields, SequencedEvent } from '../workflows/definitions.js';
+
+/**
+ * Runs `work`, heartbeating every 2 s while it does, so a workflow can give these activities a short
+ * heartbeat timeout: the attempt of a worker that died is retried elsewhere within seconds, not after
+ * the whole start-to-close timeout. Outside an activity (direct calls in tests) it just runs `work`.
+ */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return work();
+  }
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 export interface ActivityDeps {
   pool: pg.Pool;
@@ -323,37 +344,41 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Electricity accounting of one day for every enterprise on the emergency reduction list. */
     async assessElectricity(input: AssessElectricityInput): Promise<AssessElectricityResult> {
-      const plan = getPlan(input.planId, input.planVersion);
-      // Fresh readings of the day from the power company first (idempotent upsert per meter and day).
-      if (deps.powerApi) await fetchReadings(pool, deps.powerApi, { date: input.day });
-      const result = await assessDay(pool, plan, {
-        episodeId: input.episodeId,
-        episodeStart: input.episodeStartMs,
-        day: input.day,
-        level: input.level,
+      return heartbeating(async () => {
+        const plan = getPlan(input.planId, input.planVersion);
+        // Fresh readings of the day from the power company first (idempotent upsert per meter and day).
+        if (deps.powerApi) await fetchReadings(pool, deps.powerApi, { date: input.day });
+        const result = await assessDay(pool, plan, {
+          episodeId: input.episodeId,
+          episodeStart: input.episodeStartMs,
+          day: input.day,
+          level: input.level,
+        });
+        return {
+          counts: result.counts,
+          nonCompliant: result.nonCompliant.map((e) => ({ enterpriseId: e.enterpriseId, county: e.county })),
+        };
       });
-      return {
-        counts: result.counts,
-        nonCompliant: result.nonCompliant.map((e) => ({ enterpriseId: e.enterpriseId, county: e.county })),
-      };
     },
 
     /** Renders and stores a document (DOCX + HTML); the same (episode, kind, key) and facts give the same document. */
     async produceDocument(input: DocumentRequest): Promise<{ documentId: string }> {
       const plan = getPlan(input.planId, input.planVersion);
-      try {
-        const facts = await documentFacts(pool, plan, input);
-        const doc = await produceDocument(pool, {
-          episodeId: input.episodeId,
-          kind: input.kind,
-          key: input.key,
-          facts,
-          plan,
-        });
-        return { documentId: String(doc.documentId) };
-      } catch (err) {
-        nonRetryable(err);
-      }
+      return heartbeating(async () => {
+        try {
+          const facts = await documentFacts(pool, plan, input);
+          const doc = await produceDocument(pool, {
+            episodeId: input.episodeId,
+            kind: input.kind,
+            key: input.key,
+            facts,
+            plan,
+          });
+          return { documentId: String(doc.documentId) };
+        } catch (err) {
+          nonRetryable(err);
+        }
+      });
     },
   };
 }

@@ -79,9 +79,14 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Documents and the electricity accounting: seconds of work, retried for long. */
+/**
+ * Documents and the electricity accounting: seconds of work, retried for long. They heartbeat every
+ * 2 s, so the attempt of a worker that died is retried elsewhere after 10 s — the main loop awaits
+ * them and must not stall for the whole start-to-close timeout.
+ */
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 /** Single-row writes to PostgreSQL: a lost worker's attempt is retried elsewhere after 10 s. */
