@@ -263,18 +263,21 @@ export async function runProvince(o: ProvinceOptions): Promise<ProvinceResult> {
   await Promise.all(lifts);
   await readsDone;
 
-  // 5. wait for every episode to close
-  let closed = 0;
+  // 5. wait for every episode to close: its workflow completed (after its last message went out)
+  const completed = new Set<string>();
   const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const { rows } = await o.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM episodes WHERE id = ANY($1::text[]) AND phase = 'closed'`,
-      [ids],
+  while (Date.now() < deadline && completed.size < ids.length) {
+    await pool(
+      ids.filter((id) => !completed.has(id)),
+      8,
+      async (id) => {
+        const { status } = await o.client.workflow.getHandle(id).describe();
+        if (status.name === 'COMPLETED') completed.add(id);
+      },
     );
-    closed = rows[0]?.n ?? 0;
-    if (closed === ids.length) break;
-    await sleep(500);
+    if (completed.size < ids.length) await sleep(1000);
   }
+  const closed = completed.size;
   const wallMs = performance.now() - t0;
   const w = await worker.stop();
   const a = await apiProc.stop();

@@ -232,72 +232,77 @@ export function createActivities(deps: ActivityDeps) {
       } catch (err) {
         nonRetryable(err);
       }
-      for (const recipientId of input.recipients) await send(input, recipientId, message.title, message.body);
+      const { title, body } = message;
+      await heartbeating(async () => {
+        for (const recipientId of input.recipients) await send(input, recipientId, title, body);
+      });
       return { recipients: input.recipients.length };
     },
 
     /** The public warning with health advice, as text and as CAP 1.2; kept for the public feed. */
     async publishWarning(input: PublishWarningInput): Promise<{ identifier: string }> {
-      const plan = getPlan(input.planId, input.planVersion);
-      const rule = plan.warning.levels.find((l) => l.level === input.level)!;
-      const category = aqiCategory(input.maxAqi);
-      const jurisdictionName =
-        plan.jurisdictions.find((j) => j.id === input.jurisdiction)?.name ?? input.jurisdiction;
-      const action = input.msgType === 'Cancel' ? '解除' : input.msgType === 'Update' ? '调整为' : '发布';
-      const text = renderPlanTemplate(plan, 'publicWarning', {
-        jurisdictionName,
-        levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
-        forecastSummary: input.forecast.map((d) => `${d.date} AQI ${d.aqi}`).join('，'),
-        effectiveAt: input.sent,
-        responseName: rule.responseName,
-        healthEffects: category.healthEffects,
-        healthAdvice: category.advice,
-      });
-      const lastDay = input.forecast[input.forecast.length - 1]?.date;
-      const xml = buildCapAlert({
-        plan,
-        sender: deps.sender,
-        identifier: input.identifier,
-        sent: input.sent,
-        exercise: input.exercise,
-        msgType: input.msgType,
-        ...(input.references ? { references: [input.references] } : {}),
-        level: input.level,
-        jurisdictionId: input.jurisdiction,
-        effective: input.sent,
-        ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
-        forecastMaxAqi: input.maxAqi,
-        headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
-        description: text.body,
-      });
-      await pool.query(
-        `INSERT INTO cap_alerts (identifier, episode_id, msg_type, level, jurisdiction, exercise, sent, xml)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (identifier) DO NOTHING`,
-        [
-          input.identifier,
-          input.episodeId,
-          input.msgType,
-          input.level,
-          input.jurisdiction,
-          input.exercise,
-          input.sent,
+      return heartbeating(async () => {
+        const plan = getPlan(input.planId, input.planVersion);
+        const rule = plan.warning.levels.find((l) => l.level === input.level)!;
+        const category = aqiCategory(input.maxAqi);
+        const jurisdictionName =
+          plan.jurisdictions.find((j) => j.id === input.jurisdiction)?.name ?? input.jurisdiction;
+        const action = input.msgType === 'Cancel' ? '解除' : input.msgType === 'Update' ? '调整为' : '发布';
+        const text = renderPlanTemplate(plan, 'publicWarning', {
+          jurisdictionName,
+          levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
+          forecastSummary: input.forecast.map((d) => `${d.date} AQI ${d.aqi}`).join('，'),
+          effectiveAt: input.sent,
+          responseName: rule.responseName,
+          healthEffects: category.healthEffects,
+          healthAdvice: category.advice,
+        });
+        const lastDay = input.forecast[input.forecast.length - 1]?.date;
+        const xml = buildCapAlert({
+          plan,
+          sender: deps.sender,
+          identifier: input.identifier,
+          sent: input.sent,
+          exercise: input.exercise,
+          msgType: input.msgType,
+          ...(input.references ? { references: [input.references] } : {}),
+          level: input.level,
+          jurisdictionId: input.jurisdiction,
+          effective: input.sent,
+          ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
+          forecastMaxAqi: input.maxAqi,
+          headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
+          description: text.body,
+        });
+        await pool.query(
+          `INSERT INTO cap_alerts (identifier, episode_id, msg_type, level, jurisdiction, exercise, sent, xml)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (identifier) DO NOTHING`,
+          [
+            input.identifier,
+            input.episodeId,
+            input.msgType,
+            input.level,
+            input.jurisdiction,
+            input.exercise,
+            input.sent,
+            xml,
+          ],
+        );
+        await send(
+          {
+            ...input,
+            step: `public:${input.identifier}`,
+            template: 'publicWarning',
+            recipients: ['public'],
+            vars: {},
+          },
+          'public',
+          `${action}${text.title}`,
+          text.body,
           xml,
-        ],
-      );
-      await send(
-        {
-          ...input,
-          step: `public:${input.identifier}`,
-          template: 'publicWarning',
-          recipients: ['public'],
-          vars: {},
-        },
-        'public',
-        `${action}${text.title}`,
-        text.body,
-        xml,
-      );
-      return { identifier: input.identifier };
+        );
+        return { identifier: input.identifier };
+      });
     },
 
     async storeReport(input: {

@@ -94,9 +94,13 @@ const store = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-/** Outgoing messages: retried with backoff for up to a day (a receiver may be down for hours). */
+/**
+ * Outgoing messages: retried with backoff for up to a day (a receiver may be down for hours). They
+ * heartbeat, so a dead worker's attempt is retried after 15 s.
+ */
 const messaging = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: {
     initialInterval: '5 seconds',
