@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type pg from 'pg';
@@ -218,5 +218,31 @@ export async function runScenario(
     } finally {
       for (const handle of started.splice(0)) await settleAndTerminate(handle).catch(() => {});
     }
+  });
+}
+
+/**
+ * Starts a city-wide exercise episode of today (CST) on `taskQueue`, forecast AQI 230 for two days
+ * (a yellow warning is proposed); `exerciseDayMs` compresses its response days.
+ */
+export function startCityExercise(client: Client, taskQueue: string, exerciseDayMs?: number) {
+  const today = cstDate(Date.now());
+  const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 900) + 100}`;
+  return client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
+    workflowId: episodeId,
+    taskQueue,
+    args: [
+      {
+        episodeId,
+        jurisdiction: 'chaoyang',
+        planId: defaultPlan.id,
+        planVersion: defaultPlan.version,
+        exercise: true,
+        ...(exerciseDayMs ? { exerciseDayMs } : {}),
+        initiator: office,
+        origin: 'consultation',
+        forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
+      },
+    ],
   });
 }

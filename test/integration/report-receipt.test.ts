@@ -8,16 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logOnlyActivityDeps } from '../../src/activities/deps.js';
-import { cstDate, defaultPlan, nextDate, toCstIso } from '../../src/domain/index.js';
-import type { episodeWorkflow } from '../../src/workflows/episode.js';
-import { EPISODE_WORKFLOW_TYPE, submitReportUpdate } from '../../src/workflows/definitions.js';
+import { toCstIso } from '../../src/domain/index.js';
+import { submitReportUpdate } from '../../src/workflows/definitions.js';
 import { createWorker } from '../../worker.js';
 import {
   CITY_REPORTING_UNITS,
   approvePending,
   goodReport,
-  office,
+  reportAll,
   saveGoldenHistory,
+  startCityExercise,
   unitPrincipal,
   viewOf,
 } from '../episode-harness.js';
@@ -55,48 +55,24 @@ async function events(episodeId: string, type: string) {
 describe('reports that arrive while the worker is down', () => {
   it('are judged by when the API received them, after the ladder steps that fell due before a late one', async () => {
     const taskQueue = `receipt-${randomUUID()}`;
-    const today = cstDate(Date.now());
-    const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 900) + 100}`;
-    const handle = ctx.client.workflow.getHandle<typeof episodeWorkflow>(episodeId);
     const first = await worker(taskQueue);
     let origin = 0;
+    let handle!: Awaited<ReturnType<typeof startCityExercise>>;
+    let episodeId = '';
     await first.runUntil(async () => {
-      await ctx.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
-        workflowId: episodeId,
-        taskQueue,
-        args: [
-          {
-            episodeId,
-            jurisdiction: 'chaoyang',
-            planId: defaultPlan.id,
-            planVersion: defaultPlan.version,
-            exercise: true,
-            exerciseDayMs: DAY_MS,
-            initiator: office,
-            origin: 'consultation',
-            forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
-          },
-        ],
-      });
+      handle = await startCityExercise(ctx.client, taskQueue, DAY_MS);
+      episodeId = handle.workflowId;
       const before = Date.now();
       await approvePending(handle);
       // the response calendar starts at the approval
       const due = Date.parse((await viewOf(handle)).duties.find((d) => d.responseDay === 1)!.dueAt!);
       origin = due - 17 * HOUR;
       expect(origin).toBeGreaterThanOrEqual(before - 5);
-      for (const unit of CITY_REPORTING_UNITS.filter((u) => u !== 'branch.beipiao' && u !== 'enforcement')) {
-        await handle.executeUpdate(submitReportUpdate, {
-          args: [
-            {
-              actor: unitPrincipal(unit),
-              unitId: unit,
-              responseDay: 1,
-              reportId: `${unit}-1`,
-              fields: goodReport(),
-            },
-          ],
-        });
-      }
+      await reportAll(
+        handle,
+        1,
+        CITY_REPORTING_UNITS.filter((u) => u !== 'branch.beipiao' && u !== 'enforcement'),
+      );
       // let its side effects finish before the worker goes
       await expect
         .poll(async () => ((await handle.describe()).raw.pendingActivities ?? []).length, { timeout: 15_000 })

@@ -7,18 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/config.js';
-import { cstDate, defaultPlan, nextDate } from '../../src/domain/index.js';
-import type { episodeWorkflow } from '../../src/workflows/episode.js';
-import {
-  EPISODE_WORKFLOW_TYPE,
-  episodeStateQuery,
-  submitReportUpdate,
-} from '../../src/workflows/definitions.js';
+import { episodeStateQuery, submitReportUpdate } from '../../src/workflows/definitions.js';
 import {
   CITY_REPORTING_UNITS,
   approvePending,
   goodReport,
-  office,
+  startCityExercise,
   unitPrincipal,
 } from '../episode-harness.js';
 import { type IntegrationContext, integrationContext, workflowBundle } from '../helpers.js';
@@ -63,24 +57,8 @@ describe('a worker killed mid-episode', () => {
   it('is replaced by a new one and the episode goes on with nothing lost or sent twice', async () => {
     const taskQueue = `kill-${randomUUID()}`;
     let worker = await startWorkerProcess(taskQueue);
-    const today = cstDate(Date.now());
-    const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 90) + 10}`;
-    const handle = await ctx.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
-      workflowId: episodeId,
-      taskQueue,
-      args: [
-        {
-          episodeId,
-          jurisdiction: 'chaoyang',
-          planId: defaultPlan.id,
-          planVersion: defaultPlan.version,
-          exercise: true,
-          initiator: office,
-          origin: 'consultation',
-          forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
-        },
-      ],
-    });
+    const handle = await startCityExercise(ctx.client, taskQueue);
+    const episodeId = handle.workflowId;
     await approvePending(handle);
     const [firstHalf, secondHalf] = [CITY_REPORTING_UNITS.slice(0, 4), CITY_REPORTING_UNITS.slice(4)];
     const submit = (unit: string) =>
@@ -150,25 +128,8 @@ describe('a worker killed mid-episode', () => {
     // task's clock, so the history it wrote no longer replayed (a nondeterminism error).
     const taskQueue = `kill-clock-${randomUUID()}`;
     let worker = await startWorkerProcess(taskQueue);
-    const today = cstDate(Date.now());
-    const episodeId = `exercise:chaoyang:${today}:${Math.floor(Math.random() * 900) + 100}`;
-    const handle = await ctx.client.workflow.start<typeof episodeWorkflow>(EPISODE_WORKFLOW_TYPE, {
-      workflowId: episodeId,
-      taskQueue,
-      args: [
-        {
-          episodeId,
-          jurisdiction: 'chaoyang',
-          planId: defaultPlan.id,
-          planVersion: defaultPlan.version,
-          exercise: true,
-          exerciseDayMs: 24_000,
-          initiator: office,
-          origin: 'consultation',
-          forecast: [0, 1].map((i) => ({ date: nextDate(today, i), aqi: 230 })),
-        },
-      ],
-    });
+    const handle = await startCityExercise(ctx.client, taskQueue, 24_000);
+    const episodeId = handle.workflowId;
     await approvePending(handle);
     const approvedAt = Date.now();
     let reading = true;
