@@ -91,6 +91,21 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
   return out;
 }
 
+/**
+ * The row counts once background work has settled (the workflows project their events and write their
+ * delivery log after answering): two reads 300 ms apart agree. Take "before" counts with this.
+ */
+export async function settledCounts(ctx: IntegrationContext): Promise<Record<string, number>> {
+  let last = await tableCounts(ctx);
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    const next = await tableCounts(ctx);
+    if (JSON.stringify(next) === JSON.stringify(last)) return next;
+    last = next;
+  }
+  return last;
+}
+
 /** A tiny valid PNG (1×1). */
 export const PNG_1x1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',

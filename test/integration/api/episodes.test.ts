@@ -14,6 +14,7 @@ import {
   bearer,
   multipart,
   seedPrincipals,
+  settledCounts,
   tableCounts,
   testApp,
   uniqueDate,
@@ -148,7 +149,7 @@ describe('episodes', () => {
       expect((await call(who.beipiao, 'GET', path(ids[1]!))).statusCode).toBe(200); // its own
       expect((await call(who.enforcement, 'GET', path(ids[0]!))).statusCode).toBe(200);
 
-      const before = await tableCounts(ctx);
+      const before = await settledCounts(ctx);
       for (const bad of [
         { jurisdiction: 'atlantis', forecast: [{ date, aqi: 1 }] },
         { jurisdiction: 'chaoyang', forecast: [{ date, aqi: 1 }], exerciseDayMs: 20_000 },
@@ -289,7 +290,7 @@ describe('episodes', () => {
       });
       expect(borrowed.statusCode).toBe(400);
 
-      const before = await tableCounts(ctx);
+      const before = await settledCounts(ctx);
       const eventsBefore = (await call(who.office, 'GET', url)).json().eventCount;
       const notAnImage = multipart([
         { name: 'report', value: JSON.stringify({ responseDay: 1, fields: goodReport({ photoIds: [] }) }) },
