@@ -87,7 +87,8 @@ export interface ReportInput {
   fields: ReportFields;
   /**
    * When the API received it (ISO with offset). Lateness is judged by it, so an outage between the API
-   * and the workflow does not make an on-time report late; honoured up to one hour back.
+   * and the workflow does not make an on-time report late; refused when more than an hour old or more
+   * than two minutes ahead of the workflow's clock.
    */
   receivedAt?: string;
 }

@@ -117,8 +117,10 @@ const RECENT_EVENTS = 20;
 const HISTORY_EVENTS_BEFORE_CONTINUE = 4_000;
 /** At most this many enforcement follow-ups are opened per assessed day (the rest are in the document). */
 const MAX_FOLLOWUPS_PER_DAY = 50;
-/** How far back the API's receipt time of a report is honoured (see arrivalOf). */
+/** How far back the API's receipt time of a report is honoured (see validateReceipt). */
 const MAX_RECEIPT_LAG_MS = 60 * 60_000;
+/** How far the API's clock may run ahead of Temporal's. */
+const MAX_RECEIPT_SKEW_MS = 2 * 60_000;
 
 function fail(code: ErrorCode, message: string, details?: unknown): never {
   throw ApplicationFailure.create({
@@ -666,23 +668,27 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
   const receiptFix = patched('report-receipt-time-and-catch-up');
   /**
    * When a report or summary arrived: the API's receipt time when it gave one (so an outage between
-   * the API and the workflow does not make an on-time report late), bounded to the last hour and never
-   * after the workflow's now.
+   * the API and the workflow does not make an on-time report late). Taken as given — the validator
+   * has bounded it — so that every replay judges the report the same way, whatever the activation's
+   * clock says.
    */
   function arrivalOf(receivedAt: string | undefined): number {
-    const t = now();
-    if (!receiptFix || receivedAt === undefined) return t;
-    return Math.min(t, Math.max(t - MAX_RECEIPT_LAG_MS, parseIso(receivedAt)));
+    if (!receiptFix || receivedAt === undefined) return now();
+    return parseIso(receivedAt);
   }
+  /** A receipt time must be an ISO date-time, at most an hour old and not ahead of the clock by more than the allowed skew. */
   function validateReceipt(receivedAt: string | undefined): void {
     if (receivedAt === undefined) return;
+    const bad = (message: string) =>
+      fail(ErrorCode.VALIDATION, `receivedAt: ${message}`, { issues: [{ path: 'receivedAt', message }] });
+    let t: number;
     try {
-      parseIso(receivedAt);
+      t = parseIso(receivedAt);
     } catch {
-      fail(ErrorCode.VALIDATION, `receivedAt: not an ISO date-time with offset: ${receivedAt}`, {
-        issues: [{ path: 'receivedAt', message: 'invalid date-time' }],
-      });
+      return bad(`not an ISO date-time with offset: ${receivedAt}`);
     }
+    if (t < now() - MAX_RECEIPT_LAG_MS) bad('more than an hour ago; submit again');
+    if (t > now() + MAX_RECEIPT_SKEW_MS) bad('in the future');
   }
   /**
    * Before a report or summary is recorded: assign the days that have begun and take every ladder step
