@@ -679,13 +679,14 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
   /** A receipt time must be an ISO date-time, at most an hour old and not ahead of the clock by more than the allowed skew. */
   function validateReceipt(receivedAt: string | undefined): void {
     if (receivedAt === undefined) return;
-    const bad = (message: string) =>
+    function bad(message: string): never {
       fail(ErrorCode.VALIDATION, `receivedAt: ${message}`, { issues: [{ path: 'receivedAt', message }] });
+    }
     let t: number;
     try {
       t = parseIso(receivedAt);
     } catch {
-      return bad(`not an ISO date-time with offset: ${receivedAt}`);
+      bad(`not an ISO date-time with offset: ${receivedAt}`);
     }
     if (t < now() - MAX_RECEIPT_LAG_MS) bad('more than an hour ago; submit again');
     if (t > now() + MAX_RECEIPT_SKEW_MS) bad('in the future');
