@@ -104,6 +104,12 @@ async function main() {
     await office.goto(`${baseUrl}/console/#/`);
     await office.locator(`tr[data-episode="${id}"] td.overdue-count.alert`).waitFor();
     await shot(office, 'board');
+    // the office's form to start an episode after a consultation
+    await office.locator('details.start-episode summary').click();
+    for (const [i, aqi] of ['230', '245', '180'].entries()) {
+      await office.locator(`details.start-episode input[name="aqi-${i}"]`).fill(aqi);
+    }
+    await shot(office, 'office-start');
 
     const auditor = await signedInPage(browser, baseUrl, who.auditor);
     await auditor.goto(consoleUrl(baseUrl, 'audit', id));
