@@ -696,9 +696,12 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
    * that fell due before it arrived (a deadline timer handled in the same activation would otherwise
    * come second and find nothing to chase).
    */
-  function catchUp(arrivedMs: number): void {
+  function catchUp(arrivedMs: number, responseDay?: number): void {
     if (!receiptFix) return;
-    assignDays(arrivedMs);
+    // the validator let a report for a day that had begun by the workflow's clock through; its duty
+    // exists before the report does even when the API received it a moment before midnight
+    const dayStart = responseDay !== undefined && schedule.origin ? dayAt(responseDay, '00:00') : arrivedMs;
+    assignDays(Math.max(arrivedMs, dayStart));
     takeEscalationSteps(arrivedMs);
   }
   /** The last response day a report may be filed for: the days assigned, and today once it has begun. */
@@ -810,7 +813,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
         };
       }
       const arrived = arrivalOf(r.receivedAt);
-      catchUp(arrived);
+      catchUp(arrived, r.responseDay);
       const late = arrived > reportDue(r.responseDay);
       const replaced = existing !== undefined;
       const at = nowIso();
