@@ -293,6 +293,14 @@ export async function seedPrincipals(pool: pg.Pool): Promise<Principals> {
   };
 }
 
+/** The principals, and one uploaded photo per reporting unit (reports require photos). */
+export async function seedUsers(pool: pg.Pool, apiUrl: string) {
+  const principals = await seedPrincipals(pool);
+  const photos: Record<string, string> = {};
+  for (const u of CITY_UNITS) photos[u] = await uploadPhoto(apiUrl, principals.units[u]?.token as string);
+  return { principals, photos };
+}
+
 export interface HttpResult {
   status: number;
   body: Record<string, unknown>;

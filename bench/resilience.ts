@@ -20,19 +20,17 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { startDevServer } from '../src/tools/temporal-dev-server.js';
 import { installRuntime } from '../worker.js';
 import {
-  CITY_UNITS,
   type Child,
   goodReport,
   http as request,
   interruptible,
-  seedPrincipals,
+  seedUsers,
   sleep,
   startApiChild,
   startPostgres,
   startTemporal,
   startWorkerChild,
   tempDir,
-  uploadPhoto,
 } from './lib.js';
 import { type ProvinceResult, runProvince } from './province.js';
 
@@ -114,9 +112,7 @@ async function killScenario(log: (l: string) => void): Promise<Line[]> {
   let kills = 0;
   let running = true;
   try {
-    const principals = await seedPrincipals(pool);
-    const photos: Record<string, string> = {};
-    for (const u of CITY_UNITS) photos[u] = await uploadPhoto(api.url, principals.units[u]?.token as string);
+    const { principals, photos } = await seedUsers(pool, api.url);
     const killer = (async () => {
       await sleep(6_000);
       while (running && kills < 4) {
@@ -204,9 +200,7 @@ async function restartScenario(log: (l: string) => void): Promise<Line[]> {
   });
   const api = await startApiChild({ temporalAddress: temporal.address, databaseUrl: db.url, taskQueue });
   try {
-    const principals = await seedPrincipals(pool);
-    const photos: Record<string, string> = {};
-    for (const u of CITY_UNITS) photos[u] = await uploadPhoto(api.url, principals.units[u]?.token as string);
+    const { principals, photos } = await seedUsers(pool, api.url);
     const probes: Line[] = [];
     const probe = async (label: string, episodeId: string) => {
       const enc = encodeURIComponent(episodeId);

@@ -23,19 +23,17 @@ import { createPool } from '../src/db/pool.js';
 import { installRuntime } from '../worker.js';
 import { runBaseline } from './baseline.js';
 import {
-  CITY_UNITS,
   fmt,
   onInterrupt,
   percentile,
   ratio,
-  seedPrincipals,
+  seedUsers,
   startApiChild,
   startPostgres,
   startTemporal,
   startWorkerChild,
   table,
   tempDir,
-  uploadPhoto,
 } from './lib.js';
 import { pct, runProvince } from './province.js';
 import { runReplay } from './replay.js';
@@ -115,10 +113,7 @@ async function main() {
     const api = await startApiChild({ temporalAddress: temporal.address, databaseUrl: db.url, taskQueue });
     log(`worker pid ${worker.pid}, API ${api.url} (pid ${api.pid}), Temporal ${temporal.address}`);
     try {
-      const principals = await seedPrincipals(pool);
-      const photos: Record<string, string> = {};
-      for (const u of CITY_UNITS)
-        photos[u] = await uploadPhoto(api.url, principals.units[u]?.token as string);
+      const { principals, photos } = await seedUsers(pool, api.url);
 
       log(`province event: ${EPISODES} episodes × ${DAYS} days of ${DAY_MS / 1000} s`);
       const p = await runProvince({

@@ -9,11 +9,11 @@
  * history JSON: one run as `temporal workflow show -o json` does, or the whole continue-as-new chain.
  */
 import { writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { chainJson, fetchRunHistories, historyJson, replayRuns } from '../api/audit.js';
 import { loadConfig } from '../config.js';
+import { runIfMain } from './run.js';
 
 const USAGE = `usage:
   audit replay <episodeId> [--run-id <runId>] [--address host:port] [--namespace ns]
@@ -54,12 +54,4 @@ export async function main(argv: string[], out = process.stdout): Promise<number
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

@@ -8,7 +8,6 @@
  *
  * `token` prints the token once; only its SHA-256 is stored.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   PrincipalError,
@@ -21,6 +20,7 @@ import {
 } from '../api/principal-store.js';
 import { loadConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
+import { runIfMain } from './run.js';
 
 const USAGE = `usage:
   principals create <id> --role <${ROLES.join('|')}> [--unit <unit>] [--name <name>]
@@ -90,12 +90,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);
