@@ -79,10 +79,14 @@ describe('reports that arrive while the worker is down', () => {
         .toBe(0);
     });
 
-    // no worker until 18:30 (compressed): 17:00 falls due on the server alone
-    await new Promise((r) => setTimeout(r, Math.max(0, origin + 18.5 * HOUR - Date.now())));
-    const report = (unitId: string, receivedAtMs: number) =>
-      handle.executeUpdate(submitReportUpdate, {
+    // No worker from here until 18:36 (compressed): 17:00 and 18:00 fall due on the server alone. Each
+    // report is sent when the API would have sent it — at the moment it claims to have been received —
+    // so both are waiting on the server before the new worker polls (as they would be in production).
+    const at = (hours: number) =>
+      new Promise((r) => setTimeout(r, Math.max(0, origin + hours * HOUR - Date.now())));
+    const report = (unitId: string) => {
+      const receivedAt = toCstIso(Date.now());
+      const result = handle.executeUpdate(submitReportUpdate, {
         args: [
           {
             actor: unitPrincipal(unitId),
@@ -90,17 +94,25 @@ describe('reports that arrive while the worker is down', () => {
             responseDay: 1,
             reportId: `${unitId}-1`,
             fields: goodReport(),
-            receivedAt: toCstIso(receivedAtMs),
+            receivedAt,
           },
         ],
       });
-    const onTime = report('enforcement', origin + 16.8 * HOUR); // reached the API at 16:48
-    const late = report('branch.beipiao', origin + 18.4 * HOUR); // at 18:24
+      result.catch(() => undefined); // awaited below; keep an early rejection from going unhandled
+      return { receivedAt, result };
+    };
+    await at(16.5);
+    const onTime = report('enforcement'); // reached the API at 16:30
+    await at(18.1);
+    const late = report('branch.beipiao'); // at 18:06
+    expect(Date.parse(onTime.receivedAt)).toBeLessThan(origin + 17 * HOUR);
+    expect(Date.parse(late.receivedAt)).toBeGreaterThan(origin + 18 * HOUR);
+    await at(18.6);
 
     const second = await worker(taskQueue);
     await second.runUntil(async () => {
-      expect(await onTime).toMatchObject({ late: false, duplicate: false });
-      expect(await late).toMatchObject({ late: true, duplicate: false });
+      expect(await onTime.result).toMatchObject({ late: false, duplicate: false });
+      expect(await late.result).toMatchObject({ late: true, duplicate: false });
       await expect
         .poll(async () => (await events(episodeId, 'escalation.stopped')).map((p) => p.unitId), {
           timeout: 15_000,
@@ -113,8 +125,8 @@ describe('reports that arrive while the worker is down', () => {
       ]);
       const submitted = await events(episodeId, 'report.submitted');
       const of = (u: string) => submitted.find((p) => p.unitId === u)!;
-      expect(of('enforcement')).toMatchObject({ late: false, receivedAt: toCstIso(origin + 16.8 * HOUR) });
-      expect(of('branch.beipiao')).toMatchObject({ late: true, receivedAt: toCstIso(origin + 18.4 * HOUR) });
+      expect(of('enforcement')).toMatchObject({ late: false, receivedAt: onTime.receivedAt });
+      expect(of('branch.beipiao')).toMatchObject({ late: true, receivedAt: late.receivedAt });
       const view = await viewOf(handle);
       expect(view.openEscalations).toEqual([]);
       expect(view.duties.find((d) => d.unitId === 'enforcement' && d.responseDay === 1)?.status).not.toBe(
