@@ -1,4 +1,7 @@
-/** 应急过程: timeline, the pending proposal and the commander's decision, duties, documents, electricity. */
+/**
+ * 应急过程: timeline, the pending proposal and the commander's decision, duties, the units' reports,
+ * documents, electricity.
+ */
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import {
   AUDIT_ROLES,
@@ -25,6 +28,7 @@ import {
   usePolling,
 } from '../lib.js';
 import { OfficeActions } from './office.js';
+import { UnitReports } from './reports.js';
 
 export function EpisodeHeader({ me, view, id, current }) {
   const role = me.principal.role;
@@ -271,6 +275,11 @@ export function EpisodePage({ me, id }) {
       <h3>任务与报送</h3>
       <${Duties} me=${me} view=${view} />
     </section>
+    ${
+      me.principal.role !== 'unit' &&
+      view.responseDay !== null &&
+      html`<${UnitReports} me=${me} view=${view} id=${id} changeKey=${changeKey} />`
+    }
     <div class="grid">
       <section class="card escalations">
         <h3>督促升级（未结）</h3>

@@ -1,30 +1,8 @@
 /** 本单位报送: today's report form (fields from the plan, photos), earlier reports, the summary after the lift. */
-import { useEffect, useState } from '../vendor/hooks.module.js';
-import {
-  DUTY_STATUS,
-  ErrorBox,
-  api,
-  dutyTitle,
-  ep,
-  errorText,
-  fmtTime,
-  html,
-  imageDataUrl,
-  usePolling,
-} from '../lib.js';
+import { useState } from '../vendor/hooks.module.js';
+import { DUTY_STATUS, ErrorBox, api, dutyTitle, ep, errorText, fmtTime, html, usePolling } from '../lib.js';
 import { DutyStatus, EpisodeHeader } from './episode.js';
-
-function Photo({ id }) {
-  const [src, setSrc] = useState(null);
-  useEffect(() => {
-    imageDataUrl(`/photos/${id}`)
-      .then(setSrc)
-      .catch(() => setSrc(''));
-  }, [id]);
-  return src
-    ? html`<img class="thumb" src=${src} alt="现场照片" />`
-    : html`<span class="thumb empty">照片</span>`;
-}
+import { ReportList, useReports } from './reports.js';
 
 function ReportForm({ me, view, id, onFiled }) {
   const fields = me.reportForm.fields;
@@ -116,6 +94,12 @@ export function UnitPage({ me, id }) {
   const { data: view, error, reload } = usePolling(() => api(ep(id)), 3000, [id]);
   const [filed, setFiled] = useState([]);
   const [summary, setSummary] = useState(null);
+  // every version this unit filed, corrections included; reloaded when the episode changes
+  const { reports, error: reportsError } = useReports(
+    id,
+    'includeReplaced=true',
+    `${view?.eventCount ?? 0}|${filed.length}`,
+  );
   if (me.principal.role !== 'unit' || !unitId) {
     return html`<div class="error" role="alert">此页面仅供责任单位使用。</div>`;
   }
@@ -129,10 +113,6 @@ export function UnitPage({ me, id }) {
   const dueToday = mine.find((d) => d.responseDay === view.responseDay);
   const summaryDuty = mine.find((d) => d.responseDay === 'summary');
   const mySummary = view.summaries?.[unitId];
-  const reports = view.recentEvents
-    .filter(({ event }) => event.type === 'report.submitted' && event.unitId === unitId)
-    .reverse();
-  const photosOf = (reportId) => filed.find((r) => r.reportId === reportId)?.photoIds ?? [];
   return html`<section class="unit-page">
     <${EpisodeHeader} me=${me} view=${view} id=${id} current="unit" />
     <${ErrorBox} error=${error} />
@@ -163,17 +143,9 @@ export function UnitPage({ me, id }) {
       <section class="card">
         <h3>已报送的日报</h3>
         ${
-          reports.length === 0
-            ? html`<p class="muted">暂无。</p>`
-            : html`<ul class="reports">
-              ${reports.map(
-                ({ event: r }) => html`<li class="report" data-report=${r.reportId}>
-                  第${r.responseDay}天 · ${fmtTime(r.at)} ${r.late ? html`<span class="status status-late">迟报</span>` : ''}
-                  ${r.replaced ? html`<span class="tag">更正</span>` : ''}
-                  <span class="photos">${photosOf(r.reportId).map((p) => html`<${Photo} id=${p} />`)}</span>
-                </li>`,
-              )}
-            </ul>`
+          reportsError
+            ? html`<p class="error" role="alert">日报读取失败。</p>`
+            : html`<${ReportList} me=${me} reports=${reports && [...reports].reverse()} showUnit=${false} />`
         }
       </section>
       <section class="card">

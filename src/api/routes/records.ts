@@ -1,12 +1,16 @@
-/** What an episode produced: documents, the notification delivery log, electricity assessments. */
+/**
+ * What an episode produced: unit daily reports and summaries (their content), documents, the
+ * notification delivery log, electricity assessments.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDocument } from '../../adapters/reporting/index.js';
-import { toCstIso } from '../../domain/index.js';
-import { EPISODE_READERS, assertEpisodeAccess } from '../access.js';
+import { defaultPlan, toCstIso } from '../../domain/index.js';
+import { EPISODE_READERS, assertActsFor, assertEpisodeAccess } from '../access.js';
+import type { ApiPrincipal } from '../principal-store.js';
 import type { AppDeps } from '../app.js';
 import { notFound } from '../errors.js';
-import { episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
+import { booleanQuery, episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
 import { principalOf } from '../security.js';
 
 const security = [{ bearerAuth: [] }];
@@ -15,7 +19,183 @@ const iso = (d: Date | null) => (d ? toCstIso(d.getTime()) : null);
 /** The delivery log names recipients' addresses: not for units. */
 const LOG_READERS = ['office', 'commander', 'leader', 'auditor'] as const;
 
+const unitNames = new Map(defaultPlan.units.map((u) => [u.id, u.name]));
+const unitName = (id: string) => unitNames.get(id) ?? id;
+
+/**
+ * The unit whose records a principal may read: a unit reads its own only (asking for another is 403),
+ * everybody else the one asked for, or all (null).
+ */
+function readableUnit(p: ApiPrincipal, asked: string | undefined): string | null {
+  if (p.role !== 'unit') return asked ?? null;
+  if (asked !== undefined) assertActsFor(p, asked);
+  return p.unit ?? '';
+}
+
 export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get(
+    '/episodes/:id/reports',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: 'Unit daily reports with their content (a unit reads its own only)',
+        description:
+          'The report in force for each unit and response day (`current: true`); with `includeReplaced=true` ' +
+          'also the earlier versions a correction replaced. Ordered by response day, unit and submission. ' +
+          'A report appears here a moment after the workflow accepted it (the content is stored in the background).',
+        security,
+        params: episodeIdParams,
+        querystring: z.strictObject({
+          unitId: z.string().min(1).max(100).optional(),
+          responseDay: z.coerce.number().int().min(1).max(366).optional(),
+          includeReplaced: booleanQuery.optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+        }),
+        response: {
+          200: z.object({
+            total: z.number(),
+            items: z.array(
+              z.object({
+                reportId: z.string(),
+                unitId: z.string(),
+                unitName: z.string(),
+                responseDay: z.number(),
+                fields: z.record(z.string(), z.unknown()),
+                photoIds: z.array(z.string()),
+                late: z.boolean(),
+                receivedAt: z.string(),
+                submittedBy: z.string(),
+                current: z.boolean(),
+                version: z.number(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const unit = readableUnit(p, req.query.unitId);
+      // The version order is the workflow's (its event seq); a row whose event is not projected yet is
+      // the newest. Filters on unit and day apply before the numbering, includeReplaced after it.
+      const chosen = `WITH numbered AS (
+           SELECT r.report_id, r.unit_id, r.response_day, r.fields, r.late, r.submitted_at, r.submitted_by,
+                  row_number() OVER w AS version,
+                  count(*) OVER (PARTITION BY r.unit_id, r.response_day) AS versions
+           FROM unit_reports r
+           LEFT JOIN LATERAL (
+             SELECT min(e.seq) AS seq FROM episode_events e
+             WHERE e.episode_id = r.episode_id AND e.type = 'report.submitted' AND e.payload->>'reportId' = r.report_id
+           ) e ON true
+           WHERE r.episode_id = $1 AND ($2::text IS NULL OR r.unit_id = $2) AND ($3::int IS NULL OR r.response_day = $3)
+           WINDOW w AS (PARTITION BY r.unit_id, r.response_day ORDER BY e.seq NULLS LAST, r.submitted_at, r.report_id)
+         ), chosen AS (
+           SELECT *, version = versions AS current FROM numbered WHERE $4 OR version = versions
+         )`;
+      const args = [req.params.id, unit, req.query.responseDay ?? null, req.query.includeReplaced ?? false];
+      const [count, { rows }] = await Promise.all([
+        deps.pool.query<{ n: number }>(`${chosen} SELECT count(*)::int AS n FROM chosen`, args),
+        deps.pool.query<{
+          report_id: string;
+          unit_id: string;
+          response_day: number;
+          fields: Record<string, unknown>;
+          late: boolean;
+          submitted_at: Date;
+          submitted_by: string;
+          current: boolean;
+          version: string;
+        }>(`${chosen} SELECT * FROM chosen ORDER BY response_day, unit_id, version LIMIT $5 OFFSET $6`, [
+          ...args,
+          req.query.limit,
+          req.query.offset,
+        ]),
+      ]);
+      const total = count.rows[0]?.n ?? 0;
+      return {
+        total,
+        items: rows.map((r) => {
+          const { photoIds, ...fields } = r.fields;
+          return {
+            reportId: r.report_id,
+            unitId: r.unit_id,
+            unitName: unitName(r.unit_id),
+            responseDay: r.response_day,
+            fields,
+            photoIds: Array.isArray(photoIds) ? photoIds.map(String) : [],
+            late: r.late,
+            receivedAt: iso(r.submitted_at)!,
+            submittedBy: r.submitted_by,
+            current: r.current,
+            version: Number(r.version),
+          };
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/episodes/:id/summaries',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: "Units' episode summaries after the lift, with their text (a unit reads its own only)",
+        security,
+        params: episodeIdParams,
+        querystring: z.strictObject({ unitId: z.string().min(1).max(100).optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                summaryId: z.string(),
+                unitId: z.string(),
+                unitName: z.string(),
+                text: z.string(),
+                late: z.boolean(),
+                receivedAt: z.string(),
+                submittedBy: z.string(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const unit = readableUnit(p, req.query.unitId);
+      const { rows } = await deps.pool.query<{
+        summary_id: string;
+        unit_id: string;
+        text: string;
+        late: boolean;
+        submitted_at: Date;
+        submitted_by: string;
+      }>(
+        `SELECT summary_id, unit_id, text, late, submitted_at, submitted_by FROM unit_summaries
+         WHERE episode_id = $1 AND ($2::text IS NULL OR unit_id = $2) ORDER BY submitted_at, unit_id`,
+        [req.params.id, unit],
+      );
+      return {
+        items: rows.map((r) => ({
+          summaryId: r.summary_id,
+          unitId: r.unit_id,
+          unitName: unitName(r.unit_id),
+          text: r.text,
+          late: r.late,
+          receivedAt: iso(r.submitted_at)!,
+          submittedBy: r.submitted_by,
+        })),
+      };
+    },
+  );
+
   app.get(
     '/episodes/:id/documents',
     {

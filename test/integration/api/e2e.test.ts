@@ -134,6 +134,13 @@ describe('an exercise episode end to end through HTTP', () => {
       expect(img.statusCode).toBe(200);
       expect(img.headers['content-type']).toBe('image/jpeg');
       expect((await call(who.shuangta, 'GET', `/photos/${enfPhoto}`)).statusCode).toBe(403);
+      // the branch corrects its day-1 report before the deadline: the correction is the one in force
+      const corrected = await call(who.shuangta, 'POST', `${url}/reports`, {
+        responseDay: 1,
+        fields: goodReport({ onSiteSupervisionCount: 9, photoIds: [photoId] }),
+      });
+      expect(corrected.statusCode).toBe(201);
+      expect(corrected.json()).toMatchObject({ replaced: true, late: false });
 
       // day 2 begins 20 s after the issuance
       await expect.poll(async () => (await view()).responseDay, { timeout: 30_000, interval: 500 }).toBe(2);
@@ -215,6 +222,76 @@ describe('an exercise episode end to end through HTTP', () => {
       const html = await call(who.shuangta, 'GET', `/documents/${docs[0]!.id}?format=html`);
       expect(html.headers['content-type']).toContain('text/html');
       expect((await call(who.beipiao, 'GET', `/documents/${docs[0]!.id}?format=html`)).statusCode).toBe(403);
+
+      // what the units reported, with its content: the office reads every unit's, a unit its own only
+      type Listed = {
+        total: number;
+        items: Array<{
+          unitId: string;
+          unitName: string;
+          responseDay: number;
+          fields: Record<string, unknown>;
+          photoIds: string[];
+          current: boolean;
+          version: number;
+          late: boolean;
+          submittedBy: string;
+        }>;
+      };
+      const reportsOf = async (p: TestPrincipal, query = '') => {
+        const res = await call(p, 'GET', `${url}/reports${query}`);
+        expect(res.statusCode).toBe(200);
+        return res.json() as Listed;
+      };
+      const inForce = await reportsOf(who.office);
+      expect(inForce.total).toBe(4);
+      expect(inForce.items.map((r) => [r.responseDay, r.unitId, r.version])).toEqual([
+        [1, 'branch.shuangta', 2],
+        [1, 'enforcement', 1],
+        [2, 'branch.shuangta', 1],
+        [2, 'enforcement', 1],
+      ]);
+      expect(inForce.items[0]).toMatchObject({
+        unitName: expect.stringContaining('双塔'),
+        fields: { onSiteSupervisionCount: 9, notes: goodReport().notes },
+        photoIds: [photoId],
+        current: true,
+        late: false,
+        submittedBy: who.shuangta.id,
+      });
+      expect(inForce.items[1]!.photoIds).toEqual([enfPhoto]);
+      const everyVersion = await reportsOf(who.auditor, '?includeReplaced=true&responseDay=1');
+      expect(
+        everyVersion.items.map((r) => [r.unitId, r.version, r.current, r.fields.onSiteSupervisionCount]),
+      ).toEqual([
+        ['branch.shuangta', 1, false, 4],
+        ['branch.shuangta', 2, true, 9],
+        ['enforcement', 1, true, 4],
+      ]);
+      const paged = await reportsOf(who.leader, '?limit=1&offset=3');
+      expect(paged.total).toBe(4);
+      expect(paged.items.map((r) => [r.responseDay, r.unitId])).toEqual([[2, 'enforcement']]);
+      const own = await reportsOf(who.shuangta);
+      expect(own.items.map((r) => r.unitId)).toEqual(['branch.shuangta', 'branch.shuangta']);
+      expect((await call(who.shuangta, 'GET', `${url}/reports?unitId=enforcement`)).statusCode).toBe(403);
+      expect((await call(who.beipiao, 'GET', `${url}/reports`)).statusCode).toBe(403);
+      expect((await call(who.admin, 'GET', `${url}/reports`)).statusCode).toBe(403);
+      const badDay = await call(who.office, 'GET', `${url}/reports?responseDay=0`);
+      expect(badDay.statusCode).toBe(400);
+      expect(JSON.stringify(badDay.json().details)).toContain('responseDay');
+      expect((await call(who.office, 'GET', `${url}/reports?day=1`)).statusCode).toBe(400);
+      const summaries = (await call(who.office, 'GET', `${url}/summaries`)).json().items as Array<{
+        unitId: string;
+        text: string;
+        late: boolean;
+      }>;
+      expect(summaries.map((s) => s.unitId).sort()).toEqual(['branch.shuangta', 'enforcement']);
+      expect(summaries[0]!.text).toContain('工作总结');
+      const ownSummary = (await call(who.enforcement, 'GET', `${url}/summaries`)).json().items;
+      expect(ownSummary.map((s: { unitId: string }) => s.unitId)).toEqual(['enforcement']);
+      expect((await call(who.enforcement, 'GET', `${url}/summaries?unitId=branch.shuangta`)).statusCode).toBe(
+        403,
+      );
 
       const log = (await call(who.office, 'GET', `${url}/notifications`)).json();
       expect(log.total).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
  * stack: the app on a real port, a real worker, the Temporal dev server and PostgreSQL. One exercise
  * episode (a response day lasts 20 s, so 17:00 passes within seconds) is driven through the pages:
  * the commander approves the proposal, a branch files its report with a photo, the office sees the
- * unit that did not report shown as overdue, and the auditor sees the events and the state at a moment.
+ * unit that did not report shown as overdue and the branch's report with its content, and the auditor sees the events and the state at a moment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -115,6 +115,13 @@ describe('the console in a browser', () => {
     // the report is listed with its photo, fetched with the token
     await page.locator('li.report img.thumb').waitFor();
     expect(await page.locator('li.report img.thumb').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    // after a reload the list comes from the API with the report's content, not from the tab's memory
+    await page.reload();
+    const listed = page.locator('li.report[data-unit="branch.shuangta"][data-day="1"]');
+    await listed.waitFor();
+    expect(await listed.locator('dd[data-field="onSiteSupervisionCount"]').textContent()).toBe('3');
+    expect(await listed.locator('dd[data-field="notes"]').textContent()).toContain('驻场督导重点企业3家');
+    await listed.locator('img.thumb').waitFor();
 
     const duties = await http(stack.baseUrl, stack.who.office, 'GET', `${url}/duties?unitId=branch.shuangta`);
     const day1 = duties.json.duties.find((d: { responseDay: unknown }) => d.responseDay === 1);
@@ -137,6 +144,15 @@ describe('the console in a browser', () => {
     expect(await page.locator('tr.duty-overdue[data-unit="branch.shuangta"]').count()).toBe(0);
     const overdue = Number(await page.locator('.episode-head b.alert').textContent());
     expect(overdue).toBeGreaterThanOrEqual(1);
+    // the office reads what the branch reported on day 1
+    const days = page.locator('.unit-reports select.day-select');
+    if ((await days.count()) > 0) await days.selectOption('1');
+    const report = page.locator('.unit-reports li.report[data-unit="branch.shuangta"][data-day="1"]');
+    await report.waitFor();
+    expect(await report.locator('summary').textContent()).toContain('双塔');
+    await report.locator('summary').click();
+    expect(await report.locator('dd[data-field="notes"]').textContent()).toContain('未发现超标排放');
+    expect(await page.locator('.unit-reports li.report[data-unit="enforcement"]').count()).toBe(0);
 
     await page.goto(`${stack.baseUrl}/console/#/`);
     const cell = page.locator(`tr[data-episode="${id}"] td.overdue-count`);

@@ -1,0 +1,113 @@
+/** 单位日报: what the units reported, with the plan's form labels and the photos; and their summaries. */
+import { useEffect, useState } from '../vendor/hooks.module.js';
+import { api, ep, fmtTime, html, imageDataUrl, unitName } from '../lib.js';
+
+export function Photo({ id }) {
+  const [src, setSrc] = useState(null);
+  useEffect(() => {
+    imageDataUrl(`/photos/${id}`)
+      .then(setSrc)
+      .catch(() => setSrc(''));
+  }, [id]);
+  return src
+    ? html`<img class="thumb" src=${src} alt="现场照片" />`
+    : html`<span class="thumb empty">照片</span>`;
+}
+
+/** Reports as returned by GET /episodes/:id/reports: one expandable entry each. */
+export function ReportList({ me, reports, showUnit = true }) {
+  if (!reports) return html`<p class="loading">正在加载…</p>`;
+  if (reports.length === 0) return html`<p class="muted">暂无。</p>`;
+  const fields = me.reportForm.fields.filter((f) => f.type !== 'idList');
+  return html`<ul class="reports">
+    ${reports.map(
+      (r) => html`<li class=${`report${r.current ? '' : ' replaced'}`} data-report=${r.reportId}
+          data-unit=${r.unitId} data-day=${r.responseDay}>
+        <details open=${r.current && !showUnit}>
+          <summary>
+            <span>第${r.responseDay}天</span>
+            ${showUnit && html`<b>${unitName(me, r.unitId)}</b>`}
+            <span class="muted small">${fmtTime(r.receivedAt)}</span>
+            ${r.late ? html`<span class="status status-late">迟报</span>` : ''}
+            ${r.version > 1 && r.current ? html`<span class="tag">更正（第${r.version}版）</span>` : ''}
+            ${r.current ? '' : html`<span class="tag muted">已被更正</span>`}
+            <span class="photos">${r.photoIds.map((p) => html`<${Photo} id=${p} />`)}</span>
+          </summary>
+          <dl class="report-fields">
+            ${fields
+              .filter((f) => r.fields[f.name] !== undefined && r.fields[f.name] !== '')
+              .map((f) => html`<dt>${f.label}</dt><dd data-field=${f.name}>${String(r.fields[f.name])}</dd>`)}
+          </dl>
+        </details>
+      </li>`,
+    )}
+  </ul>`;
+}
+
+/** Loads the episode's reports (a unit gets its own only) again whenever `changeKey` changes. */
+export function useReports(id, query, changeKey) {
+  const [reports, setReports] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let stopped = false;
+    api(`${ep(id)}/reports?limit=1000${query ? `&${query}` : ''}`)
+      .then((r) => {
+        if (!stopped) {
+          setReports(r.items);
+          setError(null);
+        }
+      })
+      .catch((e) => !stopped && setError(e));
+    return () => {
+      stopped = true;
+    };
+  }, [id, query, changeKey]);
+  return { reports, error };
+}
+
+/** The office's view of one response day: every unit's report in force, with its content. */
+export function UnitReports({ me, view, id, changeKey }) {
+  const days = view.responseDay ? Array.from({ length: view.responseDay }, (_, i) => i + 1) : [];
+  const [day, setDay] = useState(null);
+  const shown = day ?? view.responseDay ?? 1;
+  const { reports, error } = useReports(id, `responseDay=${shown}`, changeKey);
+  const [summaries, setSummaries] = useState(null);
+  useEffect(() => {
+    if (view.phase !== 'lifting' && view.phase !== 'closed') return;
+    api(`${ep(id)}/summaries`)
+      .then((r) => setSummaries(r.items))
+      .catch(() => setSummaries([]));
+  }, [id, changeKey]);
+  return html`<section class="card unit-reports">
+    <h3>
+      单位日报
+      ${
+        days.length > 1 &&
+        html`<select class="day-select" aria-label="响应日" value=${shown}
+          onChange=${(e) => setDay(Number(e.target.value))}>
+          ${days.map((d) => html`<option value=${d}>第${d}天</option>`)}
+        </select>`
+      }
+    </h3>
+    ${error ? html`<p class="error" role="alert">日报读取失败。</p>` : html`<${ReportList} me=${me} reports=${reports} />`}
+    ${
+      summaries &&
+      html`<h4>单位工作总结（${summaries.length}）</h4>
+      ${
+        summaries.length === 0
+          ? html`<p class="muted">暂无。</p>`
+          : html`<ul class="summaries">
+            ${summaries.map(
+              (s) => html`<li data-unit=${s.unitId}>
+                <details>
+                  <summary><b>${unitName(me, s.unitId)}</b> <span class="muted small">${fmtTime(s.receivedAt)}</span>
+                    ${s.late ? html`<span class="status status-late">迟报</span>` : ''}</summary>
+                  <p class="summary-text">${s.text}</p>
+                </details>
+              </li>`,
+            )}
+          </ul>`
+      }`
+    }
+  </section>`;
+}
