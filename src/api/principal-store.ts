@@ -97,9 +97,16 @@ export async function getPrincipal(pool: pg.Pool, id: string): Promise<Principal
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-export async function listPrincipals(pool: pg.Pool): Promise<PrincipalRecord[]> {
-  const { rows } = await pool.query<PrincipalRow>('SELECT * FROM principals ORDER BY id');
-  return rows.map(toRecord);
+/** Every principal, with the number of its tokens that still work (not revoked, not expired). */
+export async function listPrincipals(
+  pool: pg.Pool,
+): Promise<Array<PrincipalRecord & { activeTokens: number }>> {
+  const { rows } = await pool.query<PrincipalRow & { active_tokens: number }>(
+    `SELECT p.*, (SELECT count(*)::int FROM api_tokens t WHERE t.principal_id = p.id AND t.revoked_at IS NULL
+                   AND (t.expires_at IS NULL OR t.expires_at > now())) AS active_tokens
+     FROM principals p ORDER BY p.id`,
+  );
+  return rows.map((r) => ({ ...toRecord(r), activeTokens: r.active_tokens }));
 }
 
 export interface IssuedToken {

@@ -2,19 +2,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importEnterprises, importReadings } from '../../adapters/power/index.js';
-import { defaultPlan } from '../../domain/index.js';
-import { ADMIN, ANY_ROLE, OFFICE } from '../access.js';
+import { defaultPlan, toCstIso } from '../../domain/index.js';
+import { ADMIN, ANY_ROLE, OFFICE, confinedJurisdiction } from '../access.js';
 import type { AppDeps } from '../app.js';
-import { ApiError, badRequest, conflict, notFound } from '../errors.js';
+import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
   type PrincipalRecord,
   PrincipalError,
   ROLES,
   createPrincipal,
+  getPrincipal,
   issueToken,
   listPrincipals,
+  revokeTokens,
 } from '../principal-store.js';
-import { errorBody } from '../schemas.js';
+import { booleanQuery, errorBody, isoDate, jurisdictionId } from '../schemas.js';
+import { principalOf } from '../security.js';
 import type { UploadedFile } from '../security.js';
 
 const security = [{ bearerAuth: [] }];
@@ -74,6 +77,28 @@ const principalOut = z.object({
   name: z.string(),
   disabled: z.boolean(),
   createdAt: z.string(),
+});
+const principalListed = principalOut.extend({ activeTokens: z.number() });
+const principalIdParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/) });
+
+/** Who reads the reduction list: everybody but the admin; a branch its own county only. */
+const LIST_READERS = ['office', 'commander', 'leader', 'unit', 'auditor'] as const;
+const measureOut = z.object({ summary: z.string(), percent: z.number().optional() });
+const enterpriseOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  uscc: z.string(),
+  county: z.string(),
+  industry: z.string(),
+  grade: z.string(),
+  gradeLabel: z.string(),
+  keyEnterprise: z.boolean(),
+  exemption: z.string(),
+  meterIds: z.array(z.string()),
+  measures: z.record(z.string(), measureOut),
+  lastReadingDay: z.string().nullable(),
+  sourceFile: z.string().nullable(),
+  importedAt: z.string(),
 });
 
 function mapPrincipalError(err: unknown): unknown {
@@ -183,7 +208,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         tags: ['admin'],
         summary: 'Principals (tokens are never shown)',
         security,
-        response: { 200: z.object({ items: z.array(principalOut) }), 401: errorBody, 403: errorBody },
+        response: { 200: z.object({ items: z.array(principalListed) }), 401: errorBody, 403: errorBody },
       },
     },
     async () => ({ items: await listPrincipals(deps.pool) }),
@@ -232,7 +257,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         tags: ['admin'],
         summary: 'Issue a bearer token (shown once; stored as a SHA-256 hash)',
         security,
-        params: z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/) }),
+        params: principalIdParams,
         body: z.strictObject({
           label: z.string().max(200).optional(),
           expiresInDays: z.number().int().min(1).max(3650).optional(),
@@ -259,6 +284,121 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       } catch (err) {
         throw mapPrincipalError(err);
       }
+    },
+  );
+
+  app.post(
+    '/principals/:id/revoke',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke every token of a principal (effective on the next request; again revokes none)',
+        security,
+        params: principalIdParams,
+        response: { 200: z.object({ principalId: z.string(), revoked: z.number() }), ...errors },
+      },
+    },
+    async (req) => {
+      if (!(await getPrincipal(deps.pool, req.params.id))) throw notFound('principal');
+      return { principalId: req.params.id, revoked: await revokeTokens(deps.pool, req.params.id) };
+    },
+  );
+
+  app.get(
+    '/enterprises',
+    {
+      config: { access: LIST_READERS },
+      schema: {
+        tags: ['reference'],
+        summary: 'The emergency reduction list (a branch sees its own county only)',
+        description:
+          '`q` matches the id, the name or the unified social credit code; `lastReadingDay` is the latest day ' +
+          'with a meter reading of the enterprise (any of its meters).',
+        security,
+        querystring: z.strictObject({
+          county: jurisdictionId.optional(),
+          keyEnterprise: booleanQuery.optional(),
+          grade: z.enum(['A', 'B', 'C', 'D', 'unrated']).optional(),
+          q: z.string().trim().min(1).max(100).optional(),
+          readingsMissingOn: isoDate
+            .optional()
+            .describe('only enterprises with a meter lacking a reading that day'),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+        }),
+        response: {
+          200: z.object({ total: z.number(), items: z.array(enterpriseOut) }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const own = confinedJurisdiction(principalOf(req));
+      const { county, keyEnterprise, grade, q, readingsMissingOn, limit, offset } = req.query;
+      if (own !== null && county !== undefined && county !== own) {
+        throw forbidden();
+      }
+      const where = `($1::text IS NULL OR e.county = $1) AND ($2::boolean IS NULL OR e.key_enterprise = $2)
+        AND ($3::text IS NULL OR e.grade = $3)
+        AND ($4::text IS NULL OR e.id ILIKE $4 OR e.name ILIKE $4 OR e.uscc ILIKE $4)
+        AND ($5::date IS NULL OR EXISTS (
+          SELECT 1 FROM enterprise_meters m WHERE m.enterprise_id = e.id
+            AND NOT EXISTS (SELECT 1 FROM meter_readings r WHERE r.meter_id = m.meter_id AND r.day = $5::date)))`;
+      const like = q === undefined ? null : `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const args = [
+        own ?? county ?? null,
+        keyEnterprise ?? null,
+        grade ?? null,
+        like,
+        readingsMissingOn ?? null,
+      ];
+      const [count, list] = await Promise.all([
+        deps.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM enterprises e WHERE ${where}`, args),
+        deps.pool.query<{
+          id: string;
+          name: string;
+          uscc: string;
+          county: string;
+          industry: string;
+          grade: string;
+          grade_label: string;
+          key_enterprise: boolean;
+          exemption: string;
+          measures: Record<string, { summary: string; percent?: number }>;
+          source_file: string | null;
+          imported_at: Date;
+          meter_ids: string[];
+          last_reading_day: string | null;
+        }>(
+          `SELECT e.*,
+             COALESCE((SELECT array_agg(m.meter_id ORDER BY m.meter_id) FROM enterprise_meters m
+                       WHERE m.enterprise_id = e.id), '{}') AS meter_ids,
+             (SELECT max(r.day)::text FROM enterprise_meters m JOIN meter_readings r ON r.meter_id = m.meter_id
+              WHERE m.enterprise_id = e.id) AS last_reading_day
+           FROM enterprises e WHERE ${where} ORDER BY e.county, e.id LIMIT $6 OFFSET $7`,
+          [...args, limit, offset],
+        ),
+      ]);
+      return {
+        total: count.rows[0]?.n ?? 0,
+        items: list.rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          uscc: r.uscc,
+          county: r.county,
+          industry: r.industry,
+          grade: r.grade,
+          gradeLabel: r.grade_label,
+          keyEnterprise: r.key_enterprise,
+          exemption: r.exemption,
+          meterIds: r.meter_ids,
+          measures: r.measures,
+          lastReadingDay: r.last_reading_day,
+          sourceFile: r.source_file,
+          importedAt: toCstIso(r.imported_at.getTime()),
+        })),
+      };
     },
   );
 };

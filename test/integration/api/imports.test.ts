@@ -70,6 +70,49 @@ describe('POST /enterprises/import and /readings/import', () => {
       [`M${t}%`],
     );
     expect(count.rows[0].n).toBe(3);
+
+    // the list as imported, searchable; readings show how fresh each enterprise's data is
+    const get = async (query: string, p: TestPrincipal = s.who.office) =>
+      s.app.inject({ method: 'GET', url: `/enterprises?${query}`, headers: bearer(p) });
+    const found = await get(`q=${encodeURIComponent(`钢铁${t}`)}`);
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toMatchObject({
+      total: 1,
+      items: [
+        {
+          id: `E${t}1`,
+          name: `朝阳钢铁${t}`,
+          county: 'shuangta',
+          grade: 'B',
+          keyEnterprise: true,
+          meterIds: [`M${t}1`, `M${t}2`],
+          lastReadingDay: '2026-11-21',
+          sourceFile: 'list.csv',
+        },
+      ],
+    });
+    const byId = (await get(`q=E${t}`)).json();
+    expect(byId.items.map((e: { id: string }) => e.id)).toEqual([`E${t}2`, `E${t}1`]); // by county, then id
+    expect((await get(`q=E${t}&keyEnterprise=false`)).json().items.map((e: { id: string }) => e.id)).toEqual([
+      `E${t}2`,
+    ]);
+    // E…1 has a meter (M…2) without a reading on the 20th; E…2's only meter has one
+    expect(
+      (await get(`q=E${t}&readingsMissingOn=2026-11-20`)).json().items.map((e: { id: string }) => e.id),
+    ).toEqual([`E${t}1`]);
+    const page = (await get(`q=E${t}&limit=1&offset=1`)).json();
+    expect(page).toMatchObject({ total: 2, items: [{ id: `E${t}1` }] });
+    // LIKE wildcards in q are taken literally
+    expect((await get('q=%25')).json().total).toBe(0);
+    // a branch sees its own county only
+    expect((await get(`q=E${t}`, s.who.shuangta)).json().items.map((e: { id: string }) => e.id)).toEqual([
+      `E${t}1`,
+    ]);
+    expect((await get('county=beipiao', s.who.shuangta)).statusCode).toBe(403);
+    const bad = await get('grade=Z');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('grade');
+    expect((await get('readingsMissingOn=2026-13-01')).statusCode).toBe(400);
   });
 
   it('refuses a file with bad rows with 400 naming line and reason, and imports nothing', async () => {

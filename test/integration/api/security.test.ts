@@ -47,11 +47,14 @@ const routeCases: RouteCase[] = [
     allowed: ['office', 'commander', 'leader', 'auditor'],
   },
   { method: 'GET', path: '/episodes/{id}/electricity', url: `/episodes/${E}/electricity`, allowed: READERS },
+  { method: 'GET', path: '/episodes/{id}/reports', url: `/episodes/${E}/reports`, allowed: READERS },
+  { method: 'GET', path: '/episodes/{id}/summaries', url: `/episodes/${E}/summaries`, allowed: READERS },
   { method: 'GET', path: '/documents/{id}', url: `/documents/${UUID}`, allowed: READERS },
   { method: 'POST', path: '/photos', url: '/photos', allowed: UNITS },
   { method: 'GET', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: READERS },
   { method: 'POST', path: '/enterprises/import', url: '/enterprises/import', allowed: ['office'] },
   { method: 'POST', path: '/readings/import', url: '/readings/import', allowed: ['office'] },
+  { method: 'GET', path: '/enterprises', url: '/enterprises', allowed: READERS },
   { method: 'GET', path: '/units', url: '/units', allowed: ALL },
   { method: 'GET', path: '/principals', url: '/principals', allowed: ['admin'] },
   { method: 'POST', path: '/principals', url: '/principals', allowed: ['admin'] },
@@ -59,6 +62,12 @@ const routeCases: RouteCase[] = [
     method: 'POST',
     path: '/principals/{id}/tokens',
     url: '/principals/nobody-here/tokens',
+    allowed: ['admin'],
+  },
+  {
+    method: 'POST',
+    path: '/principals/{id}/revoke',
+    url: '/principals/nobody-here/revoke',
     allowed: ['admin'],
   },
   {
@@ -211,8 +220,37 @@ describe('principals admin', () => {
     expect(units.json().items.length).toBeGreaterThan(5);
 
     const list = await s.app.inject({ method: 'GET', url: '/principals', headers: bearer(s.who.admin) });
-    expect(list.json().items.map((p: { id: string }) => p.id)).toContain(id);
+    expect(list.json().items.find((p: { id: string }) => p.id === id)).toMatchObject({ activeTokens: 1 });
     expect(list.body).not.toContain(token);
+
+    // the admin revokes: the token stops working at once; revoking again revokes nothing
+    const revoked = await s.app.inject({
+      method: 'POST',
+      url: `/principals/${id}/revoke`,
+      headers: bearer(s.who.admin),
+    });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json()).toEqual({ principalId: id, revoked: 1 });
+    const after = await s.app.inject({
+      method: 'GET',
+      url: '/units',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(after.statusCode).toBe(401);
+    const again = await s.app.inject({
+      method: 'POST',
+      url: `/principals/${id}/revoke`,
+      headers: bearer(s.who.admin),
+    });
+    expect(again.json().revoked).toBe(0);
+    const relisted = await s.app.inject({ method: 'GET', url: '/principals', headers: bearer(s.who.admin) });
+    expect(relisted.json().items.find((p: { id: string }) => p.id === id)).toMatchObject({ activeTokens: 0 });
+    const nobody = await s.app.inject({
+      method: 'POST',
+      url: '/principals/nobody-at-all/revoke',
+      headers: bearer(s.who.admin),
+    });
+    expect(nobody.statusCode).toBe(404);
   });
 });
 
