@@ -4,7 +4,9 @@ import { useEffect, useState } from './vendor/hooks.module.js';
 import { ROLE, api, errorText, html, session } from './lib.js';
 import { AuditPage } from './pages/audit.js';
 import { BoardPage } from './pages/board.js';
+import { EnterprisesPage } from './pages/enterprises.js';
 import { EpisodePage } from './pages/episode.js';
+import { PrincipalsPage } from './pages/principals.js';
 import { UnitPage } from './pages/unit.js';
 
 function parseRoute() {
@@ -62,11 +64,22 @@ function Shell({ me, route, onSignOut }) {
   if (route.page === 'episode' && route.id) page = html`<${EpisodePage} me=${me} id=${route.id} />`;
   else if (route.page === 'unit' && route.id) page = html`<${UnitPage} me=${me} id=${route.id} />`;
   else if (route.page === 'audit' && route.id) page = html`<${AuditPage} me=${me} id=${route.id} />`;
+  else if (route.page === 'enterprises' && principal.role !== 'admin')
+    page = html`<${EnterprisesPage} me=${me} />`;
+  else if (route.page === 'principals' || principal.role === 'admin')
+    page = html`<${PrincipalsPage} me=${me} />`;
   else page = html`<${BoardPage} me=${me} />`;
   return html`<div class="shell">
     <header class="top">
       <a class="brand" href="#/">重污染天气应急响应</a>
-      <nav><a href="#/" class=${route.page === '' ? 'current' : ''}>看板</a></nav>
+      <nav>
+        ${
+          principal.role === 'admin'
+            ? html`<a href="#/principals" class="current">用户与令牌</a>`
+            : html`<a href="#/" class=${route.page === '' ? 'current' : ''}>看板</a>
+              <a href="#/enterprises" class=${route.page === 'enterprises' ? 'current' : ''}>减排清单</a>`
+        }
+      </nav>
       <span class="who" data-role=${principal.role}>
         ${ROLE[principal.role] ?? principal.role}${unitName ? ` · ${unitName}` : ''} · ${principal.id}
       </span>

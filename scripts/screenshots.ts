@@ -2,7 +2,8 @@
  * Screenshots of each console page into docs/screenshots/*.png (1280×800), from a real stack started
  * here: embedded PostgreSQL (unless DATABASE_URL is set), the Temporal dev server, a worker and the app.
  * One exercise episode is driven as in the browser tests: proposed, approved, one unit reports with a
- * photo, another lets 17:00 pass, then the auditor's view.
+ * photo, another lets 17:00 pass, then the auditor's view; the office imports a sample reduction list
+ * and readings (and a bad file is refused); the administrator issues a token.
  *
  *   node --import tsx scripts/screenshots.ts
  */
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
+import { withUsccCheck } from '../src/adapters/power/index.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateUp } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
@@ -33,6 +35,26 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
   console.log(`docs/screenshots/${name}.png`);
 }
+
+const HEADER =
+  '企业编号,企业名称,统一社会信用代码,所在县区,行业,绩效分级,重点企业,电表编号,豁免类型,黄色预警减排措施,黄色预警减排比例';
+const code = (n: number) => withUsccCheck(`91211300${String(n).padStart(9, '0')}`);
+const SAMPLE_LIST = [
+  HEADER,
+  `E-ST-001,朝阳钢铁有限公司,${code(312000001)},双塔区,钢铁,B,是,M-ST-001;M-ST-002,无,烧结机停产，高炉限产,30`,
+  `E-LC-002,龙城焦化有限责任公司,${code(312000002)},龙城区,焦化,C,是,M-LC-001,无,延长出焦时间,30`,
+  `E-BP-003,北票水泥有限公司,${code(312000003)},北票市,水泥,C,否,M-BP-001,无,熟料生产线停产,20`,
+  `E-LY-004,凌源热电有限公司,${code(312000004)},凌源市,热电,A,是,M-LY-001,民生供暖,自主减排,`,
+].join('\n');
+const SAMPLE_READINGS = [
+  '电表编号,日期,用电量',
+  ...['M-ST-001', 'M-ST-002', 'M-LC-001', 'M-BP-001'].map((m, i) => `${m},2026-11-28,${1200 + i * 150}`),
+].join('\n');
+const BAD_LIST = [
+  HEADER,
+  `E-JP-005,建平化工有限公司,${code(312000005)},建平市,化工,B,是,M-JP-001,无,停产,30`,
+  `E-KZ-006,喀左铸造有限公司,91211300000000000X,喀喇沁左翼蒙古族自治县,铸造,E,是,M-KZ-001,无,停产,30`,
+].join('\n');
 
 async function main() {
   await mkdir(OUT, { recursive: true });
@@ -100,6 +122,10 @@ async function main() {
     await office.goto(consoleUrl(baseUrl, 'episode', id));
     await office.locator('tr.duty-overdue').first().waitFor({ timeout: 40_000 });
     await shot(office, 'episode');
+    // the units' reports of the day, further down the same page
+    await office.locator('.unit-reports li.report[data-unit="branch.shuangta"] summary').click();
+    await office.locator('.unit-reports').scrollIntoViewIfNeeded();
+    await shot(office, 'episode-reports');
     await office.setViewportSize({ width: 1280, height: 800 });
     await office.goto(`${baseUrl}/console/#/`);
     await office.locator(`tr[data-episode="${id}"] td.overdue-count.alert`).waitFor();
@@ -110,6 +136,43 @@ async function main() {
       await office.locator(`details.start-episode input[name="aqi-${i}"]`).fill(aqi);
     }
     await shot(office, 'office-start');
+
+    // the reduction list: a sample list and readings imported through the page, then a bad file refused
+    await office.goto(`${baseUrl}/console/#/enterprises`);
+    const importList = office.locator('form[data-import="/enterprises/import"]');
+    await importList.locator('input[type="file"]').setInputFiles({
+      name: '应急减排清单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(SAMPLE_LIST),
+    });
+    await importList.getByRole('button', { name: '导入' }).click();
+    await importList.getByRole('status').waitFor();
+    const importReadings = office.locator('form[data-import="/readings/import"]');
+    await importReadings.locator('input[type="file"]').setInputFiles({
+      name: '用电量.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(SAMPLE_READINGS),
+    });
+    await importReadings.getByRole('button', { name: '导入' }).click();
+    await importReadings.getByRole('status').waitFor();
+    await importList.locator('input[type="file"]').setInputFiles({
+      name: '有误的清单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(BAD_LIST),
+    });
+    await importList.getByRole('button', { name: '导入' }).click();
+    await importList.getByRole('alert').waitFor();
+    await office.locator('tr[data-enterprise]').first().waitFor();
+    await shot(office, 'enterprises');
+
+    const admin = await signedInPage(browser, baseUrl, who.admin);
+    await admin.locator('tr[data-principal]').first().waitFor();
+    await admin
+      .locator(`tr[data-principal="${who.shuangta.id}"]`)
+      .getByRole('button', { name: '签发令牌' })
+      .click();
+    await admin.locator('.issued input.token').waitFor();
+    await shot(admin, 'principals');
 
     const auditor = await signedInPage(browser, baseUrl, who.auditor);
     await auditor.goto(consoleUrl(baseUrl, 'audit', id));

@@ -71,6 +71,10 @@ export function UnitReports({ me, view, id, changeKey }) {
   const [day, setDay] = useState(null);
   const shown = day ?? view.responseDay ?? 1;
   const { reports, error } = useReports(id, `responseDay=${shown}`, changeKey);
+  // the day's report duties not yet met (the view holds the current and the previous day)
+  const missing = view.duties.filter(
+    (d) => d.responseDay === shown && (d.status === 'pending' || d.status === 'overdue'),
+  );
   const [summaries, setSummaries] = useState(null);
   useEffect(() => {
     if (view.phase !== 'lifting' && view.phase !== 'closed') return;
@@ -90,6 +94,13 @@ export function UnitReports({ me, view, id, changeKey }) {
       }
     </h3>
     ${error ? html`<p class="error" role="alert">日报读取失败。</p>` : html`<${ReportList} me=${me} reports=${reports} />`}
+    ${
+      missing.length > 0 &&
+      html`<p class="missing">尚未报送：${missing.map(
+        (d, i) =>
+          html`${i > 0 ? '、' : ''}<span class=${`status status-${d.status}`} data-unit=${d.unitId}>${unitName(me, d.unitId)}</span>`,
+      )}</p>`
+    }
     ${
       summaries &&
       html`<h4>单位工作总结（${summaries.length}）</h4>

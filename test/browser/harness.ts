@@ -101,14 +101,19 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }): Pr
   };
 }
 
-/** A new tab signed in with the principal's token (sessionStorage is per tab). */
-export async function signedInPage(browser: Browser, baseUrl: string, p: { token: string }): Promise<Page> {
+/** A new tab signed in with the principal's token (sessionStorage is per tab), on its landing page. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  p: { token: string; role?: string },
+): Promise<Page> {
   const page = await browser.context.newPage();
   page.on('pageerror', (err) => console.error('[console page error]', err.message));
   await page.goto(`${baseUrl}/console/`);
   await page.getByLabel('访问令牌').fill(p.token);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText('应急过程看板').waitFor();
+  // the admin lands on the principals page, everybody else on the episode board
+  await page.getByRole('heading', { name: p.role === 'admin' ? '用户与令牌' : '应急过程看板' }).waitFor();
   return page;
 }
 

@@ -94,7 +94,7 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
                 filesDailyReport: z.boolean(),
               }),
             ),
-            jurisdictions: z.array(z.object({ id: z.string(), name: z.string() })),
+            jurisdictions: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string() })),
             duties: z.array(z.object({ id: z.string(), title: z.string() })),
             reportForm: z.object({
               title: z.string(),
@@ -117,7 +117,7 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           jurisdiction: u.jurisdiction ?? null,
           filesDailyReport: u.filesDailyReport,
         })),
-        jurisdictions: defaultPlan.jurisdictions.map((j) => ({ id: j.id, name: j.name })),
+        jurisdictions: defaultPlan.jurisdictions.map((j) => ({ id: j.id, name: j.name, kind: j.kind })),
         duties: defaultPlan.duties.map((d) => ({ id: d.id, title: d.title })),
         reportForm: {
           title: defaultPlan.reportForm.title,

@@ -153,6 +153,11 @@ describe('the console in a browser', () => {
     await report.locator('summary').click();
     expect(await report.locator('dd[data-field="notes"]').textContent()).toContain('未发现超标排放');
     expect(await page.locator('.unit-reports li.report[data-unit="enforcement"]').count()).toBe(0);
+    // and who has not
+    expect(await page.locator('.unit-reports .missing [data-unit="enforcement"]').textContent()).toContain(
+      '执法队',
+    );
+    expect(await page.locator('.unit-reports .missing [data-unit="branch.shuangta"]').count()).toBe(0);
 
     await page.goto(`${stack.baseUrl}/console/#/`);
     const cell = page.locator(`tr[data-episode="${id}"] td.overdue-count`);
