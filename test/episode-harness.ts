@@ -133,16 +133,23 @@ export async function startEpisode(
 }
 
 /**
- * Waits (while the worker still runs) until the episode has no activity in flight, then terminates
- * it. The time-skipping server does not skip time past an activity it still counts as running, so a
- * scenario must not leave one behind when its worker stops.
+ * Waits (while the worker still runs) until the episode is quiet — no activity pending and no
+ * workflow task in flight, three checks in a row 100 ms apart — then terminates it. The
+ * time-skipping server locks its clock for every scheduled activity and a termination does not
+ * release that lock: an activity scheduled by a workflow task that completed just before the
+ * termination held the clock (in real time) until its start-to-close timeout, two minutes, and
+ * every later scenario of the file timed out waiting for its timers. A single "no pending
+ * activities" reading is not enough for that reason: the workflow task in flight at that moment may
+ * schedule more.
  */
 export async function settleAndTerminate(handle: EpisodeHandle): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
+  let quiet = 0;
+  while (Date.now() < deadline && quiet < 3) {
     const { raw } = await handle.describe();
     if (raw.workflowExecutionInfo?.status !== 1 /* RUNNING */) return;
-    if ((raw.pendingActivities ?? []).length === 0) break;
+    const busy = (raw.pendingActivities ?? []).length > 0 || Boolean(raw.pendingWorkflowTask);
+    quiet = busy ? 0 : quiet + 1;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await handle.terminate('scenario done');

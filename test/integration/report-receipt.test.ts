@@ -3,7 +3,9 @@
  * 24 s days (one compressed hour = 1 s) whose worker is stopped across the 17:00 deadline and the
  * 18:00 step. When a new worker starts, the deadline timer and the waiting reports are handled in the
  * same activation: a report the API received before 17:00 is on time and chases nobody; one received
- * after 18:00 is late and the two steps that fell due before it are on record.
+ * after 18:00 is late and the two steps that fell due before it are on record. Then the worker is
+ * stopped across midnight: a day-2 report received a moment before midnight, handled after it, finds
+ * its duty assigned first and is on time.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,15 +86,15 @@ describe('reports that arrive while the worker is down', () => {
     // so both are waiting on the server before the new worker polls (as they would be in production).
     const at = (hours: number) =>
       new Promise((r) => setTimeout(r, Math.max(0, origin + hours * HOUR - Date.now())));
-    const report = (unitId: string) => {
-      const receivedAt = toCstIso(Date.now());
+    const report = (unitId: string, responseDay = 1, receivedAtMs = Date.now()) => {
+      const receivedAt = toCstIso(receivedAtMs);
       const result = handle.executeUpdate(submitReportUpdate, {
         args: [
           {
             actor: unitPrincipal(unitId),
             unitId,
-            responseDay: 1,
-            reportId: `${unitId}-1`,
+            responseDay,
+            reportId: `${unitId}-${responseDay}`,
             fields: goodReport(),
             receivedAt,
           },
@@ -132,6 +134,47 @@ describe('reports that arrive while the worker is down', () => {
       expect(view.duties.find((d) => d.unitId === 'enforcement' && d.responseDay === 1)?.status).not.toBe(
         'overdue',
       );
+      // the office's daily report (20:00) is out before this worker goes too
+      await expect
+        .poll(async () => (await events(episodeId, 'document.produced')).length, { timeout: 15_000 })
+        .toBeGreaterThan(0);
+      await expect
+        .poll(async () => ((await handle.describe()).raw.pendingActivities ?? []).length, { timeout: 15_000 })
+        .toBe(0);
+    });
+
+    // Midnight with no worker: a day-2 report the API received a moment before midnight reaches
+    // Temporal after it. The new worker handles it in the same activation as the midnight timer; the
+    // unit's day-2 duty exists before the report (assigned once), and the report is on time.
+    await at(24.2);
+    const early = report('branch.beipiao', 2, origin + 24 * HOUR - 50);
+    await at(24.5);
+    const third = await worker(taskQueue);
+    await third.runUntil(async () => {
+      expect(await early.result).toMatchObject({ responseDay: 2, late: false, duplicate: false });
+      // the workflow projects its events in the background
+      const day2Of = async (unitId: string) =>
+        (
+          await ctx.pool.query<{ type: string; payload: Record<string, unknown> }>(
+            `SELECT type, payload FROM episode_events WHERE episode_id = $1
+               AND type IN ('duty.assigned', 'report.submitted') AND payload->>'unitId' = $2
+               AND payload->>'responseDay' = '2' ORDER BY seq`,
+            [episodeId, unitId],
+          )
+        ).rows;
+      await expect
+        .poll(async () => (await day2Of('branch.beipiao')).map((r) => r.type), { timeout: 15_000 })
+        .toEqual(['duty.assigned', 'report.submitted']);
+      const rows = await day2Of('branch.beipiao');
+      expect(rows[1]!.payload).toMatchObject({ late: false, receivedAt: early.receivedAt });
+      const view = await viewOf(handle);
+      expect(view.duties.find((d) => d.unitId === 'branch.beipiao' && d.responseDay === 2)?.status).toBe(
+        'submitted',
+      );
+      // every other unit got its day-2 duty too, once
+      const assigned = (await events(episodeId, 'duty.assigned')).filter((p) => p.responseDay === 2);
+      expect(assigned).toHaveLength(CITY_REPORTING_UNITS.length);
+      expect(new Set(assigned.map((p) => p.unitId)).size).toBe(CITY_REPORTING_UNITS.length);
       await saveGoldenHistory(handle, 'report-receipt-after-outage');
       await handle.terminate('test done');
     });
