@@ -139,29 +139,20 @@ async function main() {
 
     // the reduction list: a sample list and readings imported through the page, then a bad file refused
     await office.goto(`${baseUrl}/console/#/enterprises`);
-    const importList = office.locator('form[data-import="/enterprises/import"]');
-    await importList.locator('input[type="file"]').setInputFiles({
-      name: '应急减排清单.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(SAMPLE_LIST),
-    });
-    await importList.getByRole('button', { name: '导入' }).click();
-    await importList.getByRole('status').waitFor();
-    const importReadings = office.locator('form[data-import="/readings/import"]');
-    await importReadings.locator('input[type="file"]').setInputFiles({
-      name: '用电量.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(SAMPLE_READINGS),
-    });
-    await importReadings.getByRole('button', { name: '导入' }).click();
-    await importReadings.getByRole('status').waitFor();
-    await importList.locator('input[type="file"]').setInputFiles({
-      name: '有误的清单.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(BAD_LIST),
-    });
-    await importList.getByRole('button', { name: '导入' }).click();
-    await importList.getByRole('alert').waitFor();
+    // one CSV through one of the page's import forms; waits for its answer (imported, or refused)
+    const importCsv = async (url: string, name: string, content: string, answer: 'status' | 'alert') => {
+      const form = office.locator(`form[data-import="${url}"]`);
+      await form.locator('input[type="file"]').setInputFiles({
+        name,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(content),
+      });
+      await form.getByRole('button', { name: '导入' }).click();
+      await form.getByRole(answer).waitFor();
+    };
+    await importCsv('/enterprises/import', '应急减排清单.csv', SAMPLE_LIST, 'status');
+    await importCsv('/readings/import', '用电量.csv', SAMPLE_READINGS, 'status');
+    await importCsv('/enterprises/import', '有误的清单.csv', BAD_LIST, 'alert');
     await office.locator('tr[data-enterprise]').first().waitFor();
     await shot(office, 'enterprises');
 

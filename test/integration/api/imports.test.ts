@@ -103,7 +103,9 @@ describe('POST /enterprises/import and /readings/import', () => {
     const page = (await get(`q=E${t}&limit=1&offset=1`)).json();
     expect(page).toMatchObject({ total: 2, items: [{ id: `E${t}1` }] });
     // LIKE wildcards in q are taken literally
-    expect((await get('q=%25')).json().total).toBe(0);
+    // (unescaped, `E…%` and `E…_` would match both of this test's enterprises)
+    expect((await get(`q=E${t}%25`)).json().total).toBe(0);
+    expect((await get(`q=E${t}_`)).json().total).toBe(0);
     // a branch sees its own county only
     expect((await get(`q=E${t}`, s.who.shuangta)).json().items.map((e: { id: string }) => e.id)).toEqual([
       `E${t}1`,
