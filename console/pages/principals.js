@@ -1,6 +1,7 @@
 /**
  * 用户与令牌 (system administrator): every principal with its role, unit and working tokens; create a
- * principal, issue a token (shown once, to hand over), revoke all of a principal's tokens.
+ * principal, issue a token (shown once, to hand over), revoke all of a principal's tokens, disable
+ * a principal (its tokens stop working) or enable it again.
  */
 import { useState } from '../vendor/hooks.module.js';
 import { ErrorBox, ROLE, api, html, unitName, usePolling } from '../lib.js';
@@ -88,6 +89,17 @@ export function PrincipalsPage({ me }) {
       setNotice(`已撤销 ${r.principalId} 的 ${r.revoked} 个令牌。`);
     });
   };
+  const setStatus = (p, disabled) => {
+    if (disabled && !confirm(`停用 ${p.id}？停用后其全部令牌立即失效，可再启用。`)) return;
+    act(async () => {
+      await api(`/principals/${encodeURIComponent(p.id)}/status`, {
+        method: 'POST',
+        body: { disabled },
+        idempotent: true,
+      });
+      setNotice(`已${disabled ? '停用' : '启用'} ${p.id}。`);
+    });
+  };
   return html`<section class="principals">
     <h2>用户与令牌</h2>
     <section class="card">
@@ -114,8 +126,8 @@ export function PrincipalsPage({ me }) {
         <thead><tr><th>用户标识</th><th>角色</th><th>所属单位</th><th>姓名或说明</th><th>有效令牌</th><th></th></tr></thead>
         <tbody>
           ${data.items.map(
-            (p) => html`<tr data-principal=${p.id}>
-              <td class="mono">${p.id}</td>
+            (p) => html`<tr data-principal=${p.id} class=${p.disabled ? 'disabled' : ''}>
+              <td class="mono">${p.id}${p.disabled ? html` <span class="tag">已停用</span>` : ''}</td>
               <td>${ROLE[p.role] ?? p.role}</td>
               <td>${p.unit ? unitName(me, p.unit) : '—'}</td>
               <td>${p.name || '—'}</td>
@@ -123,6 +135,12 @@ export function PrincipalsPage({ me }) {
               <td class="actions">
                 <button class="link" onClick=${() => issue(p)}>签发令牌</button>
                 ${p.activeTokens > 0 && html`<button class="link danger" onClick=${() => revoke(p)}>撤销令牌</button>`}
+                ${
+                  p.id !== me.principal.id &&
+                  (p.disabled
+                    ? html`<button class="link" onClick=${() => setStatus(p, false)}>启用</button>`
+                    : html`<button class="link danger" onClick=${() => setStatus(p, true)}>停用</button>`)
+                }
               </td>
             </tr>`,
           )}

@@ -156,6 +156,19 @@ export async function authenticate(pool: pg.Pool, token: string): Promise<ApiPri
   return r.unit ? { id: r.id, role: r.role, unit: r.unit } : { id: r.id, role: r.role };
 }
 
+/** Disables or re-enables a principal: a disabled principal's tokens stop working (and work again). */
+export async function setDisabled(
+  pool: pg.Pool,
+  id: string,
+  disabled: boolean,
+): Promise<PrincipalRecord | null> {
+  const { rows } = await pool.query<PrincipalRow>(
+    'UPDATE principals SET disabled = $2 WHERE id = $1 RETURNING *',
+    [id, disabled],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
 export async function revokeTokens(pool: pg.Pool, principalId: string): Promise<number> {
   const res = await pool.query(
     'UPDATE api_tokens SET revoked_at = now() WHERE principal_id = $1 AND revoked_at IS NULL',

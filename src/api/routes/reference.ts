@@ -15,6 +15,7 @@ import {
   issueToken,
   listPrincipals,
   revokeTokens,
+  setDisabled,
 } from '../principal-store.js';
 import { booleanQuery, errorBody, isoDate, jurisdictionId } from '../schemas.js';
 import { principalOf } from '../security.js';
@@ -302,6 +303,29 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
     async (req) => {
       if (!(await getPrincipal(deps.pool, req.params.id))) throw notFound('principal');
       return { principalId: req.params.id, revoked: await revokeTokens(deps.pool, req.params.id) };
+    },
+  );
+
+  app.post(
+    '/principals/:id/status',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Disable a principal (its tokens stop working at once) or enable it again',
+        security,
+        params: principalIdParams,
+        body: z.strictObject({ disabled: z.boolean() }),
+        response: { 200: principalOut, ...errors },
+      },
+    },
+    async (req) => {
+      if (req.params.id === principalOf(req).id && req.body.disabled) {
+        throw conflict('an administrator cannot disable itself');
+      }
+      const updated = await setDisabled(deps.pool, req.params.id, req.body.disabled);
+      if (!updated) throw notFound('principal');
+      return updated;
     },
   );
 

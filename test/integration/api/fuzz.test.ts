@@ -43,6 +43,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> =
   { method: 'POST', url: '/principals', as: 'admin' },
   { method: 'POST', url: '/principals/{p}/tokens', as: 'admin' },
   { method: 'POST', url: '/principals/{p}/revoke', as: 'admin' },
+  { method: 'POST', url: '/principals/{p}/status', as: 'admin' },
   { method: 'GET', url: '/episodes/{p}/audit/timeline?temporal={p}', as: 'auditor' },
   { method: 'GET', url: '/episodes/{p}/audit/history?runId={p}', as: 'auditor' },
   { method: 'POST', url: '/episodes/{p}/audit/replay?runId={p}', as: 'auditor' },

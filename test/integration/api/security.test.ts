@@ -71,6 +71,12 @@ const routeCases: RouteCase[] = [
     allowed: ['admin'],
   },
   {
+    method: 'POST',
+    path: '/principals/{id}/status',
+    url: '/principals/nobody-here/status',
+    allowed: ['admin'],
+  },
+  {
     method: 'GET',
     path: '/episodes/{id}/audit/timeline',
     url: `/episodes/${E}/audit/timeline`,
@@ -251,6 +257,39 @@ describe('principals admin', () => {
       headers: bearer(s.who.admin),
     });
     expect(nobody.statusCode).toBe(404);
+
+    // disabled: a fresh token of the principal is refused until it is enabled again
+    const fresh = (
+      await s.app.inject({
+        method: 'POST',
+        url: `/principals/${id}/tokens`,
+        headers: bearer(s.who.admin),
+        payload: {},
+      })
+    ).json().token as string;
+    const status = (disabled: unknown, who = id) =>
+      s.app.inject({
+        method: 'POST',
+        url: `/principals/${who}/status`,
+        headers: bearer(s.who.admin),
+        payload: { disabled },
+      });
+    const unitsWith = (token: string) =>
+      s.app.inject({ method: 'GET', url: '/units', headers: { authorization: `Bearer ${token}` } });
+    expect((await unitsWith(fresh)).statusCode).toBe(200);
+    const off = await status(true);
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ id, disabled: true });
+    expect((await unitsWith(fresh)).statusCode).toBe(401);
+    expect((await status(false)).json()).toMatchObject({ id, disabled: false });
+    expect((await unitsWith(fresh)).statusCode).toBe(200);
+    const badBody = await status('yes');
+    expect(badBody.statusCode).toBe(400);
+    expect(JSON.stringify(badBody.json())).toContain('disabled');
+    expect((await status(true, 'nobody-at-all')).statusCode).toBe(404);
+    // the administrator cannot lock itself out
+    expect((await status(true, s.who.admin.id)).statusCode).toBe(409);
+    expect((await unitsWith(s.who.admin.token)).statusCode).toBe(200);
   });
 });
 

@@ -2,7 +2,7 @@
  * The console's reference pages in a real browser against the real app and PostgreSQL: the office
  * imports the reduction list and the readings (a file with a bad row is refused with its lines and
  * imports nothing), everybody reads the list (a branch its own county only), and the administrator
- * creates a principal, issues a token that signs in, and revokes it.
+ * creates a principal, issues a token that signs in, revokes it, and disables and enables it.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,7 +131,7 @@ describe('the reference pages in a browser', () => {
     await page.close();
   });
 
-  it('the administrator creates a principal, issues a token that signs in, and revokes it', async () => {
+  it('the administrator creates a principal, issues a token that signs in, revokes it, disables and enables the principal', async () => {
     const page = await signedInPage(browser, stack.baseUrl, stack.who.admin);
     const id = `t-${t.toLowerCase()}-lingyuan`;
     const form = page.locator('form.create-principal');
@@ -161,6 +161,22 @@ describe('the reference pages in a browser', () => {
     await expect.poll(() => row.locator('td.tokens').textContent()).toBe('0');
     const res = await fetch(`${stack.baseUrl}/units`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
+
+    // disabled, then enabled again; the administrator's own row offers no 停用
+    page.once('dialog', (d) => d.accept());
+    await row.getByRole('button', { name: '停用' }).click();
+    await row.locator('.tag').filter({ hasText: '已停用' }).waitFor();
+    expect(
+      (await ctx.pool.query('SELECT disabled FROM principals WHERE id = $1', [id])).rows[0].disabled,
+    ).toBe(true);
+    await row.getByRole('button', { name: '启用' }).click();
+    await expect.poll(() => row.locator('.tag').count()).toBe(0);
+    expect(
+      await page
+        .locator(`tr[data-principal="${stack.who.admin.id}"]`)
+        .getByRole('button', { name: '停用' })
+        .count(),
+    ).toBe(0);
     await page.close();
   });
 });
