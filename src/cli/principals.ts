@@ -5,6 +5,7 @@
  *   node --import tsx src/cli/principals.ts token <id> [--label <label>] [--expires-in-days <n>]
  *   node --import tsx src/cli/principals.ts list
  *   node --import tsx src/cli/principals.ts revoke <id>
+ *   node --import tsx src/cli/principals.ts disable <id> | enable <id>
  *
  * `token` prints the token once; only its SHA-256 is stored.
  */
@@ -17,6 +18,7 @@ import {
   issueToken,
   listPrincipals,
   revokeTokens,
+  setDisabled,
 } from '../api/principal-store.js';
 import { loadConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
@@ -26,7 +28,8 @@ const USAGE = `usage:
   principals create <id> --role <${ROLES.join('|')}> [--unit <unit>] [--name <name>]
   principals token <id> [--label <label>] [--expires-in-days <n>]
   principals list
-  principals revoke <id>`;
+  principals revoke <id>
+  principals disable <id> | enable <id>`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -74,6 +77,17 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           `${JSON.stringify({ principalId: id, revoked: await revokeTokens(pool, id) })}\n`,
         );
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        if (!id) break;
+        const updated = await setDisabled(pool, id, command === 'disable');
+        if (!updated) {
+          process.stderr.write(`not_found: principal ${id} not found\n`);
+          return 1;
+        }
+        process.stdout.write(`${JSON.stringify(updated)}\n`);
         return 0;
       }
     }

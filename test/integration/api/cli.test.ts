@@ -58,5 +58,21 @@ describe('principals CLI', () => {
     }
     const token = JSON.parse(out[1]!).token as string;
     expect(await authenticate(ctx.pool, token)).toEqual({ id, role: 'unit', unit: 'branch.jianping' });
+
+    // disabled, the token stops working; enabled, it works again
+    vi.stubEnv('DATABASE_URL', inject('databaseUrl'));
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const errors = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await principalsCli(['disable', id])).toBe(0);
+      expect(await authenticate(ctx.pool, token)).toBeNull();
+      expect(await principalsCli(['enable', id])).toBe(0);
+      expect(await authenticate(ctx.pool, token)).not.toBeNull();
+      expect(await principalsCli(['disable', 'no-such-principal'])).toBe(1);
+    } finally {
+      quiet.mockRestore();
+      errors.mockRestore();
+      vi.unstubAllEnvs();
+    }
   });
 });
