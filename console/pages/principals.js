@@ -134,7 +134,12 @@ export function PrincipalsPage({ me }) {
               <td class="tokens">${p.activeTokens}</td>
               <td class="actions">
                 <button class="link" onClick=${() => issue(p)}>签发令牌</button>
-                ${p.activeTokens > 0 && html`<button class="link danger" onClick=${() => revoke(p)}>撤销令牌</button>`}
+                ${
+                  // one's own tokens are revoked with the CLI: the console would lock itself out
+                  p.activeTokens > 0 &&
+                  p.id !== me.principal.id &&
+                  html`<button class="link danger" onClick=${() => revoke(p)}>撤销令牌</button>`
+                }
                 ${
                   p.id !== me.principal.id &&
                   (p.disabled

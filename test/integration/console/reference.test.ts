@@ -171,12 +171,9 @@ describe('the reference pages in a browser', () => {
     ).toBe(true);
     await row.getByRole('button', { name: '启用' }).click();
     await expect.poll(() => row.locator('.tag').count()).toBe(0);
-    expect(
-      await page
-        .locator(`tr[data-principal="${stack.who.admin.id}"]`)
-        .getByRole('button', { name: '停用' })
-        .count(),
-    ).toBe(0);
+    const own = page.locator(`tr[data-principal="${stack.who.admin.id}"]`);
+    expect(await own.getByRole('button', { name: '停用' }).count()).toBe(0);
+    expect(await own.getByRole('button', { name: '撤销令牌' }).count()).toBe(0);
     await page.close();
   });
 });
