@@ -1,6 +1,6 @@
 /** 单位日报: what the units reported, with the plan's form labels and the photos; and their summaries. */
 import { useEffect, useState } from '../vendor/hooks.module.js';
-import { api, ep, fmtTime, html, imageDataUrl, unitName } from '../lib.js';
+import { ErrorBox, api, download, ep, fmtTime, html, imageDataUrl, unitName } from '../lib.js';
 
 export function Photo({ id }) {
   const [src, setSrc] = useState(null);
@@ -76,6 +76,13 @@ export function UnitReports({ me, view, id, changeKey }) {
     (d) => d.responseDay === shown && (d.status === 'pending' || d.status === 'overdue'),
   );
   const [summaries, setSummaries] = useState(null);
+  const [exportError, setExportError] = useState(null);
+  const exportAll = () => {
+    setExportError(null);
+    download(`${ep(id)}/reports/export?format=xlsx`, `单位日报-${id.replaceAll(':', '_')}.xlsx`).catch(
+      setExportError,
+    );
+  };
   useEffect(() => {
     if (view.phase !== 'lifting' && view.phase !== 'closed') return;
     api(`${ep(id)}/summaries`)
@@ -92,7 +99,9 @@ export function UnitReports({ me, view, id, changeKey }) {
           ${days.map((d) => html`<option value=${d}>第${d}天</option>`)}
         </select>`
       }
+      <button class="link export" onClick=${exportAll}>导出全部日报（Excel）</button>
     </h3>
+    <${ErrorBox} error=${exportError} />
     ${error ? html`<p class="error" role="alert">日报读取失败。</p>` : html`<${ReportList} me=${me} reports=${reports} />`}
     ${
       missing.length > 0 &&

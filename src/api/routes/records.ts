@@ -5,10 +5,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDocument } from '../../adapters/reporting/index.js';
-import { defaultPlan, toCstIso } from '../../domain/index.js';
+import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
 import { EPISODE_READERS, assertActsFor, assertEpisodeAccess } from '../access.js';
 import type { ApiPrincipal } from '../principal-store.js';
 import type { AppDeps } from '../app.js';
+import { readModel } from '../episode-access.js';
+import { listReports, reportsWorkbook, unitName } from '../reports.js';
 import { notFound } from '../errors.js';
 import { booleanQuery, episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
 import { principalOf } from '../security.js';
@@ -18,9 +20,6 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody 
 const iso = (d: Date | null) => (d ? toCstIso(d.getTime()) : null);
 /** The delivery log names recipients' addresses: not for units. */
 const LOG_READERS = ['office', 'commander', 'leader', 'auditor'] as const;
-
-const unitNames = new Map(defaultPlan.units.map((u) => [u.id, u.name]));
-const unitName = (id: string) => unitNames.get(id) ?? id;
 
 /**
  * The unit whose records a principal may read: a unit reads its own only (asking for another is 403),
@@ -79,62 +78,70 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     async (req) => {
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
-      const unit = readableUnit(p, req.query.unitId);
-      // The version order is the workflow's (its event seq); a row whose event is not projected yet is
-      // the newest. Filters on unit and day apply before the numbering, includeReplaced after it.
-      const chosen = `WITH numbered AS (
-           SELECT r.report_id, r.unit_id, r.response_day, r.fields, r.late, r.submitted_at, r.submitted_by,
-                  row_number() OVER w AS version,
-                  count(*) OVER (PARTITION BY r.unit_id, r.response_day) AS versions
-           FROM unit_reports r
-           LEFT JOIN LATERAL (
-             SELECT min(e.seq) AS seq FROM episode_events e
-             WHERE e.episode_id = r.episode_id AND e.type = 'report.submitted' AND e.payload->>'reportId' = r.report_id
-           ) e ON true
-           WHERE r.episode_id = $1 AND ($2::text IS NULL OR r.unit_id = $2) AND ($3::int IS NULL OR r.response_day = $3)
-           WINDOW w AS (PARTITION BY r.unit_id, r.response_day ORDER BY e.seq NULLS LAST, r.submitted_at, r.report_id)
-         ), chosen AS (
-           SELECT *, version = versions AS current FROM numbered WHERE $4 OR version = versions
-         )`;
-      const args = [req.params.id, unit, req.query.responseDay ?? null, req.query.includeReplaced ?? false];
-      const [count, { rows }] = await Promise.all([
-        deps.pool.query<{ n: number }>(`${chosen} SELECT count(*)::int AS n FROM chosen`, args),
-        deps.pool.query<{
-          report_id: string;
-          unit_id: string;
-          response_day: number;
-          fields: Record<string, unknown>;
-          late: boolean;
-          submitted_at: Date;
-          submitted_by: string;
-          current: boolean;
-          version: string;
-        }>(`${chosen} SELECT * FROM chosen ORDER BY response_day, unit_id, version LIMIT $5 OFFSET $6`, [
-          ...args,
-          req.query.limit,
-          req.query.offset,
-        ]),
-      ]);
-      const total = count.rows[0]?.n ?? 0;
-      return {
-        total,
-        items: rows.map((r) => {
-          const { photoIds, ...fields } = r.fields;
-          return {
-            reportId: r.report_id,
-            unitId: r.unit_id,
-            unitName: unitName(r.unit_id),
-            responseDay: r.response_day,
-            fields,
-            photoIds: Array.isArray(photoIds) ? photoIds.map(String) : [],
-            late: r.late,
-            receivedAt: iso(r.submitted_at)!,
-            submittedBy: r.submitted_by,
-            current: r.current,
-            version: Number(r.version),
-          };
+      return listReports(deps.pool, {
+        episodeId: req.params.id,
+        unitId: readableUnit(p, req.query.unitId),
+        responseDay: req.query.responseDay ?? null,
+        includeReplaced: req.query.includeReplaced ?? false,
+        limit: req.query.limit,
+        offset: req.query.offset,
+      });
+    },
+  );
+
+  app.get(
+    '/episodes/:id/reports/export',
+    {
+      config: { access: EPISODE_READERS },
+      schema: {
+        tags: ['documents'],
+        summary: 'The reports as a spreadsheet (XLSX or CSV) for the office: one row per report',
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
+        description:
+          'The same reports and filters as GET /episodes/:id/reports (a unit its own), without paging ' +
+          "(at most 20,000 rows); the columns are the plan's report form.",
+        security,
+        params: episodeIdParams,
+        querystring: z.strictObject({
+          format: z.enum(['xlsx', 'csv']).default('xlsx'),
+          unitId: z.string().min(1).max(100).optional(),
+          responseDay: z.coerce.number().int().min(1).max(366).optional(),
+          includeReplaced: booleanQuery.optional(),
         }),
-      };
+        response: {
+          200: z.string().meta({ format: 'binary', description: 'the spreadsheet' }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const { items } = await listReports(deps.pool, {
+        episodeId: req.params.id,
+        unitId: readableUnit(p, req.query.unitId),
+        responseDay: req.query.responseDay ?? null,
+        includeReplaced: req.query.includeReplaced ?? false,
+        limit: 20_000,
+        offset: 0,
+      });
+      const row = await readModel(deps, req.params.id);
+      const plan = row ? getPlan(row.plan_id, row.plan_version) : defaultPlan;
+      const format = req.query.format;
+      const body = await reportsWorkbook(plan, req.params.id, items, format);
+      const base = `reports-${req.params.id.replace(/[^a-z0-9-]+/gi, '_')}`;
+      return reply
+        .header(
+          'content-type',
+          format === 'xlsx'
+            ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+            : 'text/csv; charset=utf-8',
+        )
+        .header(
+          'content-disposition',
+          `attachment; filename="${base}.${format}"; filename*=UTF-8''${encodeURIComponent(`单位日报-${req.params.id}.${format}`)}`,
+        )
+        .send(body as unknown as string);
     },
   );
 

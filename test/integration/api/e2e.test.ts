@@ -4,6 +4,7 @@
  * summaries, the office's documents and the close — then the audit: replay passes and the state at
  * the moment of issuance shows the issued level. One response day lasts 20 s.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/api/app.js';
 import { type IntegrationContext, integrationContext, withWorker } from '../../helpers.js';
@@ -280,6 +281,35 @@ describe('an exercise episode end to end through HTTP', () => {
       expect(badDay.statusCode).toBe(400);
       expect(JSON.stringify(badDay.json().details)).toContain('responseDay');
       expect((await call(who.office, 'GET', `${url}/reports?day=1`)).statusCode).toBe(400);
+      // the office's spreadsheet: one row per report, the form's labels as headers, numbers as numbers
+      const xlsx = await call(who.office, 'GET', `${url}/reports/export?includeReplaced=true`);
+      expect(xlsx.statusCode).toBe(200);
+      expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+      expect(xlsx.headers['content-disposition']).toContain('.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      const sheet = wb.worksheets[0]!;
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header.slice(0, 3)).toEqual(['响应日', '单位', '单位编号']);
+      expect(header).toContain('驻场督导企业数（家）');
+      expect(sheet.rowCount).toBe(1 + 5);
+      const col = (name: string) => header.indexOf(name) + 1;
+      const firstFix = sheet.getRow(3); // day 1, the branch's correction (rows: day, unit, version)
+      expect(firstFix.getCell(col('单位编号')).value).toBe('branch.shuangta');
+      expect(firstFix.getCell(col('版本')).value).toBe(2);
+      expect(firstFix.getCell(col('驻场督导企业数（家）')).value).toBe(9);
+      expect(sheet.getRow(2).getCell(col('是否有效')).value).toBe('否（已更正）');
+      const csv = await call(who.shuangta, 'GET', `${url}/reports/export?format=csv`);
+      expect(csv.statusCode).toBe(200);
+      expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const csvLines = csv.rawPayload.subarray(3).toString('utf8').trim().split(/\r?\n/);
+      expect(csvLines[0]).toMatch(/^响应日,单位,单位编号/);
+      expect(csvLines).toHaveLength(1 + 2); // its own two reports in force
+      expect((await call(who.shuangta, 'GET', `${url}/reports/export?unitId=enforcement`)).statusCode).toBe(
+        403,
+      );
+      expect((await call(who.office, 'GET', `${url}/reports/export?format=pdf`)).statusCode).toBe(400);
+
       const summaries = (await call(who.office, 'GET', `${url}/summaries`)).json().items as Array<{
         unitId: string;
         text: string;

@@ -28,6 +28,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> =
     as: 'shuangta',
   },
   { method: 'GET', url: '/episodes/{p}/summaries?unitId={p}', as: 'leader' },
+  { method: 'GET', url: '/episodes/{p}/reports/export?format={p}&responseDay={p}', as: 'office' },
   {
     method: 'GET',
     url: '/enterprises?q={p}&county={p}&grade={p}&keyEnterprise={p}&readingsMissingOn={p}&limit={p}',

@@ -48,6 +48,12 @@ const routeCases: RouteCase[] = [
   },
   { method: 'GET', path: '/episodes/{id}/electricity', url: `/episodes/${E}/electricity`, allowed: READERS },
   { method: 'GET', path: '/episodes/{id}/reports', url: `/episodes/${E}/reports`, allowed: READERS },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/reports/export',
+    url: `/episodes/${E}/reports/export`,
+    allowed: READERS,
+  },
   { method: 'GET', path: '/episodes/{id}/summaries', url: `/episodes/${E}/summaries`, allowed: READERS },
   { method: 'GET', path: '/documents/{id}', url: `/documents/${UUID}`, allowed: READERS },
   { method: 'POST', path: '/photos', url: '/photos', allowed: UNITS },

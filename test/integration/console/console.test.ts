@@ -158,6 +158,15 @@ describe('the console in a browser', () => {
       '执法队',
     );
     expect(await page.locator('.unit-reports .missing [data-unit="branch.shuangta"]').count()).toBe(0);
+    // the office downloads every report as a spreadsheet
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出全部日报（Excel）' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
+    const { readFile } = await import('node:fs/promises');
+    const saved = await readFile((await file.path())!);
+    expect(saved.subarray(0, 2).toString('latin1')).toBe('PK');
 
     await page.goto(`${stack.baseUrl}/console/#/`);
     const cell = page.locator(`tr[data-episode="${id}"] td.overdue-count`);
