@@ -10,7 +10,7 @@ import { EPISODE_READERS, assertActsFor, assertEpisodeAccess } from '../access.j
 import type { ApiPrincipal } from '../principal-store.js';
 import type { AppDeps } from '../app.js';
 import { readModel } from '../episode-access.js';
-import { listReports, reportsWorkbook, unitName } from '../reports.js';
+import { type ReportQuery, listReports, reportsWorkbook, unitName } from '../reports.js';
 import { notFound } from '../errors.js';
 import { booleanQuery, episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
 import { principalOf } from '../security.js';
@@ -31,6 +31,37 @@ function readableUnit(p: ApiPrincipal, asked: string | undefined): string | null
   return p.unit ?? '';
 }
 
+/** Who filed a report or summary, and when the API received it. */
+const filed = {
+  unitId: z.string(),
+  unitName: z.string(),
+  late: z.boolean(),
+  receivedAt: z.string(),
+  submittedBy: z.string(),
+};
+
+/** The filters of the report list and its export. */
+const reportFilters = {
+  unitId: z.string().min(1).max(100).optional(),
+  responseDay: z.coerce.number().int().min(1).max(366).optional(),
+  includeReplaced: booleanQuery.optional(),
+};
+
+function reportQuery(
+  p: ApiPrincipal,
+  episodeId: string,
+  q: { unitId?: string | undefined; responseDay?: number | undefined; includeReplaced?: boolean | undefined },
+  page: { limit: number; offset: number },
+): ReportQuery {
+  return {
+    episodeId,
+    unitId: readableUnit(p, q.unitId),
+    responseDay: q.responseDay ?? null,
+    includeReplaced: q.includeReplaced ?? false,
+    ...page,
+  };
+}
+
 export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get(
     '/episodes/:id/reports',
@@ -46,9 +77,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         security,
         params: episodeIdParams,
         querystring: z.strictObject({
-          unitId: z.string().min(1).max(100).optional(),
-          responseDay: z.coerce.number().int().min(1).max(366).optional(),
-          includeReplaced: booleanQuery.optional(),
+          ...reportFilters,
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
         }),
@@ -58,14 +87,10 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
             items: z.array(
               z.object({
                 reportId: z.string(),
-                unitId: z.string(),
-                unitName: z.string(),
+                ...filed,
                 responseDay: z.number(),
                 fields: z.record(z.string(), z.unknown()),
                 photoIds: z.array(z.string()),
-                late: z.boolean(),
-                receivedAt: z.string(),
-                submittedBy: z.string(),
                 current: z.boolean(),
                 version: z.number(),
               }),
@@ -78,14 +103,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     async (req) => {
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
-      return listReports(deps.pool, {
-        episodeId: req.params.id,
-        unitId: readableUnit(p, req.query.unitId),
-        responseDay: req.query.responseDay ?? null,
-        includeReplaced: req.query.includeReplaced ?? false,
-        limit: req.query.limit,
-        offset: req.query.offset,
-      });
+      return listReports(deps.pool, reportQuery(p, req.params.id, req.query, req.query));
     },
   );
 
@@ -102,12 +120,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           "(at most 20,000 rows); the columns are the plan's report form.",
         security,
         params: episodeIdParams,
-        querystring: z.strictObject({
-          format: z.enum(['xlsx', 'csv']).default('xlsx'),
-          unitId: z.string().min(1).max(100).optional(),
-          responseDay: z.coerce.number().int().min(1).max(366).optional(),
-          includeReplaced: booleanQuery.optional(),
-        }),
+        querystring: z.strictObject({ format: z.enum(['xlsx', 'csv']).default('xlsx'), ...reportFilters }),
         response: {
           200: z.string().meta({ format: 'binary', description: 'the spreadsheet' }),
           ...errors,
@@ -117,14 +130,8 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     async (req, reply) => {
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
-      const { items } = await listReports(deps.pool, {
-        episodeId: req.params.id,
-        unitId: readableUnit(p, req.query.unitId),
-        responseDay: req.query.responseDay ?? null,
-        includeReplaced: req.query.includeReplaced ?? false,
-        limit: 20_000,
-        offset: 0,
-      });
+      const page = { limit: 20_000, offset: 0 };
+      const { items } = await listReports(deps.pool, reportQuery(p, req.params.id, req.query, page));
       const row = await readModel(deps, req.params.id);
       const plan = row ? getPlan(row.plan_id, row.plan_version) : defaultPlan;
       const format = req.query.format;
@@ -157,17 +164,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         querystring: z.strictObject({ unitId: z.string().min(1).max(100).optional() }),
         response: {
           200: z.object({
-            items: z.array(
-              z.object({
-                summaryId: z.string(),
-                unitId: z.string(),
-                unitName: z.string(),
-                text: z.string(),
-                late: z.boolean(),
-                receivedAt: z.string(),
-                submittedBy: z.string(),
-              }),
-            ),
+            items: z.array(z.object({ summaryId: z.string(), ...filed, text: z.string() })),
           }),
           ...errors,
         },
