@@ -40,6 +40,12 @@ const filed = {
   submittedBy: z.string(),
 };
 
+/** Paging of the lists (reports, the delivery log). */
+const paging = {
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+
 /** The filters of the report list and its export. */
 const reportFilters = {
   unitId: z.string().min(1).max(100).optional(),
@@ -76,11 +82,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           'A report appears here a moment after the workflow accepted it (the content is stored in the background).',
         security,
         params: episodeIdParams,
-        querystring: z.strictObject({
-          ...reportFilters,
-          limit: z.coerce.number().int().min(1).max(1000).default(200),
-          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-        }),
+        querystring: z.strictObject({ ...reportFilters, ...paging }),
         response: {
           200: z.object({
             total: z.number(),
@@ -293,10 +295,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         summary: 'Delivery log of every message the episode sent (one row per channel target)',
         security,
         params: episodeIdParams,
-        querystring: z.strictObject({
-          limit: z.coerce.number().int().min(1).max(1000).default(200),
-          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-        }),
+        querystring: z.strictObject(paging),
         response: {
           200: z.object({
             total: z.number(),
