@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importEnterprises, importReadings } from '../../adapters/power/index.js';
 import { defaultPlan, toCstIso } from '../../domain/index.js';
-import { ADMIN, ANY_ROLE, OFFICE, confinedJurisdiction } from '../access.js';
+import { ADMIN, ANY_ROLE, EPISODE_READERS, OFFICE, confinedJurisdiction } from '../access.js';
 import type { AppDeps } from '../app.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
@@ -82,8 +82,6 @@ const principalOut = z.object({
 const principalListed = principalOut.extend({ activeTokens: z.number() });
 const principalIdParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/) });
 
-/** Who reads the reduction list: everybody but the admin; a branch its own county only. */
-const LIST_READERS = ['office', 'commander', 'leader', 'unit', 'auditor'] as const;
 const measureOut = z.object({ summary: z.string(), percent: z.number().optional() });
 const enterpriseOut = z.object({
   id: z.string(),
@@ -332,7 +330,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
   app.get(
     '/enterprises',
     {
-      config: { access: LIST_READERS },
+      config: { access: EPISODE_READERS }, // everybody but the admin; a branch its own county only
       schema: {
         tags: ['reference'],
         summary: 'The emergency reduction list (a branch sees its own county only)',

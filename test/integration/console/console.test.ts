@@ -213,24 +213,16 @@ describe('the console in a browser', () => {
     await actions.getByRole('button', { name: '记录会商结果' }).click();
     await actions.getByRole('status').filter({ hasText: '已报请指挥长' }).waitFor();
     await page.locator('.proposal .pending').waitFor();
-    const proposed = await http(
-      stack.baseUrl,
-      stack.who.office,
-      'GET',
-      `/episodes/${encodeURIComponent(newId)}`,
-    );
+    const stateOfNew = () =>
+      http(stack.baseUrl, stack.who.office, 'GET', `/episodes/${encodeURIComponent(newId)}`);
+    const proposed = await stateOfNew();
     expect(proposed.json).toMatchObject({ phase: 'proposed', level: 'none' });
     expect(proposed.json.forecast.map((d: { aqi: number }) => d.aqi)).toEqual([230, 240]);
 
     // no warning was issued, so the office may cancel the episode
     await actions.getByRole('button', { name: '撤销本次过程' }).click();
     await page.locator('section.episode[data-phase="closed"]').waitFor();
-    const closed = await http(
-      stack.baseUrl,
-      stack.who.office,
-      'GET',
-      `/episodes/${encodeURIComponent(newId)}`,
-    );
+    const closed = await stateOfNew();
     expect(closed.json).toMatchObject({ phase: 'closed', closeReason: 'cancelled' });
     expect(await page.locator('section.office-actions').count()).toBe(0);
     await page.close();
