@@ -61,6 +61,8 @@ export interface ConsultationResult {
   level: LevelOrNone;
   earlyResponse: boolean;
   proposal: PendingProposal | null;
+  /** The sequence number of the last event the episode has recorded (read-your-writes). */
+  seq: number;
 }
 
 export type DecisionKind = 'approve' | 'order-level' | 'decline' | 'lift';
@@ -100,6 +102,15 @@ export interface ReportResult {
   late: boolean;
   replaced: boolean;
   duplicate: boolean;
+  /** The sequence number of the last event the episode has recorded (read-your-writes). */
+  seq: number;
+}
+
+export interface SummaryResult {
+  summaryId: string;
+  late: boolean;
+  /** The sequence number of the last event the episode has recorded (read-your-writes). */
+  seq: number;
 }
 
 export interface SummaryInput {
@@ -195,7 +206,7 @@ export const episodeStateQuery = defineQuery<EpisodeView>('episodeState');
 export const consultUpdate = defineUpdate<ConsultationResult, [ConsultationInput]>('consult');
 export const decideUpdate = defineUpdate<EpisodeView, [DecisionInput]>('decide');
 export const submitReportUpdate = defineUpdate<ReportResult, [ReportInput]>('submitReport');
-export const submitSummaryUpdate = defineUpdate<{ summaryId: string; late: boolean }, [SummaryInput]>(
+export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummaryInput]>(
   'submitSummary',
 );
 export const closeEpisodeUpdate = defineUpdate<EpisodeView, [CloseInput]>('closeEpisode');

@@ -432,6 +432,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
       level: classification.level,
       earlyResponse: state.earlyResponseActive,
       proposal: state.pendingProposal,
+      seq,
     };
   }
 
@@ -810,6 +811,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
           late: existing.late,
           replaced: false,
           duplicate: true,
+          seq,
         };
       }
       const arrived = arrivalOf(r.receivedAt);
@@ -857,6 +859,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
         late,
         replaced,
         duplicate: false,
+        seq,
       };
     },
     { validator: validateReport },
@@ -866,7 +869,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     submitSummaryUpdate,
     (s) => {
       const existing = state.summaries[s.unitId];
-      if (existing) return { summaryId: existing.summaryId, late: existing.late };
+      if (existing) return { summaryId: existing.summaryId, late: existing.late, seq };
       const arrived = arrivalOf(s.receivedAt);
       catchUp(arrived);
       const late = arrived > summaryDueMs();
@@ -901,7 +904,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
           at: receiptFix ? toCstIso(arrived) : at,
         }),
       );
-      return { summaryId: s.summaryId, late };
+      return { summaryId: s.summaryId, late, seq };
     },
     { validator: validateSummary },
   );
