@@ -13,7 +13,7 @@ import { inject } from 'vitest';
 import { logOnlyActivityDeps } from '../src/activities/deps.js';
 import { projectRoot } from '../src/config.js';
 import { atCst, cstDate, defaultPlan, nextDate } from '../src/domain/index.js';
-import type { episodeWorkflow } from '../src/workflows/episode.js';
+import type { episodeWorkflow } from '../src/workflows/index.js';
 import {
   EPISODE_WORKFLOW_TYPE,
   type ForecastDay,

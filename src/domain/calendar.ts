@@ -275,6 +275,8 @@ export interface DeadlineCalendar {
   at(responseDay: number, time: string): number;
   /** Converts a real-time offset (ms) to this calendar's scale. */
   duration(realMs: number): number;
+  /** The response day (1-based) an instant falls on; 0 or less before day 1. */
+  dayOf(epochMs: number): number;
 }
 
 export function realCalendar(firstDay: IsoDate): DeadlineCalendar {
@@ -283,6 +285,7 @@ export function realCalendar(firstDay: IsoDate): DeadlineCalendar {
     mode: 'real',
     at: (k, time) => atCst(responseDayDate(firstDay, k), time),
     duration: (ms) => ms,
+    dayOf: (ms) => responseDayOf(firstDay, cstDate(ms)),
   };
 }
 
@@ -291,5 +294,6 @@ export function exerciseCalendar(exerciseStartMs: number, dayMs: number): Deadli
     mode: 'exercise',
     at: (k, time) => exerciseInstant(exerciseStartMs, dayMs, k, time),
     duration: (ms) => exerciseDuration(ms, dayMs),
+    dayOf: (ms) => Math.floor((ms - exerciseStartMs) / dayMs) + 1,
   };
 }

@@ -38,3 +38,24 @@ export function findDuty(plan: ResponsePlan, dutyId: string): Duty {
 export function dutyUnits(duty: Duty): string[] {
   return [...new Set([...duty.lead, ...duty.responsible])];
 }
+
+/**
+ * Units that report daily in an episode of `jurisdiction`: every reporting unit for the plan's own
+ * jurisdiction, else the county's own branch and the units bound to no county.
+ */
+export function obligedUnits(plan: ResponsePlan, jurisdiction: string): string[] {
+  const city = jurisdiction === plan.jurisdiction;
+  return reportingUnits(plan)
+    .filter((u) => city || !u.jurisdiction || u.jurisdiction === jurisdiction)
+    .map((u) => u.id);
+}
+
+/** The plan's internal units: they receive the warning, its changes, its lift and circulated notices. */
+export function internalUnits(plan: ResponsePlan): string[] {
+  return plan.units.filter((u) => u.kind === 'internal').map((u) => u.id);
+}
+
+/** The branch that follows up an enterprise of `county` (the enforcement team where none does). */
+export function followUpUnit(plan: ResponsePlan, county: string): string {
+  return plan.units.find((u) => u.jurisdiction === county && u.filesDailyReport)?.id ?? 'enforcement';
+}

@@ -4,13 +4,8 @@
  */
 import { z } from 'zod';
 import { DomainError, ErrorCode, type FieldIssue, formatPath } from './errors.js';
-import {
-  LATE_UNIT_TARGET,
-  REQUIRED_TEMPLATE_KEYS,
-  type ReportField,
-  type ResponsePlan,
-  WARNING_LEVELS,
-} from './plan-types.js';
+import { checkReportFields } from './report-form.js';
+import { LATE_UNIT_TARGET, REQUIRED_TEMPLATE_KEYS, type ResponsePlan, WARNING_LEVELS } from './plan-types.js';
 
 const isoDate = z
   .string()
@@ -401,46 +396,15 @@ export function parsePlan(input: unknown): ResponsePlan {
 export type UnitReportValues = Record<string, number | string | string[]>;
 export type ReportValidation = { ok: true; value: UnitReportValues } | { ok: false; errors: FieldIssue[] };
 
-function fieldSchema(field: ReportField): z.ZodType {
-  let schema: z.ZodType;
-  switch (field.type) {
-    case 'integer': {
-      let n = z.number({ error: `${field.label}：应为整数` }).int(`${field.label}：应为整数`);
-      if (field.min !== undefined) n = n.min(field.min, `${field.label}：不能小于${field.min}`);
-      if (field.max !== undefined) n = n.max(field.max, `${field.label}：不能大于${field.max}`);
-      schema = n;
-      break;
-    }
-    case 'text': {
-      let s = z.string({ error: `${field.label}：应为文本` });
-      if (field.maxLength !== undefined)
-        s = s.max(field.maxLength, `${field.label}：不超过${field.maxLength}字`);
-      schema = s;
-      break;
-    }
-    case 'idList': {
-      let a = z.array(z.string().min(1).max(200), { error: `${field.label}：应为编号列表` });
-      if (field.minItems !== undefined) a = a.min(field.minItems, `${field.label}：至少${field.minItems}项`);
-      if (field.maxItems !== undefined) a = a.max(field.maxItems, `${field.label}：最多${field.maxItems}项`);
-      schema = a;
-      break;
-    }
-  }
-  return field.required ? schema : schema.optional();
-}
-
 /**
  * Builds the validator of the plan's unit daily-report form. Unknown fields are rejected; errors
  * carry the field path (e.g. `photoIds[2]`) and a Chinese message naming the field's label.
  */
 export function buildReportValidator(plan: ResponsePlan): (input: unknown) => ReportValidation {
-  const shape: Record<string, z.ZodType> = {};
-  for (const field of plan.reportForm.fields) shape[field.name] = fieldSchema(field);
-  const schema = z.strictObject(shape);
   return (input) => {
-    const result = schema.safeParse(input);
-    return result.success
-      ? { ok: true, value: result.data as UnitReportValues }
-      : { ok: false, errors: toIssues(result.error) };
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      return { ok: false, errors: [{ path: '', message: '日报内容应为对象' }] };
+    const errors = checkReportFields(plan, input as Record<string, unknown>);
+    return errors.length === 0 ? { ok: true, value: input as UnitReportValues } : { ok: false, errors };
   };
 }

@@ -206,7 +206,5 @@ export const episodeStateQuery = defineQuery<EpisodeView>('episodeState');
 export const consultUpdate = defineUpdate<ConsultationResult, [ConsultationInput]>('consult');
 export const decideUpdate = defineUpdate<EpisodeView, [DecisionInput]>('decide');
 export const submitReportUpdate = defineUpdate<ReportResult, [ReportInput]>('submitReport');
-export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummaryInput]>(
-  'submitSummary',
-);
+export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummaryInput]>('submitSummary');
 export const closeEpisodeUpdate = defineUpdate<EpisodeView, [CloseInput]>('closeEpisode');

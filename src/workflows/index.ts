@@ -1,1 +1,1 @@
-export { episodeWorkflow } from './episode.js';
+export { episodeWorkflow } from './episode/index.js';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cstDate, defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
 import { buildReportValidator } from '../../domain/plan-schema.js';
-import type { episodeWorkflow } from '../../workflows/episode.js';
+import type { episodeWorkflow } from '../../workflows/index.js';
 import {
   type CloseInput,
   type ConsultationInput,

@@ -1,0 +1,41 @@
+/**
+ * The episode's activity proxies, each typed with only the activities it may call, so that a message
+ * can never be sent under the document timeouts nor a document rendered under a message's retries.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../../activities/index.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Documents and the electricity accounting: seconds of work, retried for long. They heartbeat every
+ * 2 s, so the attempt of a worker that died is retried elsewhere after 10 s — the main loop awaits
+ * them and must not stall for the whole start-to-close timeout.
+ */
+export const documents = proxyActivities<Pick<Activities, 'produceDocument' | 'assessElectricity'>>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** Single-row writes to PostgreSQL: a lost worker's attempt is retried elsewhere after 10 s. */
+export const store = proxyActivities<Pick<Activities, 'recordEvents' | 'storeReport' | 'storeSummary'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Outgoing messages: retried with backoff for up to a day (a receiver may be down for hours). They
+ * heartbeat, so a dead worker's attempt is retried after 15 s.
+ */
+export const messaging = proxyActivities<Pick<Activities, 'notify' | 'publishWarning'>>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['DELIVERY_REJECTED'],
+  },
+});

@@ -1,0 +1,34 @@
+/**
+ * The episode's message handlers, one line each: every Update validated synchronously, then carried
+ * out by the module that owns it; the Query answers the view.
+ */
+import { setHandler } from '@temporalio/workflow';
+import {
+  closeEpisodeUpdate,
+  consultUpdate,
+  decideUpdate,
+  episodeStateQuery,
+  submitReportUpdate,
+  submitSummaryUpdate,
+} from '../definitions.js';
+import { consult } from './consultation.js';
+import { closeEpisode, decide } from './decisions.js';
+import type { EpisodeRun } from './run.js';
+import { submitReport, submitSummary } from './submissions.js';
+import * as v from './validators.js';
+import { view } from './view.js';
+
+export function installHandlers(run: EpisodeRun, receiptFix: boolean): void {
+  setHandler(episodeStateQuery, () => view(run));
+  setHandler(consultUpdate, (c) => consult(run, c), {
+    validator: (c) => v.validateConsultation(run, c),
+  });
+  setHandler(decideUpdate, (d) => decide(run, d), { validator: (d) => v.validateDecision(run, d) });
+  setHandler(submitReportUpdate, (r) => submitReport(run, r, receiptFix), {
+    validator: (r) => v.validateReport(run, r, receiptFix),
+  });
+  setHandler(submitSummaryUpdate, (s) => submitSummary(run, s, receiptFix), {
+    validator: (s) => v.validateSummary(run, s),
+  });
+  setHandler(closeEpisodeUpdate, (c) => closeEpisode(run, c), { validator: (c) => v.validateClose(run, c) });
+}

@@ -1,0 +1,88 @@
+/**
+ * The episode's outgoing messages: a plan template to a list of recipients with the variables every
+ * template may use, and the public warning (text and CAP 1.2) with its reference chain.
+ */
+import {
+  type WarningLevel,
+  forecastSummary,
+  jurisdictionName,
+  levelName,
+  toCstIso,
+} from '../../domain/index.js';
+import { messaging } from './activities.js';
+import { summaryDueMs } from './calendar.js';
+import { type EpisodeRun, nowIso, spawn } from './run.js';
+
+/** Variables every template may use; a template takes the ones it names. */
+function commonVars(run: EpisodeRun): Record<string, string | number> {
+  const { plan, state } = run;
+  const rule = plan.warning.levels.find((l) => l.level === state.level);
+  return {
+    episodeId: run.episodeId,
+    jurisdictionName: jurisdictionName(plan, run.input.jurisdiction),
+    levelName: levelName(plan, state.level),
+    responseName: rule?.responseName ?? '',
+    reductionPercent: rule?.reductionPercent ?? 0,
+    planName: plan.name,
+    documentNumber: plan.documentNumber,
+    dailyReportTime: plan.deadlines.dailyReport.time,
+    effectiveAt: nowIso(run),
+    forecastSummary: forecastSummary(run.forecast),
+    summaryDueAt: run.schedule.liftedMs !== null ? toCstIso(summaryDueMs(run)) : '',
+  };
+}
+
+/** Sends the plan's `template` to each recipient; `step` keys the message for idempotency. */
+export function notify(
+  run: EpisodeRun,
+  step: string,
+  template: string,
+  recipients: string[],
+  vars: Record<string, string | number>,
+): void {
+  const all = { ...commonVars(run), ...vars };
+  spawn(run, `notify ${step}`, () =>
+    messaging.notify({
+      episodeId: run.episodeId,
+      step,
+      planId: run.plan.id,
+      planVersion: run.plan.version,
+      template,
+      recipients,
+      vars: all,
+      exercise: run.input.exercise,
+    }),
+  );
+}
+
+/** Publishes (Alert), updates or cancels the public warning; each refers to the one before. */
+export function publishPublicWarning(
+  run: EpisodeRun,
+  kind: 'Alert' | 'Update' | 'Cancel',
+  level: WarningLevel,
+): void {
+  const { schedule } = run;
+  schedule.counters.cap += 1;
+  const identifier = `${run.episodeId}:cap:${schedule.counters.cap}`;
+  const sent = nowIso(run);
+  const references = schedule.capReference;
+  schedule.capReference = kind === 'Cancel' ? null : { identifier, sent };
+  const forecast = run.forecast;
+  const maxAqi = forecast.reduce((m, d) => Math.max(m, d.aqi), 0);
+  spawn(run, `public warning ${kind}`, () =>
+    messaging.publishWarning({
+      episodeId: run.episodeId,
+      planId: run.plan.id,
+      planVersion: run.plan.version,
+      identifier,
+      sent,
+      msgType: kind,
+      references,
+      level,
+      jurisdiction: run.input.jurisdiction,
+      forecast,
+      maxAqi,
+      exercise: run.input.exercise,
+    }),
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * The response itself: early response, issuing a warning, changing its level and lifting it — each an
+ * event, the duties it brings, and the messages to the units and the public.
+ */
+import {
+  type Actor,
+  type RuleReason,
+  type WarningLevel,
+  levelName,
+  internalUnits,
+  responseFor,
+} from '../../domain/index.js';
+import { ensureOrigin } from './calendar.js';
+import {
+  assignDays,
+  assignStandingDuties,
+  beginSummaries,
+  rememberWarningDate,
+  retierDuties,
+} from './duties.js';
+import { notify, publishPublicWarning } from './notify.js';
+import { type EpisodeRun, emit, nowIso } from './run.js';
+import { forecastSummary } from '../../domain/index.js';
+
+export function startEarlyResponse(run: EpisodeRun, reasons: RuleReason[]): void {
+  ensureOrigin(run);
+  run.earlyStartedAt ??= nowIso(run);
+  emit(run, {
+    type: 'early-response.started',
+    at: nowIso(run),
+    actor: 'system',
+    firstDay: run.schedule.origin!.firstDay,
+    reasons,
+  });
+  assignStandingDuties(run, 'early');
+  assignDays(run);
+  notify(run, 'early-response', 'earlyResponseStarted', internalUnits(run.plan), {});
+}
+
+export function issueWarning(run: EpisodeRun, level: WarningLevel, actor: Actor): void {
+  const { schedule, plan } = run;
+  ensureOrigin(run);
+  schedule.counters.warning += 1;
+  emit(run, {
+    type: 'warning.issued',
+    at: nowIso(run),
+    actor,
+    warningId: `${run.episodeId}:W${schedule.counters.warning}`,
+    level,
+    response: responseFor(plan, level)!,
+    firstDay: schedule.origin!.firstDay,
+  });
+  rememberWarningDate(run);
+  assignStandingDuties(run, level);
+  assignDays(run);
+  notify(run, `warning-issued:${schedule.counters.warning}`, 'warningIssued', internalUnits(plan), {
+    response: responseFor(plan, level)!,
+    forecastSummary: forecastSummary(run.forecast),
+  });
+  publishPublicWarning(run, 'Alert', level);
+}
+
+export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor): void {
+  const { plan } = run;
+  const previousLevel = run.state.level as WarningLevel;
+  emit(run, {
+    type: 'warning.changed',
+    at: nowIso(run),
+    actor,
+    level,
+    response: responseFor(plan, level)!,
+    previousLevel,
+  });
+  rememberWarningDate(run);
+  assignStandingDuties(run, level);
+  retierDuties(run, previousLevel, level);
+  notify(run, `warning-changed:${run.state.eventCount}`, 'warningChanged', internalUnits(plan), {
+    previousLevelName: levelName(plan, previousLevel),
+    response: responseFor(plan, level)!,
+  });
+  publishPublicWarning(run, 'Update', level);
+}
+
+export function liftWarning(run: EpisodeRun, actor: Actor): void {
+  const { plan } = run;
+  const level = run.state.level as WarningLevel;
+  emit(run, { type: 'warning.lifted', at: nowIso(run), actor, level, response: responseFor(plan, level)! });
+  notify(run, 'warning-lifted', 'warningLifted', internalUnits(plan), { levelName: levelName(plan, level) });
+  publishPublicWarning(run, 'Cancel', level);
+  beginSummaries(run);
+}
+
+/** Issues the warning at `level`, or changes the one in force to it. */
+export function orderLevel(run: EpisodeRun, level: WarningLevel, actor: Actor): void {
+  if (run.state.level === 'none') issueWarning(run, level, actor);
+  else changeWarning(run, level, actor);
+}

@@ -1,0 +1,179 @@
+/**
+ * The update validators: synchronous checks of who may do what in which phase, and of the input's
+ * shape. A rejected update changes nothing and leaves no history.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import {
+  type Actor,
+  DomainError,
+  ErrorCode,
+  LEVEL_RANK,
+  assertConsecutiveForecast,
+  checkReportFields,
+  parseIso,
+} from '../../domain/index.js';
+import type {
+  CloseInput,
+  ConsultationInput,
+  DecisionInput,
+  ForecastDay,
+  Principal,
+  ReportInput,
+  SummaryInput,
+} from '../definitions.js';
+import { dayOf } from './calendar.js';
+import { obliged } from './duties.js';
+import { type EpisodeRun, now, responding } from './run.js';
+
+/** How far back the API's receipt time of a report is honoured. */
+const MAX_RECEIPT_LAG_MS = 60 * 60_000;
+/** How far the API's clock may run ahead of Temporal's. */
+const MAX_RECEIPT_SKEW_MS = 2 * 60_000;
+
+export function fail(code: ErrorCode, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({
+    type: code,
+    message,
+    nonRetryable: true,
+    details: details ? [details] : [],
+  });
+}
+
+export function actorOf(p: Principal): Actor {
+  return p.unit ? { id: p.id, role: p.role, unit: p.unit } : { id: p.id, role: p.role };
+}
+
+function requireRole(p: Principal, ...roles: Principal['role'][]): void {
+  if (!roles.includes(p.role))
+    fail(ErrorCode.FORBIDDEN, `role ${p.role} may not do this (needs ${roles.join(' or ')})`);
+}
+
+function requireOpen(run: EpisodeRun): void {
+  if (run.state.phase === 'closed') fail(ErrorCode.INVALID_TRANSITION, 'the episode is closed');
+}
+
+export function validateForecast(days: ForecastDay[]): void {
+  try {
+    assertConsecutiveForecast(days);
+  } catch (err) {
+    if (err instanceof DomainError) fail(err.code, err.message, err.details);
+    throw err;
+  }
+}
+
+export function validateConsultation(run: EpisodeRun, c: ConsultationInput): void {
+  requireRole(c.actor, 'office', 'province');
+  requireOpen(run);
+  if (run.state.phase === 'lifting')
+    fail(ErrorCode.INVALID_TRANSITION, 'the warning was lifted; start a new episode');
+  if (c.directedLevel && c.actor.role !== 'province' && c.actor.role !== 'office') {
+    fail(ErrorCode.FORBIDDEN, 'only the office records a provincial directive');
+  }
+  validateForecast(c.forecast);
+}
+
+export function validateDecision(run: EpisodeRun, d: DecisionInput): void {
+  const { state } = run;
+  requireRole(d.actor, 'commander');
+  requireOpen(run);
+  const pending = state.pendingProposal;
+  switch (d.decision) {
+    case 'approve':
+    case 'decline':
+      if (!pending) fail(ErrorCode.INVALID_TRANSITION, `nothing to ${d.decision}: no proposal is pending`);
+      if (d.proposalId !== pending.proposalId) {
+        fail(
+          ErrorCode.STALE_PROPOSAL,
+          `proposal ${d.proposalId ?? '(none)'} is not the pending one (${pending.proposalId})`,
+        );
+      }
+      break;
+    case 'order-level':
+      if (!d.level || !(d.level in LEVEL_RANK) || d.level === ('none' as string)) {
+        fail(ErrorCode.VALIDATION, 'order-level needs a level: yellow, orange or red');
+      }
+      if (d.level === state.level)
+        fail(ErrorCode.INVALID_TRANSITION, `the ${d.level} warning is already in force`);
+      if (state.phase === 'lifting')
+        fail(ErrorCode.INVALID_TRANSITION, 'the warning was lifted; start a new episode');
+      break;
+    case 'lift':
+      if (state.level === 'none')
+        fail(ErrorCode.INVALID_TRANSITION, 'no warning is in force: nothing to lift');
+      break;
+    default:
+      fail(ErrorCode.VALIDATION, `unknown decision ${String(d.decision)}`);
+  }
+}
+
+/** A receipt time must be an ISO date-time, at most an hour old and not ahead of the clock by more than the allowed skew. */
+function validateReceipt(receivedAt: string | undefined): void {
+  if (receivedAt === undefined) return;
+  function bad(message: string): never {
+    fail(ErrorCode.VALIDATION, `receivedAt: ${message}`, { issues: [{ path: 'receivedAt', message }] });
+  }
+  let t: number;
+  try {
+    t = parseIso(receivedAt);
+  } catch {
+    bad(`not an ISO date-time with offset: ${receivedAt}`);
+  }
+  if (t < now() - MAX_RECEIPT_LAG_MS) bad('more than an hour ago; submit again');
+  if (t > now() + MAX_RECEIPT_SKEW_MS) bad('in the future');
+}
+
+/** The last response day a report may be filed for: the days assigned, and today once it has begun. */
+export function openThrough(run: EpisodeRun, receiptFix: boolean): number {
+  const { schedule } = run;
+  if (!receiptFix || !responding(run) || !schedule.origin) return schedule.assignedThrough;
+  return Math.max(schedule.assignedThrough, dayOf(run, now()));
+}
+
+export function validateReport(run: EpisodeRun, r: ReportInput, receiptFix: boolean): void {
+  requireOpen(run);
+  requireRole(r.actor, 'unit', 'office');
+  if (r.actor.role === 'unit' && r.actor.unit !== r.unitId) {
+    fail(ErrorCode.FORBIDDEN, `${r.actor.id} reports for ${r.actor.unit ?? 'no unit'}, not for ${r.unitId}`);
+  }
+  if (!obliged(run).includes(r.unitId))
+    fail(ErrorCode.FORBIDDEN, `${r.unitId} files no daily report in this episode`);
+  validateReceipt(r.receivedAt);
+  const open = openThrough(run, receiptFix);
+  if (!Number.isInteger(r.responseDay) || r.responseDay < 1 || r.responseDay > open) {
+    fail(ErrorCode.VALIDATION, `response day ${r.responseDay} is not open (days 1–${open})`, {
+      issues: [{ path: 'responseDay', message: 'no such response day yet' }],
+    });
+  }
+  const issues = checkReportFields(run.plan, r.fields).map((i) => ({ ...i, path: `fields.${i.path}` }));
+  if (issues.length > 0)
+    fail(ErrorCode.VALIDATION, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+}
+
+export function validateSummary(run: EpisodeRun, s: SummaryInput): void {
+  requireOpen(run);
+  requireRole(s.actor, 'unit', 'office');
+  validateReceipt(s.receivedAt);
+  if (s.actor.role === 'unit' && s.actor.unit !== s.unitId)
+    fail(ErrorCode.FORBIDDEN, `${s.actor.id} may not file for ${s.unitId}`);
+  if (run.schedule.liftedMs === null)
+    fail(ErrorCode.INVALID_TRANSITION, 'summaries are due only after the lift');
+  if (!obliged(run).includes(s.unitId))
+    fail(ErrorCode.FORBIDDEN, `${s.unitId} owes no summary in this episode`);
+  if (s.text.trim().length === 0)
+    fail(ErrorCode.VALIDATION, 'text: empty', { issues: [{ path: 'text', message: 'empty' }] });
+}
+
+export function validateClose(run: EpisodeRun, c: CloseInput): void {
+  const { state } = run;
+  requireRole(c.actor, 'office');
+  requireOpen(run);
+  if (c.reason === 'end-early-response') {
+    if (!state.earlyResponseActive || state.level !== 'none') {
+      fail(ErrorCode.INVALID_TRANSITION, 'no early response (without a warning) is running');
+    }
+  } else if (c.reason === 'cancel') {
+    if (state.level !== 'none' || state.earlyResponseActive || run.schedule.liftedMs !== null) {
+      fail(ErrorCode.INVALID_TRANSITION, 'only an episode with no response under way can be cancelled');
+    }
+  } else fail(ErrorCode.VALIDATION, `unknown reason ${String(c.reason)}`);
+}
