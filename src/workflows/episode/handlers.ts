@@ -18,16 +18,16 @@ import { submitReport, submitSummary } from './submissions.js';
 import * as v from './validators.js';
 import { view } from './view.js';
 
-export function installHandlers(run: EpisodeRun, receiptFix: boolean): void {
+export function installHandlers(run: EpisodeRun): void {
   setHandler(episodeStateQuery, () => view(run));
   setHandler(consultUpdate, (c) => consult(run, c), {
     validator: (c) => v.validateConsultation(run, c),
   });
   setHandler(decideUpdate, (d) => decide(run, d), { validator: (d) => v.validateDecision(run, d) });
-  setHandler(submitReportUpdate, (r) => submitReport(run, r, receiptFix), {
-    validator: (r) => v.validateReport(run, r, receiptFix),
+  setHandler(submitReportUpdate, (r) => submitReport(run, r), {
+    validator: (r) => v.validateReport(run, r),
   });
-  setHandler(submitSummaryUpdate, (s) => submitSummary(run, s, receiptFix), {
+  setHandler(submitSummaryUpdate, (s) => submitSummary(run, s), {
     validator: (s) => v.validateSummary(run, s),
   });
   setHandler(closeEpisodeUpdate, (c) => closeEpisode(run, c), { validator: (c) => v.validateClose(run, c) });

@@ -6,7 +6,7 @@
  * arrives, then does what is due and projects the new events. History stays bounded by
  * continue-as-new after all handlers finish. Deterministic: no I/O, no zod; time is the workflow clock.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { EpisodeView, StartEpisodeInput } from '../definitions.js';
 import { compactState } from './carried.js';
 import { consult } from './consultation.js';
@@ -22,11 +22,7 @@ const HISTORY_EVENTS_BEFORE_CONTINUE = 4_000;
 
 export async function episodeWorkflow(input: StartEpisodeInput): Promise<EpisodeView> {
   const run = createRun(input);
-  // Runs started before this patch judged a report by the instant the workflow handled it, and handled
-  // it before any deadline timer that fell due in the same activation (after a worker or Temporal
-  // outage): a report the API received on time could come out late, and a late one skipped the ladder.
-  const receiptFix = patched('report-receipt-time-and-catch-up');
-  installHandlers(run, receiptFix);
+  installHandlers(run);
 
   if (!run.continued) {
     emit(run, {
@@ -49,20 +45,14 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     });
   }
 
-  // Runs started before this patch reset `wake` after the awaits below and could lose a wake-up (a
-  // message handled during them stayed unprocessed until the next timer); they replay unchanged.
-  const wakeFix = patched('loop-wake-reset-before-await');
-  // Runs started before this patch judged what is due by the activation's clock. After a worker dies,
-  // the first task a new worker runs live can carry the timestamp of an earlier task, while a replay
-  // of the same history sees the right one. Now the loop's deadlines are driven by its own timers
-  // only — a deadline is done when the timer set for it fires (or a later one), the same on replay.
-  const clockFix = patched('loop-deadlines-by-fired-timers');
-
+  // The loop's deadlines are driven by its own timers only: a deadline is done when the timer set for
+  // it fires (or a later one), never by the activation's clock — the first task a new worker runs
+  // after a crash can carry the timestamp of an earlier task, while a replay sees the right one.
   while (!closed(run)) {
     // Reset before the awaits below: a message handled while they run sets `wake` again, and the loop
     // then goes round at once instead of sleeping on it.
-    if (wakeFix) run.wake = false;
-    await runDue(run, clockFix ? run.clock : now());
+    run.wake = false;
+    await runDue(run, run.clock);
     await project(run);
     if (closed(run)) break;
     const info = workflowInfo();
@@ -70,7 +60,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
       info.historyLength > (input.continueAsNewAfterEvents ?? HISTORY_EVENTS_BEFORE_CONTINUE) ||
       info.continueAsNewSuggested
     ) {
-      await quiesce(run, wakeFix);
+      await quiesce(run);
       run.state = compactState(run.state, run.schedule.settledThrough);
       const { state, seq, schedule, recent, forecast, earlyStartedAt } = run;
       const next: StartEpisodeInput = {
@@ -80,28 +70,27 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
       };
       return continueAsNew<typeof episodeWorkflow>(next);
     }
-    if (wakeFix && run.wake) continue;
-    if (!wakeFix) run.wake = false;
+    if (run.wake) continue;
     const dueAt = nextDueAt(run);
     if (dueAt === null) await condition(() => run.wake);
-    else if (clockFix) {
+    else {
       // never at or before the clock: the loop always moves on (a past deadline gets a 1 ms timer)
       const target = Math.max(dueAt, run.clock + 1);
       const woken = await condition(() => run.wake, Math.max(1, target - now()));
       if (!woken) run.clock = target;
-    } else if (dueAt > now()) await condition(() => run.wake, dueAt - now());
+    }
   }
-  await quiesce(run, wakeFix);
+  await quiesce(run);
   return view(run);
 }
 
 const closed = (run: EpisodeRun): boolean => run.state.phase === 'closed';
 
 /** Waits until no handler runs, no side effect is in flight and every event is projected. */
-async function quiesce(run: EpisodeRun, wakeFix: boolean): Promise<void> {
+async function quiesce(run: EpisodeRun): Promise<void> {
   do {
     await condition(allHandlersFinished);
     await Promise.all([...run.inflight]);
     await project(run);
-  } while (wakeFix && (run.inflight.size > 0 || run.unprojected.length > 0));
+  } while (run.inflight.size > 0 || run.unprojected.length > 0);
 }

@@ -5,6 +5,7 @@
 import {
   type ReportSlot,
   internalUnits,
+  nextProposalStepAt,
   nextReportStepAt,
   parseIso,
   pendingProposalAction,
@@ -18,8 +19,6 @@ import { reportDue, scaled, summaryDueMs } from './calendar.js';
 import { obliged } from './duties.js';
 import { notify } from './notify.js';
 import { type EpisodeRun, emit, now, nowIso } from './run.js';
-
-const MINUTE = 60_000;
 
 /** Slots (response days, then 'summary') whose reports may still need chasing. */
 export function openSlots(run: EpisodeRun): Array<{ slot: ReportSlot; dueMs: number }> {
@@ -111,10 +110,10 @@ export function escalateProposal(run: EpisodeRun, t = now()): void {
   const p = run.state.pendingProposal;
   if (!p) return;
   const steps = plan.deadlines.commanderDecision.escalation;
-  const base = parseIso(p.proposedAt) + scaled(run, plan.deadlines.commanderDecision.timeoutMinutes * MINUTE);
-  let step = steps[p.escalations];
-  while (step && base + scaled(run, step.offsetMinutes * MINUTE) <= t) {
-    const index = p.escalations;
+  const proposedMs = parseIso(p.proposedAt);
+  const stepAt = (taken: number) => nextProposalStepAt(plan, proposedMs, taken, (ms) => scaled(run, ms));
+  for (let index = p.escalations, at = stepAt(index); at !== null && at <= t; at = stepAt(++index)) {
+    const step = steps[index]!;
     const targets = step.targets;
     emit(run, {
       type: 'proposal.escalated',
@@ -131,6 +130,5 @@ export function escalateProposal(run: EpisodeRun, t = now()): void {
       waitedMinutes: plan.deadlines.commanderDecision.timeoutMinutes + step.offsetMinutes,
       targetName: unitNames(plan, targets),
     });
-    step = steps[run.state.pendingProposal?.escalations ?? steps.length];
   }
 }

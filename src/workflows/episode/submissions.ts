@@ -16,9 +16,8 @@ import { actorOf } from './validators.js';
  * the API and the workflow does not make an on-time report late). Taken as given — the validator
  * has bounded it — so that every replay judges the report the same way.
  */
-function arrivalOf(receivedAt: string | undefined, receiptFix: boolean): number {
-  if (!receiptFix || receivedAt === undefined) return now();
-  return parseIso(receivedAt);
+function arrivalOf(receivedAt: string | undefined): number {
+  return receivedAt === undefined ? now() : parseIso(receivedAt);
 }
 
 /**
@@ -26,8 +25,7 @@ function arrivalOf(receivedAt: string | undefined, receiptFix: boolean): number 
  * that fell due before it arrived (a deadline timer handled in the same activation would otherwise
  * come second and find nothing to chase).
  */
-function catchUp(run: EpisodeRun, arrivedMs: number, receiptFix: boolean, responseDay?: number): void {
-  if (!receiptFix) return;
+function catchUp(run: EpisodeRun, arrivedMs: number, responseDay?: number): void {
   // the validator let a report for a day that had begun by the workflow's clock through; its duty
   // exists before the report does even when the API received it a moment before midnight
   const dayStart =
@@ -36,14 +34,14 @@ function catchUp(run: EpisodeRun, arrivedMs: number, receiptFix: boolean, respon
   takeEscalationSteps(run, arrivedMs);
 }
 
-export function submitReport(run: EpisodeRun, r: ReportInput, receiptFix: boolean): ReportResult {
+export function submitReport(run: EpisodeRun, r: ReportInput): ReportResult {
   const existing = run.state.reports[String(r.responseDay)]?.[r.unitId];
   const base = { reportId: r.reportId, unitId: r.unitId, responseDay: r.responseDay };
   if (existing && existing.reportId === r.reportId) {
     return { ...base, late: existing.late, replaced: false, duplicate: true, seq: run.seq };
   }
-  const arrived = arrivalOf(r.receivedAt, receiptFix);
-  catchUp(run, arrived, receiptFix, r.responseDay);
+  const arrived = arrivalOf(r.receivedAt);
+  catchUp(run, arrived, r.responseDay);
   const late = arrived > reportDue(run, r.responseDay);
   const replaced = existing !== undefined;
   const at = nowIso(run);
@@ -56,7 +54,7 @@ export function submitReport(run: EpisodeRun, r: ReportInput, receiptFix: boolea
     reportId: r.reportId,
     late,
     replaced,
-    ...(receiptFix ? { receivedAt: toCstIso(arrived) } : {}),
+    receivedAt: toCstIso(arrived),
   });
   if (run.schedule.stepsTaken[`${r.responseDay}|${r.unitId}`] && !replaced) {
     emit(run, {
@@ -77,17 +75,17 @@ export function submitReport(run: EpisodeRun, r: ReportInput, receiptFix: boolea
       fields: r.fields,
       submittedBy: r.actor.id,
       late,
-      at: receiptFix ? toCstIso(arrived) : at,
+      at: toCstIso(arrived),
     }),
   );
   return { ...base, late, replaced, duplicate: false, seq: run.seq };
 }
 
-export function submitSummary(run: EpisodeRun, s: SummaryInput, receiptFix: boolean): SummaryResult {
+export function submitSummary(run: EpisodeRun, s: SummaryInput): SummaryResult {
   const existing = run.state.summaries[s.unitId];
   if (existing) return { summaryId: existing.summaryId, late: existing.late, seq: run.seq };
-  const arrived = arrivalOf(s.receivedAt, receiptFix);
-  catchUp(run, arrived, receiptFix);
+  const arrived = arrivalOf(s.receivedAt);
+  catchUp(run, arrived);
   const late = arrived > summaryDueMs(run);
   const at = nowIso(run);
   emit(run, {
@@ -97,7 +95,7 @@ export function submitSummary(run: EpisodeRun, s: SummaryInput, receiptFix: bool
     unitId: s.unitId,
     summaryId: s.summaryId,
     late,
-    ...(receiptFix ? { receivedAt: toCstIso(arrived) } : {}),
+    receivedAt: toCstIso(arrived),
   });
   if (run.schedule.stepsTaken[`summary|${s.unitId}`]) {
     emit(run, {
@@ -117,7 +115,7 @@ export function submitSummary(run: EpisodeRun, s: SummaryInput, receiptFix: bool
       text: s.text,
       submittedBy: s.actor.id,
       late,
-      at: receiptFix ? toCstIso(arrived) : at,
+      at: toCstIso(arrived),
     }),
   );
   return { summaryId: s.summaryId, late, seq: run.seq };

@@ -123,13 +123,13 @@ function validateReceipt(receivedAt: string | undefined): void {
 }
 
 /** The last response day a report may be filed for: the days assigned, and today once it has begun. */
-export function openThrough(run: EpisodeRun, receiptFix: boolean): number {
+export function openThrough(run: EpisodeRun): number {
   const { schedule } = run;
-  if (!receiptFix || !responding(run) || !schedule.origin) return schedule.assignedThrough;
+  if (!responding(run) || !schedule.origin) return schedule.assignedThrough;
   return Math.max(schedule.assignedThrough, dayOf(run, now()));
 }
 
-export function validateReport(run: EpisodeRun, r: ReportInput, receiptFix: boolean): void {
+export function validateReport(run: EpisodeRun, r: ReportInput): void {
   requireOpen(run);
   requireRole(r.actor, 'unit', 'office');
   if (r.actor.role === 'unit' && r.actor.unit !== r.unitId) {
@@ -138,7 +138,7 @@ export function validateReport(run: EpisodeRun, r: ReportInput, receiptFix: bool
   if (!obliged(run).includes(r.unitId))
     fail(ErrorCode.FORBIDDEN, `${r.unitId} files no daily report in this episode`);
   validateReceipt(r.receivedAt);
-  const open = openThrough(run, receiptFix);
+  const open = openThrough(run);
   if (!Number.isInteger(r.responseDay) || r.responseDay < 1 || r.responseDay > open) {
     fail(ErrorCode.VALIDATION, `response day ${r.responseDay} is not open (days 1–${open})`, {
       issues: [{ path: 'responseDay', message: 'no such response day yet' }],
