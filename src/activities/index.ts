@@ -19,7 +19,11 @@ import {
   type ForecastDay,
   type WarningLevel,
   aqiCategory,
+  cstDateTimeWords,
+  forecastSummary,
   getPlan,
+  parseIso,
+  unitName,
   renderPlanTemplate,
   toCstIso,
 } from '../domain/index.js';
@@ -143,9 +147,9 @@ export function createActivities(deps: ActivityDeps) {
     const plan = getPlan(input.planId, input.planVersion);
     if (Date.now() - info.scheduledTimestampMs < plan.deadlines.deliveryAlertMinutes * 60_000) return;
     const text = renderPlanTemplate(plan, 'deliveryAlert', {
-      recipientName: plan.units.find((u) => u.id === recipientId)?.name ?? recipientId,
+      recipientName: unitName(plan, recipientId),
       messageTitle: title,
-      firstAttemptAt: toCstIso(info.scheduledTimestampMs),
+      firstAttemptAt: cstDateTimeWords(info.scheduledTimestampMs),
       attempts: info.attempt,
       lastError: (err instanceof Error ? err.message : String(err)).slice(0, 200),
     });
@@ -251,8 +255,8 @@ export function createActivities(deps: ActivityDeps) {
         const text = renderPlanTemplate(plan, 'publicWarning', {
           jurisdictionName,
           levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
-          forecastSummary: input.forecast.map((d) => `${d.date} AQI ${d.aqi}`).join('，'),
-          effectiveAt: input.sent,
+          forecastSummary: forecastSummary(input.forecast),
+          effectiveAt: cstDateTimeWords(parseIso(input.sent)),
           responseName: rule.responseName,
           healthEffects: category.healthEffects,
           healthAdvice: category.advice,

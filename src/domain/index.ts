@@ -19,5 +19,7 @@ export * from './wording.js';
 export * from './proposals.js';
 export * from './report-form.js';
 export * from './ladder.js';
+export * from './time-words.js';
+export * from './message-vars.js';
 export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';
 export { getPlan, listPlans } from './plans/index.js';

@@ -4,8 +4,10 @@
  * message and document says a thing the same way.
  */
 import type { LevelOrNone, ResponsePlan } from './plan-types.js';
+import { aqiCategory, aqiEditionForDate } from './aqi.js';
 import type { ForecastDay } from './classify.js';
 import type { ReportSlot } from './events.js';
+import { cstDateWords } from './time-words.js';
 
 export function levelName(plan: ResponsePlan, level: LevelOrNone): string {
   return level === 'none' ? '无预警' : (plan.warning.levels.find((l) => l.level === level)?.name ?? level);
@@ -23,9 +25,30 @@ export function jurisdictionName(plan: ResponsePlan, jurisdiction: string): stri
   return plan.jurisdictions.find((j) => j.id === jurisdiction)?.name ?? jurisdiction;
 }
 
-/** The forecast as one line: each day's date and AQI. */
+/** Pollutant codes as the public reads them (HJ 633 names). */
+const POLLUTANT_WORDS: Readonly<Record<string, string>> = {
+  'PM2.5': 'PM2.5',
+  PM10: 'PM10',
+  O3: '臭氧',
+  O3_8h: '臭氧',
+  NO2: '二氧化氮',
+  SO2: '二氧化硫',
+  CO: '一氧化碳',
+};
+
+/**
+ * The forecast as a sentence: '12月2日AQI约235（重度污染，首要污染物PM2.5），12月3日AQI约260（重度污染）'.
+ * The category follows the HJ 633 edition in force on each day.
+ */
 export function forecastSummary(days: readonly ForecastDay[]): string {
-  return days.map((d) => `${d.date} AQI ${d.aqi}`).join('，');
+  return days
+    .map((d) => {
+      const category = aqiCategory(d.aqi, aqiEditionForDate(d.date)).name;
+      const primary = [...new Set((d.primaryPollutants ?? []).map((p) => POLLUTANT_WORDS[p] ?? p))];
+      const pollutant = primary.length > 0 && d.aqi > 50 ? `，首要污染物${primary.join('、')}` : '';
+      return `${cstDateWords(d.date)}AQI约${d.aqi}（${category}${pollutant}）`;
+    })
+    .join('，');
 }
 
 /** What a proposal to the commander asks for: 启动黄色预警 / 调整为橙色预警 / 解除橙色预警. */
@@ -41,7 +64,8 @@ export function proposalAction(
 
 /** What a proposal still waiting for the commander asks for, in the reminders about it. */
 export function pendingProposalAction(plan: ResponsePlan, kind: string, level: LevelOrNone): string {
-  return kind === 'lift' ? '解除预警' : `启动（调整为）${levelName(plan, level)}`;
+  if (kind === 'lift') return '解除预警';
+  return kind === 'start' ? `启动${levelName(plan, level)}` : `调整为${levelName(plan, level)}`;
 }
 
 /** The report an escalation chases: a response day's report or the episode summary. */
@@ -58,7 +82,7 @@ export function dayReportOverview(
   received: number,
   lateUnitIds: readonly string[],
 ): string {
-  return `第${k}天（${date}）应报送单位${expected}个，已报送${received}个；迟报或未报：${unitNames(plan, lateUnitIds, '无')}。`;
+  return `第${k}天（${cstDateWords(date)}）应报送单位${expected}个，已报送${received}个；迟报或未报：${unitNames(plan, lateUnitIds, '无')}。`;
 }
 
 /** The work summary's overview lines: how long the process was, its warnings, the summaries in. */

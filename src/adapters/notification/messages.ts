@@ -2,7 +2,9 @@
  * Message texts from the plan's Chinese templates (renderPlanTemplate), and the variables the
  * episode's notifications fill in. No user-visible text is written here beyond date formatting.
  */
-import { cstDate } from '../../domain/calendar.js';
+import { episodeVars } from '../../domain/message-vars.js';
+import { cstDateTimeWords } from '../../domain/time-words.js';
+import { levelName } from '../../domain/wording.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
 import type { ResponsePlan, WarningLevel } from '../../domain/plan-types.js';
 import { renderPlanTemplate, type TemplateVars } from '../../domain/templates.js';
@@ -16,14 +18,8 @@ import {
 } from './cap.js';
 import type { OutgoingMessage, SenderIdentity } from './types.js';
 
-/** '2026年11月29日18时' (minutes when not zero), China Standard Time. */
-export function formatCstChinese(epochMs: number): string {
-  const [y, m, d] = cstDate(epochMs).split('-').map(Number) as [number, number, number];
-  const minutes = Math.floor((epochMs + 8 * 3_600_000) / 60_000) % 1440;
-  const hh = Math.floor(minutes / 60);
-  const mm = minutes % 60;
-  return `${y}年${m}月${d}日${hh}时${mm === 0 ? '' : `${String(mm).padStart(2, '0')}分`}`;
-}
+/** '2026年11月29日18时' (minutes when not zero), China Standard Time — the domain's one formatter. */
+export const formatCstChinese = cstDateTimeWords;
 
 /** The business key of a message: episode + step + recipient. */
 export function messageKey(episodeId: string, step: string, recipientId: string): string {
@@ -70,30 +66,28 @@ export interface WarningFacts {
   summaryDueMs?: number;
 }
 
-/** Variables of warningIssued / warningChanged / warningLifted / publicWarning. */
+/** Variables of warningIssued / warningChanged / warningLifted / publicWarning: the episode's, plus health advice. */
 export function warningVars(f: WarningFacts): Record<string, string | number> {
   const plan = f.plan;
-  const rule = plan.warning.levels.find((l) => l.level === f.level);
-  if (!rule) throw new DomainError(ErrorCode.NOT_FOUND, `plan ${plan.id} has no level ${f.level}`);
-  const area = plan.jurisdictions.find((j) => j.id === f.jurisdictionId);
-  if (!area)
+  if (!plan.warning.levels.some((l) => l.level === f.level))
+    throw new DomainError(ErrorCode.NOT_FOUND, `plan ${plan.id} has no level ${f.level}`);
+  if (!plan.jurisdictions.some((j) => j.id === f.jurisdictionId))
     throw new DomainError(ErrorCode.NOT_FOUND, `plan ${plan.id} has no jurisdiction ${f.jurisdictionId}`);
-  const previous = f.previousLevel ? plan.warning.levels.find((l) => l.level === f.previousLevel) : undefined;
   const health = healthAdvice(f.forecastMaxAqi, f.effectiveMs);
   return {
-    levelName: rule.name,
-    responseName: rule.responseName,
-    reductionPercent: rule.reductionPercent,
-    jurisdictionName: area.name,
-    effectiveAt: formatCstChinese(f.effectiveMs),
-    planName: plan.name,
-    documentNumber: plan.documentNumber,
-    dailyReportTime: plan.deadlines.dailyReport.time,
-    previousLevelName: previous?.name ?? '',
+    ...episodeVars({
+      plan,
+      episodeId: '',
+      jurisdiction: f.jurisdictionId,
+      level: f.level,
+      forecast: [],
+      effectiveMs: f.effectiveMs,
+      summaryDueMs: f.summaryDueMs ?? null,
+    }),
+    previousLevelName: f.previousLevel ? levelName(plan, f.previousLevel) : '',
     forecastSummary: f.forecastSummary,
     healthEffects: health.effects,
     healthAdvice: health.advice,
-    summaryDueAt: f.summaryDueMs === undefined ? '' : formatCstChinese(f.summaryDueMs),
   };
 }
 

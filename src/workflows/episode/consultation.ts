@@ -9,6 +9,7 @@ import {
   type RuleReason,
   classifyForecast,
   consultationOutcome,
+  cstDateTimeWords,
   earlyResponse,
   forecastSummary,
   proposalAction,
@@ -16,7 +17,7 @@ import {
 import type { ConsultationInput, ConsultationResult } from '../definitions.js';
 import { notify } from './notify.js';
 import { startEarlyResponse } from './response.js';
-import { type EpisodeRun, emit, nowIso } from './run.js';
+import { type EpisodeRun, emit, now, nowIso } from './run.js';
 import { actorOf, validateForecast } from './validators.js';
 
 function propose(run: EpisodeRun, kind: ProposalKind, level: LevelOrNone, reasons: RuleReason[]): void {
@@ -26,7 +27,7 @@ function propose(run: EpisodeRun, kind: ProposalKind, level: LevelOrNone, reason
   notify(run, `proposal:${proposalId}`, 'proposalToCommander', ['commander'], {
     proposalAction: proposalAction(run.plan, kind, level, run.state.level),
     proposalId,
-    consultationAt: nowIso(run),
+    consultationAt: cstDateTimeWords(Math.max(now(), run.clock)),
     forecastSummary: forecastSummary(run.forecast),
     reasonText: reasons.map((r) => r.rule).join('；') || '满足预警条件',
   });

@@ -6,9 +6,9 @@
 import type { DocumentRequest } from '../../activities/documents.js';
 import {
   type EpisodeState,
+  dailyReportVars,
   dayReportOverview,
   reportItemLabel,
-  unitNames,
   workSummaryOverview,
 } from '../../domain/index.js';
 import { documents } from './activities.js';
@@ -110,14 +110,8 @@ export async function produceDayReport(run: EpisodeRun, k: number): Promise<void
     documentId: doc.documentId,
     responseDay: k,
   });
-  notify(run, `daily-report:${k}`, 'dailyResponseReport', ['taskforce.leader', 'taskforce.deputy'], {
-    responseDay: k,
-    date,
-    receivedCount: received.length,
-    expectedCount: units.length,
-    lateUnits: unitNames(plan, late, '无'),
-    documentId: doc.documentId,
-  });
+  const vars = dailyReportVars(plan, k, date, units.length, received.length, late, doc.documentId);
+  notify(run, `daily-report:${k}`, 'dailyResponseReport', ['taskforce.leader', 'taskforce.deputy'], vars);
   schedule.dayReportsDone.push(k);
 }
 

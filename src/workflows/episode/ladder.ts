@@ -4,16 +4,14 @@
  */
 import {
   type ReportSlot,
+  escalationVars,
+  proposalReminderVars,
   internalUnits,
   nextProposalStepAt,
   nextReportStepAt,
   parseIso,
-  pendingProposalAction,
-  reportItemLabel,
   stepTargets,
   toCstIso,
-  unitName,
-  unitNames,
 } from '../../domain/index.js';
 import { reportDue, scaled, summaryDueMs } from './calendar.js';
 import { obliged } from './duties.js';
@@ -76,13 +74,7 @@ export function takeEscalationSteps(run: EpisodeRun, t = now()): void {
           step: index + 1,
           targets,
         });
-        const vars = {
-          unitName: unitName(plan, unitId),
-          itemLabel: reportItemLabel(slot),
-          dueAt,
-          overdueHours: Math.round(step.offsetMinutes / 60),
-          targetName: unitNames(plan, targets),
-        };
+        const vars = escalationVars(plan, unitId, slot, dueMs, step, targets);
         notify(run, `escalation:${slot}:${unitId}:${index + 1}`, step.template, targets, vars);
         if (step.circulateNotice) {
           schedule.counters.notice += 1;
@@ -123,12 +115,7 @@ export function escalateProposal(run: EpisodeRun, t = now()): void {
       step: index + 1,
       targets,
     });
-    notify(run, `proposal:${p.proposalId}:escalation:${index + 1}`, step.template, targets, {
-      proposalAction: pendingProposalAction(plan, p.kind, p.level),
-      proposalId: p.proposalId,
-      proposedAt: p.proposedAt,
-      waitedMinutes: plan.deadlines.commanderDecision.timeoutMinutes + step.offsetMinutes,
-      targetName: unitNames(plan, targets),
-    });
+    const vars = proposalReminderVars(plan, { ...p, proposedAt: proposedMs }, step);
+    notify(run, `proposal:${p.proposalId}:escalation:${index + 1}`, step.template, targets, vars);
   }
 }

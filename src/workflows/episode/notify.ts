@@ -2,34 +2,22 @@
  * The episode's outgoing messages: a plan template to a list of recipients with the variables every
  * template may use, and the public warning (text and CAP 1.2) with its reference chain.
  */
-import {
-  type WarningLevel,
-  forecastSummary,
-  jurisdictionName,
-  levelName,
-  toCstIso,
-} from '../../domain/index.js';
+import { type MessageVars, type WarningLevel, episodeVars } from '../../domain/index.js';
 import { messaging } from './activities.js';
 import { summaryDueMs } from './calendar.js';
-import { type EpisodeRun, nowIso, spawn } from './run.js';
+import { type EpisodeRun, now, nowIso, spawn } from './run.js';
 
-/** Variables every template may use; a template takes the ones it names. */
-function commonVars(run: EpisodeRun): Record<string, string | number> {
-  const { plan, state } = run;
-  const rule = plan.warning.levels.find((l) => l.level === state.level);
-  return {
+/** Variables every template may use (episodeVars); a template takes the ones it names. */
+function commonVars(run: EpisodeRun): MessageVars {
+  return episodeVars({
+    plan: run.plan,
     episodeId: run.episodeId,
-    jurisdictionName: jurisdictionName(plan, run.input.jurisdiction),
-    levelName: levelName(plan, state.level),
-    responseName: rule?.responseName ?? '',
-    reductionPercent: rule?.reductionPercent ?? 0,
-    planName: plan.name,
-    documentNumber: plan.documentNumber,
-    dailyReportTime: plan.deadlines.dailyReport.time,
-    effectiveAt: nowIso(run),
-    forecastSummary: forecastSummary(run.forecast),
-    summaryDueAt: run.schedule.liftedMs !== null ? toCstIso(summaryDueMs(run)) : '',
-  };
+    jurisdiction: run.input.jurisdiction,
+    level: run.state.level,
+    forecast: run.forecast,
+    effectiveMs: Math.max(now(), run.clock),
+    summaryDueMs: run.schedule.liftedMs !== null ? summaryDueMs(run) : null,
+  });
 }
 
 /** Sends the plan's `template` to each recipient; `step` keys the message for idempotency. */
@@ -38,7 +26,7 @@ export function notify(
   step: string,
   template: string,
   recipients: string[],
-  vars: Record<string, string | number>,
+  vars: MessageVars,
 ): void {
   const all = { ...commonVars(run), ...vars };
   spawn(run, `notify ${step}`, () =>

@@ -44,7 +44,7 @@ describe('messages from the plan templates', () => {
     expect(m.body).toBe(
       '各有关单位：经会商研判，根据指挥长指令，朝阳市自2026年11月29日12时起启动重污染天气橙色预警，执行Ⅱ级应急响应，' +
         '主要大气污染物减排比例不低于20%。请按照《朝阳市生态环境系统重污染天气应急响应专项实施方案》（朝环发〔2024〕43号）' +
-        '落实相应职责，每日17:00前报送工作开展情况及影像资料。',
+        '落实相应职责，每日17时前报送工作开展情况及影像资料。',
     );
   });
 
@@ -57,7 +57,7 @@ describe('messages from the plan templates', () => {
   it('renders warningLifted with the summary deadline', () => {
     const m = renderPlanTemplate(defaultPlan, 'warningLifted', warningVars(facts));
     expect(m.title).toBe('关于解除重污染天气橙色预警的通知');
-    expect(m.body).toContain('请各报送单位于2026年12月4日10时前报送污染过程应对工作总结');
+    expect(m.body).toContain('请各报送单位于12月4日10时前报送污染过程应对工作总结');
   });
 
   it('renders publicWarning with the health advice of the worst forecast day', () => {

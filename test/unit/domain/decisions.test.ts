@@ -46,7 +46,9 @@ describe('consultationOutcome: what a consultation proposes', () => {
   it('starts an early response below the thresholds only when none runs and nothing was lifted', () => {
     const days = series([160, 120]);
     expect(consultationOutcome(plan, none, days)).toMatchObject({ action: 'early-response' });
-    expect(consultationOutcome(plan, { ...none, earlyResponseActive: true }, days)).toEqual({ action: 'none' });
+    expect(consultationOutcome(plan, { ...none, earlyResponseActive: true }, days)).toEqual({
+      action: 'none',
+    });
     expect(consultationOutcome(plan, { ...none, phase: 'lifting' }, days)).toEqual({ action: 'none' });
   });
   it('takes a provincial directive as the level to propose, with its own reason', () => {
@@ -131,7 +133,12 @@ describe('checkReportFields: the one check of the daily-report form', () => {
   it('accepts a complete report', () => expect(checkReportFields(plan, good)).toEqual([]));
   it('names each bad field with its label in Chinese', () => {
     const { penalties: _missing, ...rest } = good;
-    const issues = checkReportFields(plan, { ...rest, vehiclesChecked: -1, photoIds: ['', 'ok'], mood: 'ok' });
+    const issues = checkReportFields(plan, {
+      ...rest,
+      vehiclesChecked: -1,
+      photoIds: ['', 'ok'],
+      mood: 'ok',
+    });
     expect(issues.map((i) => i.path)).toEqual(['vehiclesChecked', 'penalties', 'photoIds[0]', 'mood']);
     expect(issues[0]!.message).toMatch(/^机动车.*：不能小于0$/);
     expect(issues[1]!.message).toMatch(/：必填$/);

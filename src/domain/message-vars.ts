@@ -1,0 +1,110 @@
+/**
+ * The variables the episode's messages fill into the plan's templates, built from facts by pure
+ * functions so that every rendered text can be checked without Temporal (see the template snapshot
+ * test). Times are words (time-words.ts), never ISO strings.
+ */
+import type { ForecastDay } from './classify.js';
+import type { EscalationStep, LevelOrNone, ResponsePlan } from './plan-types.js';
+import type { ReportSlot } from './events.js';
+import { cstDateTimeWords, cstDateWords, cstDeadlineWords } from './time-words.js';
+import {
+  forecastSummary,
+  jurisdictionName,
+  levelName,
+  pendingProposalAction,
+  reportItemLabel,
+  unitName,
+  unitNames,
+} from './wording.js';
+
+export type MessageVars = Record<string, string | number>;
+
+export interface EpisodeFacts {
+  plan: ResponsePlan;
+  episodeId: string;
+  jurisdiction: string;
+  level: LevelOrNone;
+  forecast: readonly ForecastDay[];
+  /** When what the message announces takes effect (the order, the start of an early response). */
+  effectiveMs: number;
+  /** When the units' summaries are due, once the warning is lifted. */
+  summaryDueMs: number | null;
+}
+
+/** Variables every template may use; a template takes the ones it names. */
+export function episodeVars(f: EpisodeFacts): MessageVars {
+  const { plan } = f;
+  const rule = plan.warning.levels.find((l) => l.level === f.level);
+  return {
+    episodeId: f.episodeId,
+    jurisdictionName: jurisdictionName(plan, f.jurisdiction),
+    levelName: levelName(plan, f.level),
+    responseName: rule?.responseName ?? '',
+    reductionPercent: rule?.reductionPercent ?? 0,
+    planName: plan.name,
+    documentNumber: plan.documentNumber,
+    dailyReportTime: clockWords(plan.deadlines.dailyReport.time),
+    effectiveAt: cstDateTimeWords(f.effectiveMs),
+    forecastSummary: forecastSummary(f.forecast),
+    summaryDueAt: f.summaryDueMs !== null ? cstDeadlineWords(f.summaryDueMs) : '',
+  };
+}
+
+/** '17:00' → '17时', '17:30' → '17时30分'. */
+export function clockWords(time: string): string {
+  const [h, m] = time.split(':').map(Number) as [number, number];
+  return `${h}时${m === 0 ? '' : `${String(m).padStart(2, '0')}分`}`;
+}
+
+/** An escalation step about one unit's overdue report or summary. */
+export function escalationVars(
+  plan: ResponsePlan,
+  unitId: string,
+  slot: ReportSlot,
+  dueMs: number,
+  step: EscalationStep,
+  targets: readonly string[],
+): MessageVars {
+  return {
+    unitName: unitName(plan, unitId),
+    itemLabel: reportItemLabel(slot),
+    dueAt: cstDeadlineWords(dueMs),
+    overdueHours: Math.round(step.offsetMinutes / 60),
+    targetName: unitNames(plan, targets),
+  };
+}
+
+/** A reminder about a proposal the commander has not decided. */
+export function proposalReminderVars(
+  plan: ResponsePlan,
+  proposal: { proposalId: string; kind: string; level: LevelOrNone; proposedAt: number },
+  step: EscalationStep,
+): MessageVars {
+  return {
+    proposalAction: pendingProposalAction(plan, proposal.kind, proposal.level),
+    proposalId: proposal.proposalId,
+    proposedAt: cstDateTimeWords(proposal.proposedAt),
+    waitedMinutes: plan.deadlines.commanderDecision.timeoutMinutes + step.offsetMinutes,
+    targetName: unitNames(plan, step.targets),
+  };
+}
+
+/** The office's daily response report, as a message to the leaders. */
+export function dailyReportVars(
+  plan: ResponsePlan,
+  k: number,
+  date: string,
+  expected: number,
+  received: number,
+  lateUnitIds: readonly string[],
+  documentId: string,
+): MessageVars {
+  return {
+    responseDay: k,
+    date: cstDateWords(date),
+    receivedCount: received,
+    expectedCount: expected,
+    lateUnits: unitNames(plan, lateUnitIds, '无'),
+    documentId,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Every message template of the default plan rendered with the variables production builds (the pure
+ * functions of src/domain/message-vars.ts), for a warning ordered at 21:00: kept as a reviewed
+ * snapshot, and checked for what people must never read — ISO times, raw dates, unfilled placeholders.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  aqiCategory,
+  cstDateTimeWords,
+  dailyReportVars,
+  defaultPlan,
+  episodeVars,
+  escalationVars,
+  forecastSummary,
+  parseIso,
+  proposalAction,
+  proposalReminderVars,
+  renderPlanTemplate,
+  stepTargets,
+} from '../../../src/domain/index.js';
+
+const plan = defaultPlan;
+const ordered = parseIso('2026-12-01T21:00:00+08:00');
+const forecast = [
+  { date: '2026-12-01', aqi: 168, primaryPollutants: ['PM2.5'] },
+  { date: '2026-12-02', aqi: 235, primaryPollutants: ['PM2.5'] },
+  { date: '2026-12-03', aqi: 142 },
+];
+const base = {
+  plan,
+  episodeId: 'episode:chaoyang:2026-12-01:1',
+  jurisdiction: 'chaoyang',
+  level: 'yellow' as const,
+  forecast,
+  effectiveMs: ordered,
+  summaryDueMs: null,
+};
+const due = parseIso('2026-12-02T17:00:00+08:00');
+const [remind, director, leaders] = plan.escalation.reports;
+const [decisionReminder, decisionEscalation] = plan.deadlines.commanderDecision.escalation;
+const category = aqiCategory(235);
+
+/** template key → the variables production fills in for it. */
+const cases: Record<string, Record<string, string | number>> = {
+  warningIssued: episodeVars(base),
+  warningChanged: { ...episodeVars({ ...base, level: 'orange' }), previousLevelName: '黄色预警' },
+  warningLifted: {
+    ...episodeVars({
+      ...base,
+      effectiveMs: parseIso('2026-12-04T09:30:00+08:00'),
+      summaryDueMs: parseIso('2026-12-05T10:00:00+08:00'),
+    }),
+  },
+  publicWarning: {
+    ...episodeVars(base),
+    healthEffects: category.healthEffects,
+    healthAdvice: category.advice,
+  },
+  earlyResponseStarted: episodeVars({ ...base, level: 'none' }),
+  proposalToCommander: {
+    ...episodeVars(base),
+    proposalAction: proposalAction(plan, 'start', 'yellow', 'none'),
+    proposalId: 'P1',
+    consultationAt: cstDateTimeWords(ordered - 3_600_000),
+    reasonText: '黄色预警：日AQI>200（yellow.1）',
+  },
+  decisionReminder: proposalReminderVars(
+    plan,
+    { proposalId: 'P1', kind: 'start', level: 'yellow', proposedAt: ordered - 1_800_000 },
+    decisionReminder!,
+  ),
+  decisionEscalation: proposalReminderVars(
+    plan,
+    { proposalId: 'P1', kind: 'start', level: 'yellow', proposedAt: ordered - 3_600_000 },
+    decisionEscalation!,
+  ),
+  reportReminder: escalationVars(
+    plan,
+    'branch.jianping',
+    1,
+    due,
+    remind!,
+    stepTargets(remind!, 'branch.jianping'),
+  ),
+  escalationDirector: escalationVars(plan, 'branch.jianping', 1, due, director!, stepTargets(director!, 'x')),
+  escalationLeaders: escalationVars(plan, 'branch.jianping', 1, due, leaders!, stepTargets(leaders!, 'x')),
+  noticeCirculated: escalationVars(
+    plan,
+    'branch.jianping',
+    'summary',
+    due,
+    leaders!,
+    stepTargets(leaders!, 'x'),
+  ),
+  dailyResponseReport: {
+    ...episodeVars(base),
+    ...dailyReportVars(plan, 2, '2026-12-02', 8, 7, ['branch.kazuo'], 'doc-123'),
+  },
+  workSummary: { ...episodeVars(base), documentId: 'doc-456' },
+  deliveryAlert: {
+    recipientName: '建平分局',
+    messageTitle: '关于启动重污染天气黄色预警的通知',
+    firstAttemptAt: cstDateTimeWords(ordered),
+    attempts: 7,
+    lastError: 'HTTP 502',
+  },
+};
+
+describe('the texts people read', () => {
+  it('covers every template of the plan', () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(plan.templates).sort());
+  });
+
+  it('renders every template without ISO times, raw dates or unfilled placeholders (reviewed snapshot)', async () => {
+    const texts = Object.entries(cases)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, vars]) => {
+        const { title, body } = renderPlanTemplate(plan, key, vars);
+        return `## ${key}\n${title}\n${body}\n`;
+      })
+      .join('\n');
+    expect(texts).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(texts).not.toMatch(/T\d{2}:\d{2}/);
+    expect(texts).not.toMatch(/\{[A-Za-z]+\}/);
+    await expect(texts).toMatchFileSnapshot('__snapshots__/message-texts.txt');
+  });
+
+  it('says the facts it was given: the time of the order, the forecast, the deadline', () => {
+    const issued = renderPlanTemplate(plan, 'warningIssued', cases.warningIssued!).body;
+    expect(issued).toContain('朝阳市自2026年12月1日21时起启动重污染天气黄色预警');
+    expect(issued).toContain('每日17时前报送');
+    const proposal = renderPlanTemplate(plan, 'proposalToCommander', cases.proposalToCommander!).body;
+    expect(proposal).toContain(forecastSummary(forecast));
+    expect(forecastSummary(forecast)).toBe(
+      '12月1日AQI约168（中度污染，首要污染物PM2.5），12月2日AQI约235（重度污染，首要污染物PM2.5），12月3日AQI约142（轻度污染）',
+    );
+    const reminder = renderPlanTemplate(plan, 'reportReminder', cases.reportReminder!).body;
+    expect(reminder).toBe('建平分局：第1天工作日报应于12月2日17时前报送，目前尚未收到，请立即报送。');
+    const lifted = renderPlanTemplate(plan, 'warningLifted', cases.warningLifted!).body;
+    expect(lifted).toContain('自2026年12月4日9时30分起解除');
+    expect(lifted).toContain('于12月5日10时前报送');
+  });
+});
