@@ -39,9 +39,15 @@ export const warningLevel = z.enum(['yellow', 'orange', 'red']);
 export const levelOrNone = z.enum(['none', 'yellow', 'orange', 'red']);
 export const phase = z.enum(['consultation', 'proposed', 'early-response', 'active', 'lifting', 'closed']);
 
-export const forecastDay = z.object({
+export const forecastDay = z.strictObject({
   date: isoDate,
   aqi: z.number().int().min(0).max(2000),
+  /** The day's primary pollutant(s) as HJ 633 names them (e.g. ['O3'] for an ozone process). */
+  primaryPollutants: z
+    .array(z.enum(['PM2.5', 'PM10', 'O3', 'NO2', 'SO2', 'CO']))
+    .min(1)
+    .max(6)
+    .optional(),
 });
 export const forecastSeries = z.array(forecastDay).min(1).max(15);
 
