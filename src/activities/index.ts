@@ -75,6 +75,8 @@ export interface PublishWarningInput {
   planVersion: number;
   identifier: string;
   sent: string;
+  /** When the warning (or its change or lift) takes effect; `sent` when absent. */
+  effective?: string;
   msgType: 'Alert' | 'Update' | 'Cancel';
   references: { identifier: string; sent: string } | null;
   level: WarningLevel;
@@ -256,7 +258,7 @@ export function createActivities(deps: ActivityDeps) {
           jurisdictionName,
           levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
           forecastSummary: forecastSummary(input.forecast),
-          effectiveAt: cstDateTimeWords(parseIso(input.sent)),
+          effectiveAt: cstDateTimeWords(parseIso(input.effective ?? input.sent)),
           responseName: rule.responseName,
           healthEffects: category.healthEffects,
           healthAdvice: category.advice,
@@ -272,7 +274,7 @@ export function createActivities(deps: ActivityDeps) {
           ...(input.references ? { references: [input.references] } : {}),
           level: input.level,
           jurisdictionId: input.jurisdiction,
-          effective: input.sent,
+          effective: input.effective ?? input.sent,
           ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
           forecastMaxAqi: input.maxAqi,
           headline: `${action}${jurisdictionName}重污染天气${rule.name}`,

@@ -108,6 +108,8 @@ export const decisionBody = z
     proposalId: z.string().min(1).max(40).optional(),
     level: warningLevel.optional(),
     comment: z.string().max(2000).optional(),
+    /** When the ordered warning, change or lift takes effect (预警自X日X时起); the moment of the order by default. */
+    effectiveAt: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((b, ctx) => {
     if ((b.decision === 'approve' || b.decision === 'decline') && !b.proposalId) {

@@ -242,6 +242,15 @@ export function responseDayOf(firstDay: IsoDate, date: IsoDate): number {
   return daysBetween(firstDay, date) + 1;
 }
 
+/**
+ * The response day whose `time` is the first deadline after `fromMs` that still leaves `minWorkingMs`
+ * of working time: the day `fromMs` falls on, or the next one when its deadline is too close or past.
+ */
+export function firstDueDay(calendar: DeadlineCalendar, fromMs: number, time: string, minWorkingMs: number): number {
+  const day = Math.max(1, calendar.dayOf(fromMs));
+  return calendar.at(day, time) - fromMs >= minWorkingMs ? day : day + 1;
+}
+
 // --- exercise (compressed) calendar --------------------------------------------------------------
 
 /**

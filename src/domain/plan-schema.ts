@@ -175,6 +175,7 @@ const planObjectSchema = z.strictObject({
     dailyReport: z.strictObject({ time: timeOfDay }),
     unitSummary: z.strictObject({ time: timeOfDay, dayOffset: z.number().int().min(0).max(7) }),
     officeDailyReport: z.strictObject({ time: timeOfDay }),
+    minWorkingHours: z.number().min(0).max(24).optional(),
     commanderDecision: z.strictObject({
       timeoutMinutes: z
         .number()

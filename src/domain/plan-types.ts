@@ -147,6 +147,12 @@ export interface Deadlines {
   commanderDecision: CommanderDecisionDeadline;
   /** A message still undelivered this long after it was first sent raises an alert to the office. */
   deliveryAlertMinutes: number;
+  /**
+   * The least working time (hours) a first report or a summary leaves the units: a warning that takes
+   * effect later than this before the day's report time owes its first report the next day. 0 or
+   * absent: day 1's report is due on day 1 whatever the hour.
+   */
+  minWorkingHours?: number;
 }
 
 export interface ExerciseSettings {

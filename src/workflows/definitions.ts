@@ -74,6 +74,11 @@ export interface DecisionInput {
   proposalId?: string;
   /** For order-level. */
   level?: WarningLevel;
+  /**
+   * When the ordered warning, change or lift takes effect (ISO with offset; 预警自X日X时起): at most an
+   * hour back and three days ahead. Default: the moment of the order.
+   */
+  effectiveAt?: string;
   comment?: string;
 }
 
@@ -184,7 +189,15 @@ export interface CarriedState {
 export interface Schedule {
   counters: { consultation: number; proposal: number; notice: number; warning: number; cap: number };
   /** Origin of the response-day calendar: real CST days, or compressed exercise days. */
-  origin: { firstDay: string; startMs: number } | null;
+  origin: {
+    firstDay: string;
+    startMs: number;
+    /**
+     * The first response day whose daily report is owed (1, or 2 for a warning that took effect too
+     * close to or after day 1's report time). Absent in runs started before the rule.
+     */
+    firstReportDay?: number;
+  } | null;
   /** Response days whose daily-report duties were assigned (1..assignedThrough). */
   assignedThrough: number;
   /** Days (1-based, after settledThrough) whose office daily report was produced. */

@@ -2,7 +2,6 @@
  * Whole episodes on the time-skipping test server, with the real activities over the run's
  * PostgreSQL (notifications go to the delivery log). Each scenario moves the clock explicitly.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +35,7 @@ import {
   viewOf,
 } from '../episode-harness.js';
 import { inject } from 'vitest';
+import { deliveries as deliveriesOf, loggedEvents, rejected } from '../episode-records.js';
 
 let env: TestWorkflowEnvironment;
 let pool: pg.Pool;
@@ -50,59 +50,8 @@ afterAll(async () => {
   await pool?.end();
 });
 
-/**
- * The workflow appends its events to the audit log in the background (the projection never holds up
- * an update's answer), so wait until the log has caught up with the workflow's own event count.
- */
-async function caughtUp(episodeId: string): Promise<void> {
-  let expected: number;
-  try {
-    expected = (await viewOf(env.client.workflow.getHandle(episodeId))).eventCount;
-  } catch {
-    return; // no longer queryable (terminated): the log holds what it will ever hold
-  }
-  await expect
-    .poll(
-      async () =>
-        (
-          await pool.query<{ n: number }>(
-            'SELECT coalesce(max(seq), 0)::int AS n FROM episode_events WHERE episode_id = $1',
-            [episodeId],
-          )
-        ).rows[0]!.n,
-      { timeout: 15_000 },
-    )
-    .toBeGreaterThanOrEqual(expected);
-}
-
-async function events(episodeId: string, type?: string) {
-  await caughtUp(episodeId);
-  const rows = await pool.query<{ seq: number; type: string; at: Date; payload: Record<string, unknown> }>(
-    `SELECT seq, type, at, payload FROM episode_events WHERE episode_id = $1 ${type ? 'AND type = $2' : ''} ORDER BY seq`,
-    type ? [episodeId, type] : [episodeId],
-  );
-  // to the second: a timer fires a few milliseconds after its instant
-  return rows.rows.map((r) => ({ ...r, at: toCstIso(r.at.getTime()).replace(/\.\d{3}/, '') }));
-}
-
-async function deliveries(episodeId: string, stepLike: string) {
-  const rows = await pool.query<{ step: string; recipient_id: string; title: string; status: string }>(
-    'SELECT step, recipient_id, title, status FROM notification_deliveries WHERE episode_id = $1 AND step LIKE $2 ORDER BY id',
-    [episodeId, stepLike],
-  );
-  return rows.rows;
-}
-
-async function rejected(promise: Promise<unknown>): Promise<{ type?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-    return { type: cause.type, message: cause.message };
-  }
-  throw new Error('expected the update to be rejected');
-}
+const events = (episodeId: string, type?: string) => loggedEvents(env.client, pool, episodeId, type);
+const deliveries = (episodeId: string, stepLike: string) => deliveriesOf(pool, episodeId, stepLike);
 
 /** Starts at the next 09:00 CST so that the calendar of each scenario is known. */
 async function startAtNine(input: Parameters<typeof episodeInput>[0], taskQueue: string) {

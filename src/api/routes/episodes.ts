@@ -372,6 +372,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         ...(b.proposalId ? { proposalId: b.proposalId } : {}),
         ...(b.level ? { level: b.level } : {}),
         ...(b.comment ? { comment: b.comment } : {}),
+        ...(b.effectiveAt ? { effectiveAt: b.effectiveAt } : {}),
       };
       return loose(
         await executeEpisodeUpdate(

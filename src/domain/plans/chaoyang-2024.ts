@@ -324,6 +324,9 @@ export const chaoyang2024Plan: ResponsePlan = {
     officeDailyReport: { time: '20:00' },
     // product default: the plan is silent; an undeliverable message is the office's problem within the hour.
     deliveryAlertMinutes: 60,
+    // product default: the plan says "每日17时前" but not for a warning issued in the evening. A warning
+    // that takes effect less than 4 hours before 17:00 (or after it) owes its first report the next day.
+    minWorkingHours: 4,
     // product default: the plan says "立即向指挥长报告" but sets no decision timeout.
     commanderDecision: {
       timeoutMinutes: 30,

@@ -2,9 +2,11 @@
  * The episode's response-day calendar: real CST days, or compressed days in an exercise, from the one
  * calendar in src/domain/calendar.ts, anchored at the origin the episode recorded when it began.
  */
+import { patched } from '@temporalio/workflow';
 import {
   type DeadlineCalendar,
   cstDate,
+  firstDueDay,
   exerciseCalendar,
   exerciseDuration,
   realCalendar,
@@ -42,10 +44,27 @@ export function scaled(run: EpisodeRun, realMs: number): number {
   return run.input.exercise ? exerciseDuration(realMs, run.exerciseDayMs) : realMs;
 }
 
-/** Day 1 of the response begins now unless it already has. */
-export function ensureOrigin(run: EpisodeRun): void {
-  if (!run.schedule.origin) run.schedule.origin = { firstDay: cstDate(now()), startMs: now() };
+/** The plan's least working time before a first deadline, on this episode's clock. */
+function minWorkingMs(run: EpisodeRun): number {
+  return scaled(run, (run.plan.deadlines.minWorkingHours ?? 0) * 3_600_000);
 }
+
+/**
+ * Day 1 of the response begins when the warning (or early response) takes effect, unless it already
+ * has; the first report is owed on the first report day that leaves the units the plan's working time.
+ */
+export function ensureOrigin(run: EpisodeRun, effectMs = now()): void {
+  if (run.schedule.origin) return;
+  const origin: NonNullable<EpisodeRun['schedule']['origin']> = { firstDay: cstDate(effectMs), startMs: effectMs };
+  run.schedule.origin = origin;
+  // Runs started before this patch owed day 1's report on day 1 whatever the hour, and began day 1 at
+  // the moment of the order.
+  if (patched('first-report-leaves-working-time'))
+    origin.firstReportDay = firstDueDay(calendarOf(run)!, effectMs, run.plan.deadlines.dailyReport.time, minWorkingMs(run));
+}
+
+/** The first response day whose report is owed. */
+export const firstReportDay = (run: EpisodeRun): number => run.schedule.origin?.firstReportDay ?? 1;
 
 export const reportDue = (run: EpisodeRun, k: number): number =>
   dayAt(run, k, run.plan.deadlines.dailyReport.time);
@@ -56,5 +75,10 @@ export const officeReportAt = (run: EpisodeRun, k: number): number =>
 /** When the units' episode summaries are due: the plan's offset from the day of the lift. */
 export function summaryDueMs(run: EpisodeRun): number {
   const { dayOffset, time } = run.plan.deadlines.unitSummary;
-  return dayAt(run, dayOf(run, run.schedule.liftedMs!) + dayOffset, time);
+  const lifted = run.schedule.liftedMs!;
+  const day = dayOf(run, lifted) + dayOffset;
+  // the working-time rule holds for summaries too (in runs that follow it)
+  const tooClose =
+    run.schedule.origin?.firstReportDay !== undefined && dayAt(run, day, time) - lifted < minWorkingMs(run);
+  return dayAt(run, tooClose ? day + 1 : day, time);
 }

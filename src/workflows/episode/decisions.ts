@@ -2,11 +2,11 @@
  * The commander's decisions (approve, order a level, decline, lift) and the office's closing of an
  * episode (end of an early response, or cancel), carried out on the validated input.
  */
-import { earlyResponse } from '../../domain/index.js';
+import { earlyResponse, parseIso } from '../../domain/index.js';
 import type { CloseInput, DecisionInput, EpisodeView } from '../definitions.js';
 import { beginSummaries } from './duties.js';
 import { liftWarning, orderLevel, startEarlyResponse } from './response.js';
-import { type EpisodeRun, emit, nowIso } from './run.js';
+import { type EpisodeRun, emit, now, nowIso } from './run.js';
 import { actorOf } from './validators.js';
 import { view } from './view.js';
 
@@ -14,6 +14,7 @@ export function decide(run: EpisodeRun, d: DecisionInput): EpisodeView {
   const actor = actorOf(d.actor);
   const pending = run.state.pendingProposal;
   const at = nowIso(run);
+  const effectMs = d.effectiveAt !== undefined ? parseIso(d.effectiveAt) : now();
   switch (d.decision) {
     case 'approve': {
       const p = pending!;
@@ -25,8 +26,8 @@ export function decide(run: EpisodeRun, d: DecisionInput): EpisodeView {
         decision: 'approve',
         level: p.level,
       });
-      if (p.kind === 'lift' || p.level === 'none') liftWarning(run, actor);
-      else orderLevel(run, p.level, actor);
+      if (p.kind === 'lift' || p.level === 'none') liftWarning(run, actor, effectMs);
+      else orderLevel(run, p.level, actor, effectMs);
       break;
     }
     case 'order-level': {
@@ -39,7 +40,7 @@ export function decide(run: EpisodeRun, d: DecisionInput): EpisodeView {
         level,
         ...(pending ? { proposalId: pending.proposalId } : {}),
       });
-      orderLevel(run, level, actor);
+      orderLevel(run, level, actor, effectMs);
       break;
     }
     case 'decline': {
@@ -65,7 +66,7 @@ export function decide(run: EpisodeRun, d: DecisionInput): EpisodeView {
         decision: 'lift',
         ...(pending?.kind === 'lift' ? { proposalId: pending.proposalId } : {}),
       });
-      liftWarning(run, actor);
+      liftWarning(run, actor, effectMs);
       break;
   }
   return view(run);

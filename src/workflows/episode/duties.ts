@@ -14,7 +14,7 @@ import {
   obligedUnits,
   toCstIso,
 } from '../../domain/index.js';
-import { dayOf, reportDue, summaryDueMs } from './calendar.js';
+import { dayOf, firstReportDay, reportDue, summaryDueMs } from './calendar.js';
 import { type EpisodeRun, emit, now, nowIso, responding } from './run.js';
 
 /** Units that report daily in this episode. */
@@ -76,6 +76,11 @@ export function assignDays(run: EpisodeRun, t = now()): void {
     const k = schedule.assignedThrough + 1;
     schedule.assignedThrough = k;
     rememberWarningDate(run, t);
+    // a day before the first report day owes nothing: it is settled as it begins
+    if (k < firstReportDay(run)) {
+      if (schedule.settledThrough === k - 1) schedule.settledThrough = k;
+      continue;
+    }
     assignReportDuties(run, k, reportDue(run, k));
   }
 }

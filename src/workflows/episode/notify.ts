@@ -2,7 +2,7 @@
  * The episode's outgoing messages: a plan template to a list of recipients with the variables every
  * template may use, and the public warning (text and CAP 1.2) with its reference chain.
  */
-import { type MessageVars, type WarningLevel, episodeVars } from '../../domain/index.js';
+import { type MessageVars, type WarningLevel, episodeVars, toCstIso } from '../../domain/index.js';
 import { messaging } from './activities.js';
 import { summaryDueMs } from './calendar.js';
 import { type EpisodeRun, now, nowIso, spawn } from './run.js';
@@ -48,6 +48,7 @@ export function publishPublicWarning(
   run: EpisodeRun,
   kind: 'Alert' | 'Update' | 'Cancel',
   level: WarningLevel,
+  effectMs: number,
 ): void {
   const { schedule } = run;
   schedule.counters.cap += 1;
@@ -66,6 +67,7 @@ export function publishPublicWarning(
       sent,
       msgType: kind,
       references,
+      effective: toCstIso(effectMs),
       level,
       jurisdiction: run.input.jurisdiction,
       forecast,

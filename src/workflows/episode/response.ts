@@ -6,6 +6,8 @@ import {
   type Actor,
   type RuleReason,
   type WarningLevel,
+  cstDateTimeWords,
+  forecastSummary,
   levelName,
   internalUnits,
   responseFor,
@@ -19,8 +21,7 @@ import {
   retierDuties,
 } from './duties.js';
 import { notify, publishPublicWarning } from './notify.js';
-import { type EpisodeRun, emit, nowIso } from './run.js';
-import { forecastSummary } from '../../domain/index.js';
+import { type EpisodeRun, emit, now, nowIso } from './run.js';
 
 export function startEarlyResponse(run: EpisodeRun, reasons: RuleReason[]): void {
   ensureOrigin(run);
@@ -37,9 +38,9 @@ export function startEarlyResponse(run: EpisodeRun, reasons: RuleReason[]): void
   notify(run, 'early-response', 'earlyResponseStarted', internalUnits(run.plan), {});
 }
 
-export function issueWarning(run: EpisodeRun, level: WarningLevel, actor: Actor): void {
+export function issueWarning(run: EpisodeRun, level: WarningLevel, actor: Actor, effectMs = now()): void {
   const { schedule, plan } = run;
-  ensureOrigin(run);
+  ensureOrigin(run, effectMs);
   schedule.counters.warning += 1;
   emit(run, {
     type: 'warning.issued',
@@ -56,11 +57,12 @@ export function issueWarning(run: EpisodeRun, level: WarningLevel, actor: Actor)
   notify(run, `warning-issued:${schedule.counters.warning}`, 'warningIssued', internalUnits(plan), {
     response: responseFor(plan, level)!,
     forecastSummary: forecastSummary(run.forecast),
+    effectiveAt: cstDateTimeWords(effectMs),
   });
-  publishPublicWarning(run, 'Alert', level);
+  publishPublicWarning(run, 'Alert', level, effectMs);
 }
 
-export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor): void {
+export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor, effectMs = now()): void {
   const { plan } = run;
   const previousLevel = run.state.level as WarningLevel;
   emit(run, {
@@ -77,21 +79,25 @@ export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor
   notify(run, `warning-changed:${run.state.eventCount}`, 'warningChanged', internalUnits(plan), {
     previousLevelName: levelName(plan, previousLevel),
     response: responseFor(plan, level)!,
+    effectiveAt: cstDateTimeWords(effectMs),
   });
-  publishPublicWarning(run, 'Update', level);
+  publishPublicWarning(run, 'Update', level, effectMs);
 }
 
-export function liftWarning(run: EpisodeRun, actor: Actor): void {
+export function liftWarning(run: EpisodeRun, actor: Actor, effectMs = now()): void {
   const { plan } = run;
   const level = run.state.level as WarningLevel;
   emit(run, { type: 'warning.lifted', at: nowIso(run), actor, level, response: responseFor(plan, level)! });
-  notify(run, 'warning-lifted', 'warningLifted', internalUnits(plan), { levelName: levelName(plan, level) });
-  publishPublicWarning(run, 'Cancel', level);
+  notify(run, 'warning-lifted', 'warningLifted', internalUnits(plan), {
+    levelName: levelName(plan, level),
+    effectiveAt: cstDateTimeWords(effectMs),
+  });
+  publishPublicWarning(run, 'Cancel', level, effectMs);
   beginSummaries(run);
 }
 
 /** Issues the warning at `level`, or changes the one in force to it. */
-export function orderLevel(run: EpisodeRun, level: WarningLevel, actor: Actor): void {
-  if (run.state.level === 'none') issueWarning(run, level, actor);
-  else changeWarning(run, level, actor);
+export function orderLevel(run: EpisodeRun, level: WarningLevel, actor: Actor, effectMs = now()): void {
+  if (run.state.level === 'none') issueWarning(run, level, actor, effectMs);
+  else changeWarning(run, level, actor, effectMs);
 }

@@ -21,12 +21,15 @@ import type {
   ReportInput,
   SummaryInput,
 } from '../definitions.js';
-import { dayOf } from './calendar.js';
+import { dayOf, firstReportDay } from './calendar.js';
 import { obliged } from './duties.js';
 import { type EpisodeRun, now, responding } from './run.js';
 
 /** How far back the API's receipt time of a report is honoured. */
 const MAX_RECEIPT_LAG_MS = 60 * 60_000;
+/** How far back and ahead an order may set its effective time. */
+const MAX_EFFECT_LAG_MS = 60 * 60_000;
+const MAX_EFFECT_LEAD_MS = 72 * 3_600_000;
 /** How far the API's clock may run ahead of Temporal's. */
 const MAX_RECEIPT_SKEW_MS = 2 * 60_000;
 
@@ -77,6 +80,7 @@ export function validateDecision(run: EpisodeRun, d: DecisionInput): void {
   requireRole(d.actor, 'commander');
   requireOpen(run);
   const pending = state.pendingProposal;
+  if (d.effectiveAt !== undefined) validateEffectiveAt(d.effectiveAt);
   switch (d.decision) {
     case 'approve':
     case 'decline':
@@ -104,6 +108,21 @@ export function validateDecision(run: EpisodeRun, d: DecisionInput): void {
     default:
       fail(ErrorCode.VALIDATION, `unknown decision ${String(d.decision)}`);
   }
+}
+
+/** When an order takes effect: an ISO date-time at most an hour back and three days ahead. */
+function validateEffectiveAt(effectiveAt: string): void {
+  function bad(message: string): never {
+    fail(ErrorCode.VALIDATION, `effectiveAt: ${message}`, { issues: [{ path: 'effectiveAt', message }] });
+  }
+  let t: number;
+  try {
+    t = parseIso(effectiveAt);
+  } catch {
+    bad(`not an ISO date-time with offset: ${effectiveAt}`);
+  }
+  if (t < now() - MAX_EFFECT_LAG_MS) bad('more than an hour ago');
+  if (t > now() + MAX_EFFECT_LEAD_MS) bad('more than three days ahead');
 }
 
 /** A receipt time must be an ISO date-time, at most an hour old and not ahead of the clock by more than the allowed skew. */
@@ -139,9 +158,11 @@ export function validateReport(run: EpisodeRun, r: ReportInput): void {
     fail(ErrorCode.FORBIDDEN, `${r.unitId} files no daily report in this episode`);
   validateReceipt(r.receivedAt);
   const open = openThrough(run);
-  if (!Number.isInteger(r.responseDay) || r.responseDay < 1 || r.responseDay > open) {
-    fail(ErrorCode.VALIDATION, `response day ${r.responseDay} is not open (days 1–${open})`, {
-      issues: [{ path: 'responseDay', message: 'no such response day yet' }],
+  const first = firstReportDay(run);
+  if (!Number.isInteger(r.responseDay) || r.responseDay < first || r.responseDay > open) {
+    const owes = first > 1 ? `；预警生效时已临近或超过当日报送时间，首次报送为第${first}天` : '';
+    fail(ErrorCode.VALIDATION, `response day ${r.responseDay} is not open (days ${first}–${open})${owes}`, {
+      issues: [{ path: 'responseDay', message: r.responseDay < first ? `第${r.responseDay}天无需报送${owes}` : 'no such response day yet' }],
     });
   }
   const issues = checkReportFields(run.plan, r.fields).map((i) => ({ ...i, path: `fields.${i.path}` }));

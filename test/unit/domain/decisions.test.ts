@@ -6,6 +6,7 @@ import {
   consultationOutcome,
   defaultPlan,
   exerciseCalendar,
+  firstDueDay,
   followUpUnit,
   internalUnits,
   nextProposalStepAt,
@@ -164,5 +165,27 @@ describe('the response-day calendar', () => {
         return real.dayOf(real.at(k, hhmm)) === k && exercise.dayOf(exercise.at(k, hhmm)) === k;
       }),
     );
+  });
+});
+
+describe('firstDueDay: the first report leaves the plan its working time (4 h by default)', () => {
+  const cal = realCalendar('2026-12-01');
+  const four = (defaultPlan.deadlines.minWorkingHours ?? 0) * 3_600_000;
+  it.each([
+    ['09:00', 1],
+    ['12:59', 1],
+    ['13:00', 1],
+    ['13:01', 2],
+    ['16:59', 2],
+    ['17:00', 2],
+    ['21:00', 2],
+    ['23:59', 2],
+  ])('a warning taking effect at %s owes its first report on day %i', (time, day) => {
+    expect(four).toBe(4 * 3_600_000);
+    expect(firstDueDay(cal, parseIso(`2026-12-01T${time}:00+08:00`), '17:00', four)).toBe(day);
+  });
+  it('with no minimum working time the first report is simply the next 17:00 still ahead', () => {
+    expect(firstDueDay(cal, parseIso('2026-12-01T21:00:00+08:00'), '17:00', 0)).toBe(2);
+    expect(firstDueDay(cal, parseIso('2026-12-01T16:59:00+08:00'), '17:00', 0)).toBe(1);
   });
 });
