@@ -8,7 +8,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { installRuntime, workflowsPath } from '../../worker.js';
+import { installRuntime, workflowsPath } from '../temporal/runtime.js';
 
 export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 export interface RunHistory {

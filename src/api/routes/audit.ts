@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type EpisodeEvent, stateAt, toCstIso } from '../../domain/index.js';
 import { AUDIT_READERS, assertEpisodeAccess } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { correlateEvents, chainJson, fetchRunHistories, historyJson, replayRuns } from '../audit.js';
 import { QUERY_DEADLINE_MS } from '../episode-access.js';
 import { notFound } from '../errors.js';

@@ -8,7 +8,7 @@ import { getDocument } from '../../adapters/reporting/index.js';
 import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
 import { EPISODE_READERS, LOG_READERS, assertActsFor, assertEpisodeAccess } from '../access.js';
 import type { ApiPrincipal } from '../principal-store.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { readModel } from '../episode-access.js';
 import { type ReportQuery, listReports, reportsWorkbook, unitName } from '../reports.js';
 import { notFound } from '../errors.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { importEnterprises, importReadings } from '../../adapters/power/index.js';
 import { ROLES, defaultPlan, toCstIso } from '../../domain/index.js';
 import { ADMIN, ANY_ROLE, EPISODE_READERS, OFFICE, confinedJurisdiction } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
   type PrincipalRecord,
