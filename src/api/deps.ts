@@ -3,6 +3,7 @@
  * clock. Its own module so route plugins can name the type without importing `app.ts`.
  */
 import type { Client } from '@temporalio/client';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   idempotencyTtlHours: number;
   /** Absolute base URL for links in the public feed (else relative links). */
   publicUrl?: string;
+  /** The workflow code audit replays run against (tests hand the run's one bundle); absent = bundled on the first replay. */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &

@@ -161,7 +161,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
     async (req) => {
       assertEpisodeAccess(principalOf(req), req.params.id);
       const runs = await histories(req.params.id, req.query.runId);
-      return replayRuns(req.params.id, runs);
+      return replayRuns(req.params.id, runs, deps.workflowBundle);
     },
   );
 
