@@ -15,7 +15,7 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   activityDeps: ActivityDeps;
-  /** A prebuilt bundle (tests build one per file); else the workflows are bundled from source. */
+  /** A prebuilt bundle (tests build one per run); else the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
 }
