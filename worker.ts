@@ -1,30 +1,21 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-  type WorkerOptions,
-  makeTelemetryFilterString,
-} from '@temporalio/worker';
+/** The worker process: runs the workflows and activities on the task queue until told to stop. */
+import { pathToFileURL } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { activityDepsFromConfig } from './src/activities/deps.js';
 import { type ActivityDeps, createActivities } from './src/activities/index.js';
 import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
 import { logger } from './src/logger.js';
+import { installRuntime, workflowsPath } from './src/temporal/runtime.js';
 
-/** The workflows' entry: the TypeScript source, or its compiled twin when running from dist/. */
-export const workflowsPath = fileURLToPath(
-  new URL(`./src/workflows/index${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-);
+export { installRuntime, workflowsPath } from './src/temporal/runtime.js';
 
 export interface WorkerDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activityDeps: ActivityDeps;
-  /** A prebuilt bundle (tests build one per file); else the workflows are bundled from source. */
+  /** A prebuilt bundle (tests build one per run); else the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
 }
@@ -40,23 +31,6 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     stickyQueueScheduleToStartTimeout: '3s',
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
-}
-
-let runtimeInstalled = false;
-/** Quiets the Rust core's logs to warnings; call once per process before the first connection. */
-export function installRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({
-      logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
-      // The launcher and worker.ts handle signals themselves and shut the worker down in order.
-      shutdownSignals: [],
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
-    });
-  } catch {
-    // already installed by someone else in this process
-  }
 }
 
 export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { type Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { inject } from 'vitest';
 import { logOnlyActivityDeps } from '../src/activities/deps.js';
@@ -25,8 +25,8 @@ import {
   episodeStateQuery,
   submitReportUpdate,
 } from '../src/workflows/definitions.js';
-import { createWorker, installRuntime, workflowsPath } from '../worker.js';
-import { uniqueTaskQueue } from './helpers.js';
+import { createWorker, installRuntime } from '../worker.js';
+import { uniqueTaskQueue, workflowBundle } from './helpers.js';
 
 export const office: Principal = { id: 'office-zhang', role: 'office', unit: 'office' };
 export const commander: Principal = { id: 'commander-li', role: 'commander', unit: 'commander' };
@@ -62,13 +62,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   });
 }
 
-let bundle: Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> | undefined;
+/** The run's one workflow bundle (built by test/global-setup.ts). */
 export function episodeBundle() {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-  });
-  return bundle;
+  return workflowBundle();
 }
 
 export async function episodeWorker(

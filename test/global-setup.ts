@@ -1,9 +1,11 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateUp } from '../src/db/migrate.js';
+import { workflowsPath } from '../src/temporal/runtime.js';
 import { temporalTestServerPath } from '../src/tools/binaries.js';
 import { freePort, startDevServer } from '../src/tools/temporal-dev-server.js';
 
@@ -12,17 +14,25 @@ declare module 'vitest' {
     databaseUrl: string;
     temporalAddress: string;
     temporalTestServerPath: string;
+    /** The run's one bundle of the workflow code (a file), built here instead of once per test file. */
+    workflowBundlePath: string;
   }
 }
 
 /**
  * Starts the real servers the integration tests talk to, once per run: PostgreSQL (external by
  * DATABASE_URL, else embedded in a temporary folder) with migrations applied, and an in-memory
- * Temporal dev server. Tests that need long timers start the time-skipping server themselves.
+ * Temporal dev server; and the workflow code bundled once (while the servers start), handed on as a
+ * file path. Tests that need long timers start the time-skipping server themselves.
  */
 export default async function setup(project: TestProject) {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'smog-test-'));
   await chmod(tmp, 0o755); // PostgreSQL runs as its own user when we are root
+  const bundlePath = path.join(tmp, 'workflow-bundle.js');
+  const bundled = bundleWorkflowCode({ workflowsPath, logger: quietLogger }).then(({ code }) =>
+    writeFile(bundlePath, code),
+  );
+  bundled.catch(() => {}); // awaited below; a failure there fails the run
   const stops: Array<() => Promise<void>> = [];
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -37,6 +47,13 @@ export default async function setup(project: TestProject) {
   const testServer = temporalTestServerPath();
   if (!testServer) throw new Error('temporal-test-server not found: run `npm run setup` first');
 
+  try {
+    await bundled;
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw err;
+  }
+  project.provide('workflowBundlePath', bundlePath);
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', temporal.address);
   project.provide('temporalTestServerPath', testServer);
@@ -46,3 +63,6 @@ export default async function setup(project: TestProject) {
     await rm(tmp, { recursive: true, force: true });
   };
 }
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { inject } from 'vitest';
-import { createWorker, installRuntime, workflowsPath } from '../worker.js';
+import { createWorker, installRuntime } from '../worker.js';
 import { logOnlyActivityDeps } from '../src/activities/deps.js';
 import { createPool } from '../src/db/pool.js';
 
-export type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowCode>>;
-
-let bundlePromise: Promise<WorkflowBundle> | undefined;
-/** One workflow bundle per test file (each file runs in its own module scope). */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-  return bundlePromise;
+/** The run's one workflow bundle, built by test/global-setup.ts (a file every worker and replayer loads). */
+export async function workflowBundle(): Promise<WorkflowBundleOption> {
+  return { codePath: inject('workflowBundlePath') };
 }
-
-const noop = () => {};
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 export const uniqueTaskQueue = (prefix = 'test') => `${prefix}-${randomUUID()}`;
 
@@ -26,6 +20,8 @@ export interface IntegrationContext {
   nativeConnection: NativeConnection;
   client: Client;
   pool: pg.Pool;
+  /** The run's one workflow bundle. */
+  workflowBundle: WorkflowBundleOption;
   close(): Promise<void>;
 }
 
@@ -41,6 +37,7 @@ export async function integrationContext(): Promise<IntegrationContext> {
     nativeConnection,
     client: new Client({ connection }),
     pool,
+    workflowBundle: await workflowBundle(),
     async close() {
       await connection.close();
       await nativeConnection.close();

@@ -1,11 +1,19 @@
+/** What the activities need — PostgreSQL, the notifier, the sender identity, the power company's API — and how to build it. */
 import type pg from 'pg';
 import { createNotifierFromConfig, senderFromConfig } from '../adapters/notification/index.js';
-import { createNotifier } from '../adapters/notification/notifier.js';
-import { powerApiSettings } from '../adapters/power/index.js';
+import { type Notifier, createNotifier } from '../adapters/notification/notifier.js';
+import { type PowerApiSettings, powerApiSettings } from '../adapters/power/index.js';
 import { LOG_ONLY_ROUTES } from '../adapters/notification/routes.js';
 import type { SenderIdentity } from '../adapters/notification/types.js';
 import type { Config } from '../config.js';
-import type { ActivityDeps } from './index.js';
+
+export interface ActivityDeps {
+  pool: pg.Pool;
+  notifier: Notifier;
+  sender: SenderIdentity;
+  /** The power company's readings API; absent = readings arrive only by file import. */
+  powerApi?: PowerApiSettings;
+}
 
 /** The activities' dependencies from configuration: notification channels, recipient routes, PostgreSQL. */
 export async function activityDepsFromConfig(config: Config, pool: pg.Pool): Promise<ActivityDeps> {

@@ -1,41 +1,41 @@
 /**
- * Turns what the workflow knows about an episode (a compact, JSON-only `DocumentRequest`) into the
- * facts of an official document: names from the plan, electricity details from the stored day
- * assessments, levels and their periods from the warning records.
+ * The document activity: turns what the workflow knows about an episode (a compact, JSON-only
+ * `DocumentRequest`) into the facts of an official document — names from the plan, electricity
+ * details from the stored day assessments, levels and their periods from the warning records — and
+ * renders and stores it (DOCX + HTML).
  */
 import type pg from 'pg';
 import { getDayAssessment } from '../adapters/power/index.js';
-import type { DocumentFacts, DocumentKind } from '../adapters/reporting/index.js';
-import { type ForecastDay, type ResponsePlan, type WarningLevel, toCstIso } from '../domain/index.js';
+import { type DocumentFacts, produceDocument } from '../adapters/reporting/index.js';
+import type { DocumentRequest } from '../contracts/index.js';
+import { type ResponsePlan, getPlan, toCstIso } from '../domain/index.js';
+import type { ActivityDeps } from './deps.js';
+import { heartbeating, nonRetryable } from './support.js';
 
-export interface DocumentRequest {
-  episodeId: string;
-  kind: DocumentKind;
-  key: string;
-  planId: string;
-  planVersion: number;
-  jurisdiction: string;
-  exercise: boolean;
-  issuedAt: string;
-  responseDay?: number;
-  reportDate?: string;
-  unitId?: string;
-  overview: string[];
-  earlyResponseFrom: string | null;
-  warnings: Array<{ kind: 'issued' | 'changed' | 'lifted'; level: WarningLevel; at: string }>;
-  decisions: Array<{ decision: string; level: string | null; at: string; by: string }>;
-  duties: Array<{
-    dutyId: string;
-    unitId: string;
-    status: string;
-    responseDay: number | 'summary' | null;
-    dueAt: string | null;
-  }>;
-  lateUnits: Array<{ unitId: string; item: string; dueAt: string; submittedAt?: string }>;
-  notices: Array<{ unitId: string; at: string; reason: string }>;
-  electricityDays: string[];
-  forecast: ForecastDay[];
-  liftedAt: string | null;
+export type { DocumentRequest } from '../contracts/index.js';
+
+export function documentActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
+  return {
+    /** Renders and stores a document (DOCX + HTML); the same (episode, kind, key) and facts give the same document. */
+    async produceDocument(input: DocumentRequest): Promise<{ documentId: string }> {
+      const plan = getPlan(input.planId, input.planVersion);
+      return heartbeating(async () => {
+        try {
+          const facts = await documentFacts(pool, plan, input);
+          const doc = await produceDocument(pool, {
+            episodeId: input.episodeId,
+            kind: input.kind,
+            key: input.key,
+            facts,
+            plan,
+          });
+          return { documentId: String(doc.documentId) };
+        } catch (err) {
+          nonRetryable(err);
+        }
+      });
+    },
+  };
 }
 
 const DECISIONS: Record<string, string> = {
@@ -45,7 +45,7 @@ const DECISIONS: Record<string, string> = {
   lift: '指令解除',
 };
 
-export async function documentFacts(
+async function documentFacts(
   pool: pg.Pool,
   plan: ResponsePlan,
   input: DocumentRequest,

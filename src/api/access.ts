@@ -2,21 +2,23 @@
  * Who may do what. Route level: each route declares `config.access` (a list of roles, or 'public');
  * a route without one is refused to everybody. Object level: the helpers below, called by handlers.
  */
-import { defaultPlan } from '../domain/index.js';
+import { ROLES, type Role, defaultPlan } from '../domain/index.js';
 import { forbidden } from './errors.js';
-import type { ApiPrincipal, Role } from './principal-store.js';
+import type { ApiPrincipal } from './principal-store.js';
 
 export type Access = 'public' | readonly Role[];
 
 /** Roles that read episodes (RBAC-filtered by jurisdiction for branches). */
-export const EPISODE_READERS: readonly Role[] = ['office', 'commander', 'leader', 'unit', 'auditor'];
+export const EPISODE_READERS: readonly Role[] = ROLES.filter((r) => r !== 'admin');
 /** Roles that read the audit trail. */
 export const AUDIT_READERS: readonly Role[] = ['auditor', 'office', 'leader'];
 export const OFFICE: readonly Role[] = ['office'];
 export const COMMANDER: readonly Role[] = ['commander'];
 export const UNIT: readonly Role[] = ['unit'];
 export const ADMIN: readonly Role[] = ['admin'];
-export const ANY_ROLE: readonly Role[] = ['office', 'commander', 'leader', 'unit', 'auditor', 'admin'];
+/** The delivery log names recipients' addresses: the episode readers but the units. */
+export const LOG_READERS: readonly Role[] = EPISODE_READERS.filter((r) => r !== 'unit');
+export const ANY_ROLE: readonly Role[] = ROLES;
 
 /** The county a principal is confined to (a branch), or null when it sees every jurisdiction. */
 export function confinedJurisdiction(p: ApiPrincipal): string | null {

@@ -1,9 +1,9 @@
+/** The HTTP API: `buildApp(deps)` wires the error handler, security, OpenAPI and every route plugin. */
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import {
   type ZodTypeProvider,
@@ -12,8 +12,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import type pg from 'pg';
-import type { Logger } from 'pino';
+import { type AppDeps, type AppOptions, DEFAULT_LIMITS } from './deps.js';
 import { ApiError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
@@ -23,42 +22,6 @@ import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { referenceRoutes } from './routes/reference.js';
 import { installSecurity } from './security.js';
-
-export interface ApiLimits {
-  /** Largest photo, bytes. */
-  photoBytes: number;
-  /** Most photos per request. */
-  photoFiles: number;
-  /** Largest CSV/XLSX import, bytes. */
-  importBytes: number;
-}
-
-export interface AppDeps {
-  temporal: Client;
-  pool: pg.Pool;
-  taskQueue: string;
-  logger?: Logger | false;
-  /** Largest JSON body, bytes. */
-  bodyLimit?: number;
-  /** Clock for the API (tests pin it). */
-  now?: () => number;
-  /** Requests per principal (or per IP when unauthenticated) per window. */
-  rateLimit?: { max: number; timeWindowMs: number };
-  limits: ApiLimits;
-  /** How long an Idempotency-Key answer is kept (≥ 24 h). */
-  idempotencyTtlHours: number;
-  /** Absolute base URL for links in the public feed (else relative links). */
-  publicUrl?: string;
-}
-
-export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &
-  Partial<Pick<AppDeps, 'limits' | 'idempotencyTtlHours'>>;
-
-export const DEFAULT_LIMITS: ApiLimits = {
-  photoBytes: 5 * 1024 * 1024,
-  photoFiles: 10,
-  importBytes: 20 * 1024 * 1024,
-};
 
 /** Builds the HTTP API. Infrastructure comes in through `deps`; the caller owns and closes it. */
 export async function buildApp(options: AppOptions) {
@@ -190,6 +153,7 @@ export async function buildApp(options: AppOptions) {
   return app;
 }
 
+export type { ApiLimits, AppDeps, AppOptions } from './deps.js';
 export type App = Awaited<ReturnType<typeof buildApp>>;
 
 /** A failure to reach PostgreSQL (down, restarting, connection lost): the caller may retry → 503. */

@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { installRuntime, workflowsPath } from '../../worker.js';
+import { Worker, type WorkflowBundleOption, bundleWorkflowCode } from '@temporalio/worker';
+import { installRuntime, workflowsPath } from '../temporal/runtime.js';
 
 export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 export interface RunHistory {
@@ -106,10 +106,18 @@ export interface ReplayOutcome {
 
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Replays each run in order against the current code; stops at the first divergence. One replay at a time. */
-export function replayRuns(workflowId: string, runs: RunHistory[]): Promise<ReplayOutcome> {
+/**
+ * Replays each run in order against the current code (`bundle`, else the one bundled here); stops at the
+ * first divergence. One replay at a time.
+ */
+export function replayRuns(
+  workflowId: string,
+  runs: RunHistory[],
+  bundle?: WorkflowBundleOption,
+): Promise<ReplayOutcome> {
   const work = queue.then(async () => {
-    const workflowBundle = await replayBundle();
+    installRuntime();
+    const workflowBundle = bundle ?? (await replayBundle());
     const outcome: ReplayOutcome = {
       result: 'pass',
       workflowId,

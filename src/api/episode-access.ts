@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { toCstIso } from '../domain/index.js';
 import { type EpisodeView, episodeStateQuery } from '../workflows/definitions.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './deps.js';
 import { notFound } from './errors.js';
 import { mapTemporalError } from './temporal-errors.js';
 

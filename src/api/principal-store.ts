@@ -5,10 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { defaultPlan } from '../domain/index.js';
-
-export const ROLES = ['office', 'commander', 'leader', 'unit', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role, defaultPlan } from '../domain/index.js';
 
 /** Who calls the API: what the auth plugin puts on the request and what the workflow records as actor. */
 export interface ApiPrincipal {

@@ -12,8 +12,6 @@
 import { parseArgs } from 'node:util';
 import {
   PrincipalError,
-  ROLES,
-  type Role,
   createPrincipal,
   issueToken,
   listPrincipals,
@@ -21,6 +19,7 @@ import {
   setDisabled,
 } from '../api/principal-store.js';
 import { loadConfig } from '../config.js';
+import { ROLES, type Role } from '../domain/index.js';
 import { createPool } from '../db/pool.js';
 import { runIfMain } from './run.js';
 

@@ -11,13 +11,12 @@
  *   lifting        — warning lifted / early response ended; unit summaries are due
  *   closed         — the episode is over
  *
- * `applyEvent` is permissive (a recorded history always folds); `checkEvent` tells whether an event
- * is a valid next step, for the workflow to call before appending.
+ * `applyEvent` is permissive: a recorded history always folds. Which command may come next is the
+ * workflow's decision (its update validators), not the fold's.
  */
 import { parseIso } from './calendar.js';
 import type { RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
-import { DomainError, ErrorCode } from './errors.js';
 import type {
   CommanderDecision,
   DocumentProduced,
@@ -441,7 +440,7 @@ export function foldEpisode(
 
 /**
  * The state as it was at `isoTime`: the fold of the prefix of events whose `at` is not later than
- * that instant (histories are appended in time order; see `checkEvent`).
+ * that instant (the workflow appends events in time order).
  */
 export function stateAt(events: ReadonlyArray<EpisodeEvent>, isoTime: string): EpisodeState {
   const t = parseIso(isoTime);
@@ -451,82 +450,4 @@ export function stateAt(events: ReadonlyArray<EpisodeEvent>, isoTime: string): E
     state = applyEvent(state, e);
   }
   return state;
-}
-
-/**
- * Whether `event` is a valid next step after `state`; returns the error instead of throwing.
- * Codes: INVALID_TRANSITION (wrong phase), STALE_PROPOSAL (decision on a proposal that is not
- * pending), VALIDATION (time going backwards, bad time).
- */
-export function checkEvent(state: EpisodeState, event: EpisodeEvent): DomainError | null {
-  const invalid = (msg: string) =>
-    new DomainError(ErrorCode.INVALID_TRANSITION, msg, { phase: state.phase, type: event.type });
-  let at: number;
-  try {
-    at = parseIso(event.at);
-  } catch (e) {
-    return e as DomainError;
-  }
-  if (state.lastEventAt !== null && at < parseIso(state.lastEventAt)) {
-    return new DomainError(
-      ErrorCode.VALIDATION,
-      `event time ${event.at} is before the last event (${state.lastEventAt})`,
-    );
-  }
-  if (state.phase === 'closed') return invalid(`episode is closed; ${event.type} is not allowed`);
-  if (event.type === 'episode.started')
-    return state.episodeId === null ? null : invalid('episode already started');
-  if (state.episodeId === null) return invalid(`episode not started; ${event.type} is not allowed`);
-
-  switch (event.type) {
-    case 'warning.issued':
-      return state.level === 'none'
-        ? null
-        : invalid(`a ${state.level} warning is already active; change it instead`);
-    case 'warning.changed':
-      if (state.level === 'none') return invalid('no warning is active');
-      return event.level === state.level ? invalid(`the warning is already ${state.level}`) : null;
-    case 'warning.lifted':
-      return state.level === 'none' ? invalid('no warning is active') : null;
-    case 'commander.decided':
-      if (event.proposalId !== undefined && state.pendingProposal?.proposalId !== event.proposalId) {
-        return new DomainError(
-          ErrorCode.STALE_PROPOSAL,
-          `proposal ${event.proposalId} is not the pending proposal`,
-          {
-            pending: state.pendingProposal?.proposalId ?? null,
-          },
-        );
-      }
-      if (event.proposalId === undefined && event.decision === 'approve') {
-        return new DomainError(ErrorCode.STALE_PROPOSAL, 'approve needs the pending proposal id');
-      }
-      return null;
-    case 'level.proposed':
-      if (event.kind === 'start' && state.level !== 'none') return invalid('a warning is already active');
-      if ((event.kind === 'change' || event.kind === 'lift') && state.level === 'none') {
-        return invalid('no warning is active');
-      }
-      return null;
-    case 'early-response.started':
-      return state.level === 'none' ? null : invalid('a warning is active');
-    case 'early-response.ended':
-      return state.earlyResponseActive ? null : invalid('no early response is active');
-    case 'report.submitted':
-      // a response is running (warning or early response, even with a proposal pending) or wrapping up
-      return state.level !== 'none' || state.earlyResponseActive || state.phase === 'lifting'
-        ? null
-        : invalid('no response is running');
-    case 'summary.submitted':
-      return state.phase === 'lifting' ? null : invalid('summaries are due only after the lift');
-    default:
-      return null;
-  }
-}
-
-/** `checkEvent` then `applyEvent`; throws the DomainError. */
-export function applyEventStrict(state: EpisodeState, event: EpisodeEvent): EpisodeState {
-  const error = checkEvent(state, event);
-  if (error) throw error;
-  return applyEvent(state, event);
 }

@@ -13,6 +13,7 @@ export * from './episode-state.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './plan-types.js';
+export * from './roles.js';
 export { chaoyang2024Plan, defaultPlan } from './plans/chaoyang-2024.js';
 export * from './templates.js';
 export * from './wording.js';

@@ -32,8 +32,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** What the harness needs of the servers: a Temporal client, a native connection and a pool. */
-export type StackContext = Pick<IntegrationContext, 'client' | 'nativeConnection' | 'pool'>;
+/**
+ * What the harness needs of the servers: a Temporal client, a native connection and a pool; and the
+ * test run's workflow bundle when there is one (scripts without it bundle the workflows here).
+ */
+export type StackContext = Pick<IntegrationContext, 'client' | 'nativeConnection' | 'pool'> &
+  Partial<Pick<IntegrationContext, 'workflowBundle'>>;
 
 export interface ConsoleStack {
   baseUrl: string;
@@ -54,7 +58,7 @@ export async function startConsoleStack(ctx: StackContext): Promise<ConsoleStack
     namespace: 'default',
     taskQueue,
     activityDeps: logOnlyActivityDeps(ctx.pool as pg.Pool),
-    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    workflowBundle: ctx.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })),
   });
   const running = worker.run();
   const app = await testApp(ctx as IntegrationContext, taskQueue);

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type EpisodeEvent, stateAt, toCstIso } from '../../domain/index.js';
 import { AUDIT_READERS, assertEpisodeAccess } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { correlateEvents, chainJson, fetchRunHistories, historyJson, replayRuns } from '../audit.js';
 import { QUERY_DEADLINE_MS } from '../episode-access.js';
 import { notFound } from '../errors.js';
@@ -161,7 +161,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
     async (req) => {
       assertEpisodeAccess(principalOf(req), req.params.id);
       const runs = await histories(req.params.id, req.query.runId);
-      return replayRuns(req.params.id, runs);
+      return replayRuns(req.params.id, runs, deps.workflowBundle);
     },
   );
 

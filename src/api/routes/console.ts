@@ -15,7 +15,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EPISODE_EVENT_TYPES, defaultPlan } from '../../domain/index.js';
 import { ANY_ROLE } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errorBody } from '../schemas.js';
 import { principalOf } from '../security.js';

@@ -26,7 +26,7 @@ import {
   assertEpisodeAccess,
   visibleJurisdictions,
 } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import {
   episodeState,
   executeEpisodeUpdate,

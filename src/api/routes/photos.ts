@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EPISODE_READERS, UNIT } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import { storePhotos } from '../photos.js';
 import { errorBody, uuidParams } from '../schemas.js';

@@ -6,9 +6,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDocument } from '../../adapters/reporting/index.js';
 import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
-import { EPISODE_READERS, assertActsFor, assertEpisodeAccess } from '../access.js';
+import { EPISODE_READERS, LOG_READERS, assertActsFor, assertEpisodeAccess } from '../access.js';
 import type { ApiPrincipal } from '../principal-store.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { readModel } from '../episode-access.js';
 import { type ReportQuery, listReports, reportsWorkbook, unitName } from '../reports.js';
 import { notFound } from '../errors.js';
@@ -18,8 +18,6 @@ import { principalOf } from '../security.js';
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 const iso = (d: Date | null) => (d ? toCstIso(d.getTime()) : null);
-/** The delivery log names recipients' addresses: not for units. */
-const LOG_READERS = ['office', 'commander', 'leader', 'auditor'] as const;
 
 /**
  * The unit whose records a principal may read: a unit reads its own only (asking for another is 403),

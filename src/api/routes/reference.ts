@@ -2,14 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importEnterprises, importReadings } from '../../adapters/power/index.js';
-import { defaultPlan, toCstIso } from '../../domain/index.js';
+import { ROLES, defaultPlan, toCstIso } from '../../domain/index.js';
 import { ADMIN, ANY_ROLE, EPISODE_READERS, OFFICE, confinedJurisdiction } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
   type PrincipalRecord,
   PrincipalError,
-  ROLES,
   createPrincipal,
   getPrincipal,
   issueToken,
@@ -73,7 +72,7 @@ const principalBody = z.strictObject({
 });
 const principalOut = z.object({
   id: z.string(),
-  role: z.string(),
+  role: z.enum(ROLES),
   unit: z.string().optional(),
   name: z.string(),
   disabled: z.boolean(),

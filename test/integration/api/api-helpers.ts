@@ -48,6 +48,7 @@ export async function testApp(
     taskQueue,
     logger: false,
     rateLimit: { max: 100_000, timeWindowMs: 60_000 },
+    ...(ctx.workflowBundle ? { workflowBundle: ctx.workflowBundle } : {}),
     ...extra,
   });
 }

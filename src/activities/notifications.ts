@@ -1,0 +1,163 @@
+/**
+ * The notification activities: a plan template sent to each recipient, and the public warning as
+ * text and CAP 1.2. One idempotency key per (episode, step, recipient); a message still undelivered
+ * after the plan's alert delay raises one alert to the office while the retries go on.
+ */
+import { activityInfo } from '@temporalio/activity';
+import { buildCapAlert } from '../adapters/notification/cap.js';
+import type { NotifyInput, PublishWarningInput } from '../contracts/index.js';
+import {
+  aqiCategory,
+  cstDateTimeWords,
+  forecastSummary,
+  getPlan,
+  parseIso,
+  renderPlanTemplate,
+  unitName,
+} from '../domain/index.js';
+import type { ActivityDeps } from './deps.js';
+import { heartbeating, nonRetryable } from './support.js';
+
+export function notificationActivities(deps: Pick<ActivityDeps, 'pool' | 'notifier' | 'sender'>) {
+  const { pool, notifier } = deps;
+
+  async function send(input: NotifyInput, recipientId: string, title: string, body: string, capXml?: string) {
+    try {
+      await notifier.send({
+        idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}`,
+        episodeId: input.episodeId,
+        step: input.step,
+        recipientId,
+        title,
+        body,
+        exercise: input.exercise,
+        ...(capXml ? { capXml } : {}),
+      });
+    } catch (err) {
+      await alertIfLongUndelivered(input, recipientId, title, err);
+      throw err;
+    }
+  }
+
+  /**
+   * A message still undelivered `deadlines.deliveryAlertMinutes` after the activity was first
+   * scheduled raises one alert to the office (its own idempotency key), while the retries go on.
+   */
+  async function alertIfLongUndelivered(
+    input: NotifyInput,
+    recipientId: string,
+    title: string,
+    err: unknown,
+  ) {
+    if (recipientId === 'office') return;
+    let info: ReturnType<typeof activityInfo>;
+    try {
+      info = activityInfo();
+    } catch {
+      return; // called outside an activity (tests of the adapters)
+    }
+    const plan = getPlan(input.planId, input.planVersion);
+    if (Date.now() - info.scheduledTimestampMs < plan.deadlines.deliveryAlertMinutes * 60_000) return;
+    const text = renderPlanTemplate(plan, 'deliveryAlert', {
+      recipientName: unitName(plan, recipientId),
+      messageTitle: title,
+      firstAttemptAt: cstDateTimeWords(info.scheduledTimestampMs),
+      attempts: info.attempt,
+      lastError: (err instanceof Error ? err.message : String(err)).slice(0, 200),
+    });
+    await notifier
+      .send({
+        idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}|delivery-alert`,
+        episodeId: input.episodeId,
+        step: `${input.step}:delivery-alert`,
+        recipientId: 'office',
+        title: text.title,
+        body: text.body,
+        exercise: input.exercise,
+      })
+      .catch(() => {}); // the office's own channel may be down too: the delivery log still has it
+  }
+
+  return {
+    /** Renders a plan template and sends it to each recipient (one idempotency key per recipient). */
+    async notify(input: NotifyInput): Promise<{ recipients: number }> {
+      let message: { title: string; body: string };
+      try {
+        message = renderPlanTemplate(getPlan(input.planId, input.planVersion), input.template, input.vars);
+      } catch (err) {
+        nonRetryable(err);
+      }
+      const { title, body } = message;
+      await heartbeating(async () => {
+        for (const recipientId of input.recipients) await send(input, recipientId, title, body);
+      });
+      return { recipients: input.recipients.length };
+    },
+
+    /** The public warning with health advice, as text and as CAP 1.2; kept for the public feed. */
+    async publishWarning(input: PublishWarningInput): Promise<{ identifier: string }> {
+      return heartbeating(async () => {
+        const plan = getPlan(input.planId, input.planVersion);
+        const rule = plan.warning.levels.find((l) => l.level === input.level)!;
+        const category = aqiCategory(input.maxAqi);
+        const jurisdictionName =
+          plan.jurisdictions.find((j) => j.id === input.jurisdiction)?.name ?? input.jurisdiction;
+        const action = input.msgType === 'Cancel' ? '解除' : input.msgType === 'Update' ? '调整为' : '发布';
+        const text = renderPlanTemplate(plan, 'publicWarning', {
+          jurisdictionName,
+          levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
+          forecastSummary: forecastSummary(input.forecast),
+          effectiveAt: cstDateTimeWords(parseIso(input.effective ?? input.sent)),
+          responseName: rule.responseName,
+          healthEffects: category.healthEffects,
+          healthAdvice: category.advice,
+        });
+        const lastDay = input.forecast[input.forecast.length - 1]?.date;
+        const xml = buildCapAlert({
+          plan,
+          sender: deps.sender,
+          identifier: input.identifier,
+          sent: input.sent,
+          exercise: input.exercise,
+          msgType: input.msgType,
+          ...(input.references ? { references: [input.references] } : {}),
+          level: input.level,
+          jurisdictionId: input.jurisdiction,
+          effective: input.effective ?? input.sent,
+          ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
+          forecastMaxAqi: input.maxAqi,
+          headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
+          description: text.body,
+        });
+        await pool.query(
+          `INSERT INTO cap_alerts (identifier, episode_id, msg_type, level, jurisdiction, exercise, sent, xml)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (identifier) DO NOTHING`,
+          [
+            input.identifier,
+            input.episodeId,
+            input.msgType,
+            input.level,
+            input.jurisdiction,
+            input.exercise,
+            input.sent,
+            xml,
+          ],
+        );
+        await send(
+          {
+            ...input,
+            step: `public:${input.identifier}`,
+            template: 'publicWarning',
+            recipients: ['public'],
+            vars: {},
+          },
+          'public',
+          `${action}${text.title}`,
+          text.body,
+          xml,
+        );
+        return { identifier: input.identifier };
+      });
+    },
+  };
+}

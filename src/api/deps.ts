@@ -1,0 +1,46 @@
+/**
+ * What the API is built from: its infrastructure (Temporal client, PostgreSQL pool), limits and
+ * clock. Its own module so route plugins can name the type without importing `app.ts`.
+ */
+import type { Client } from '@temporalio/client';
+import type { WorkflowBundleOption } from '@temporalio/worker';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+
+export interface ApiLimits {
+  /** Largest photo, bytes. */
+  photoBytes: number;
+  /** Most photos per request. */
+  photoFiles: number;
+  /** Largest CSV/XLSX import, bytes. */
+  importBytes: number;
+}
+
+export interface AppDeps {
+  temporal: Client;
+  pool: pg.Pool;
+  taskQueue: string;
+  logger?: Logger | false;
+  /** Largest JSON body, bytes. */
+  bodyLimit?: number;
+  /** Clock for the API (tests pin it). */
+  now?: () => number;
+  /** Requests per principal (or per IP when unauthenticated) per window. */
+  rateLimit?: { max: number; timeWindowMs: number };
+  limits: ApiLimits;
+  /** How long an Idempotency-Key answer is kept (≥ 24 h). */
+  idempotencyTtlHours: number;
+  /** Absolute base URL for links in the public feed (else relative links). */
+  publicUrl?: string;
+  /** The workflow code audit replays run against (tests hand the run's one bundle); absent = bundled on the first replay. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &
+  Partial<Pick<AppDeps, 'limits' | 'idempotencyTtlHours'>>;
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  photoBytes: 5 * 1024 * 1024,
+  photoFiles: 10,
+  importBytes: 20 * 1024 * 1024,
+};

@@ -1,0 +1,121 @@
+/**
+ * The episode workflow's messages as plain JSON shapes: its start input, the inputs and answers of
+ * its updates, and who sends them. Shared by the workflow, the activities, the API and the tests;
+ * types only, so importing it never pulls code into the workflow bundle. Times are ISO strings with
+ * +08:00 or epoch ms.
+ */
+import type { ActorRole, ForecastDay, LevelOrNone, PendingProposal, WarningLevel } from '../domain/index.js';
+import type { CarriedState } from './carried-state.js';
+
+/** Who does something: the principal behind an API call (or a test). */
+export interface Principal {
+  id: string;
+  role: ActorRole;
+  /** The plan unit the principal belongs to (branches, enforcement, office …). */
+  unit?: string;
+}
+
+export interface StartEpisodeInput {
+  episodeId: string;
+  jurisdiction: string;
+  planId: string;
+  /** Pinned for the whole episode; the latest version of the plan when the API started it. */
+  planVersion: number;
+  exercise: boolean;
+  initiator: Principal;
+  origin: 'consultation' | 'province';
+  /** The forecast of the consultation that started the episode (daily AQI, consecutive days). */
+  forecast: ForecastDay[];
+  /** A provincial directive gives the level. */
+  directedLevel?: WarningLevel;
+  /** Exercises only: real milliseconds one response day lasts (default: the plan's exercise setting). */
+  exerciseDayMs?: number;
+  /** Continue as new once a run's history passes this many events (default 4,000; tests lower it). */
+  continueAsNewAfterEvents?: number;
+  /** Set only when the workflow continues as new. */
+  carried?: CarriedState;
+}
+
+export interface ConsultationInput {
+  actor: Principal;
+  forecast: ForecastDay[];
+  /** A provincial warning directive: the level is given rather than derived from the forecast. */
+  directedLevel?: WarningLevel;
+}
+
+export interface ConsultationResult {
+  consultationId: string;
+  level: LevelOrNone;
+  earlyResponse: boolean;
+  proposal: PendingProposal | null;
+  /** The sequence number of the last event the episode has recorded (read-your-writes). */
+  seq: number;
+}
+
+export type DecisionKind = 'approve' | 'order-level' | 'decline' | 'lift';
+
+export interface DecisionInput {
+  actor: Principal;
+  decision: DecisionKind;
+  /** The proposal decided on (required for approve and decline; checked against the pending one). */
+  proposalId?: string;
+  /** For order-level. */
+  level?: WarningLevel;
+  /**
+   * When the ordered warning, change or lift takes effect (ISO with offset; 预警自X日X时起): at most an
+   * hour back and three days ahead. Default: the moment of the order.
+   */
+  effectiveAt?: string;
+  comment?: string;
+}
+
+/** Values of the plan's daily report form (checked again by the API with the plan's zod validator). */
+export type ReportFields = Record<string, number | string | string[]>;
+
+export interface ReportInput {
+  actor: Principal;
+  unitId: string;
+  responseDay: number;
+  /** Idempotency: the same reportId submitted twice is one submission. */
+  reportId: string;
+  fields: ReportFields;
+  /**
+   * When the API received it (ISO with offset). Lateness is judged by it, so an outage between the API
+   * and the workflow does not make an on-time report late; refused when more than an hour old or more
+   * than two minutes ahead of the workflow's clock.
+   */
+  receivedAt?: string;
+}
+
+export interface ReportResult {
+  reportId: string;
+  unitId: string;
+  responseDay: number;
+  late: boolean;
+  replaced: boolean;
+  duplicate: boolean;
+  /** The sequence number of the last event the episode has recorded (read-your-writes). */
+  seq: number;
+}
+
+export interface SummaryResult {
+  summaryId: string;
+  late: boolean;
+  /** The sequence number of the last event the episode has recorded (read-your-writes). */
+  seq: number;
+}
+
+export interface SummaryInput {
+  actor: Principal;
+  unitId: string;
+  summaryId: string;
+  text: string;
+  /** When the API received it (see ReportInput.receivedAt). */
+  receivedAt?: string;
+}
+
+export interface CloseInput {
+  actor: Principal;
+  reason: 'end-early-response' | 'cancel';
+  comment?: string;
+}

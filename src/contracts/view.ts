@@ -1,0 +1,58 @@
+/**
+ * What the episode's Query answers and the read model stores: the live state sized for an API
+ * response, and the sequenced domain events the workflow appends. Types only.
+ */
+import type {
+  DutyRecord,
+  EpisodeEvent,
+  EpisodePhase,
+  EpisodeState,
+  EscalationRecord,
+  ForecastDay,
+  LevelOrNone,
+  PendingProposal,
+  ResponseGrade,
+} from '../domain/index.js';
+
+/** What the episode's Query answers: the live state, sized for an API response. */
+export interface EpisodeView {
+  episodeId: string;
+  jurisdiction: string | null;
+  planId: string | null;
+  planVersion: number | null;
+  exercise: boolean;
+  phase: EpisodePhase;
+  level: LevelOrNone;
+  response: ResponseGrade | null;
+  origin: string | null;
+  startedAt: string | null;
+  firstDay: string | null;
+  /** Current response day (1-based), null when no response is running. */
+  responseDay: number | null;
+  forecast: ForecastDay[];
+  pendingProposal: PendingProposal | null;
+  /** Duties of the current and previous response day, standing duties and any still open. */
+  duties: DutyRecord[];
+  openEscalations: EscalationRecord[];
+  overdueCount: number;
+  /** The 20 most recent circulated notices (all of them: the audit timeline). */
+  notices: EpisodeState['notices'];
+  noticeCount: number;
+  documents: EpisodeState['documents'];
+  decisions: EpisodeState['decisions'];
+  warnings: EpisodeState['warnings'];
+  electricity: EpisodeState['electricity'];
+  summaries: EpisodeState['summaries'];
+  liftedAt: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+  eventCount: number;
+  /** The most recent domain events (the full log is in PostgreSQL, see the audit routes). */
+  recentEvents: SequencedEvent[];
+}
+
+/** A domain event with its place in the episode's log (gap-free from 1). */
+export interface SequencedEvent {
+  seq: number;
+  event: EpisodeEvent;
+}
