@@ -10,7 +10,7 @@ ALTER TABLE cap_alerts
   ADD COLUMN area_code text,
   ADD COLUMN national_identifier text,
   ADD COLUMN national_xml text;
-CREATE UNIQUE INDEX cap_alerts_national_identifier ON cap_alerts (national_identifier);
+CREATE INDEX cap_alerts_national_identifier ON cap_alerts (national_identifier);
 
 -- Down Migration
 DROP INDEX cap_alerts_national_identifier;
