@@ -47,8 +47,10 @@ export interface AppDeps {
   limits: ApiLimits;
   /** How long an Idempotency-Key answer is kept (≥ 24 h). */
   idempotencyTtlHours: number;
-  /** Absolute base URL for links in the public feed (else relative links). */
+  /** Public base URL (API_PUBLIC_URL) of the feed's absolute links; else the request's origin. */
   publicUrl?: string;
+  /** The feed's author: the CAP sender (NOTIFY_SENDER_ID / NOTIFY_SENDER_NAME). */
+  publicSender?: { id: string; name: string };
 }
 
 export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &
