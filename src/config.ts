@@ -68,6 +68,9 @@ export const configSchema = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('smog-response@chaoyang.example.gov.cn'),
+  /** PEM private key and X.509 certificate that sign public warnings (XML-DSig); both or neither. */
+  CAP_SIGNING_KEY_FILE: z.string().optional(),
+  CAP_SIGNING_CERT_FILE: z.string().optional(),
   SMS_GATEWAY_URL: z.string().url().optional(),
   SMS_GATEWAY_TOKEN: z.string().optional(),
   /** JSON body sent to the SMS gateway; string values may use {phone}, {text}, {key}, {signature}. */
@@ -107,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (Boolean(parsed.data.CAP_SIGNING_KEY_FILE) !== Boolean(parsed.data.CAP_SIGNING_CERT_FILE)) {
+    throw new ConfigError(
+      'invalid configuration:\n  CAP_SIGNING_KEY_FILE / CAP_SIGNING_CERT_FILE: set both (to sign public warnings) or neither',
+    );
   }
   const dataDir = path.resolve(projectRoot, parsed.data.DATA_DIR);
   const databaseUrl =

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createNotifierFromConfig, senderFromConfig } from '../adapters/notification/index.js';
+import { capSignerFromFiles } from '../adapters/notification/cap-sign.js';
 import { createNotifier } from '../adapters/notification/notifier.js';
 import { powerApiSettings } from '../adapters/power/index.js';
 import { LOG_ONLY_ROUTES } from '../adapters/notification/routes.js';
@@ -9,11 +10,13 @@ import type { ActivityDeps } from './index.js';
 
 /** The activities' dependencies from configuration: notification channels, recipient routes, PostgreSQL. */
 export async function activityDepsFromConfig(config: Config, pool: pg.Pool): Promise<ActivityDeps> {
+  const signer = await capSignerFromFiles(config.CAP_SIGNING_KEY_FILE, config.CAP_SIGNING_CERT_FILE);
   return {
     pool,
     sender: senderFromConfig(config),
     notifier: await createNotifierFromConfig(pool, config),
     ...(config.POWER_API_BASE_URL && config.POWER_API_TOKEN ? { powerApi: powerApiSettings(config) } : {}),
+    ...(signer ? { capSigner: signer } : {}),
   };
 }
 

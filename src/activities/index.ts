@@ -7,9 +7,11 @@
 import { Context, activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
-import { buildCapAlert } from '../adapters/notification/cap.js';
+import { publishCapAlert, publicWarningExpiry } from '../adapters/notification/cap-publish.js';
+import type { CapSigner } from '../adapters/notification/cap-sign.js';
 import type { Notifier } from '../adapters/notification/notifier.js';
-import type { SenderIdentity } from '../adapters/notification/types.js';
+import { smsTemplateFor } from '../adapters/notification/sms-template.js';
+import type { SenderIdentity, SmsTemplateMessage } from '../adapters/notification/types.js';
 import { type PowerApiSettings, assessDay, fetchReadings } from '../adapters/power/index.js';
 import { produceDocument } from '../adapters/reporting/index.js';
 import { type DocumentRequest, documentFacts } from './documents.js';
@@ -56,6 +58,8 @@ export interface ActivityDeps {
   sender: SenderIdentity;
   /** The power company's readings API; absent = readings arrive only by file import. */
   powerApi?: PowerApiSettings;
+  /** Signs public warnings (CAP_SIGNING_KEY_FILE / CAP_SIGNING_CERT_FILE); absent = unsigned. */
+  capSigner?: CapSigner;
 }
 
 export interface NotifyInput {
@@ -111,7 +115,14 @@ function nonRetryable(err: unknown): never {
 export function createActivities(deps: ActivityDeps) {
   const { pool, notifier } = deps;
 
-  async function send(input: NotifyInput, recipientId: string, title: string, body: string, capXml?: string) {
+  async function send(
+    input: NotifyInput,
+    recipientId: string,
+    title: string,
+    body: string,
+    capXml?: string,
+    smsTemplate?: SmsTemplateMessage,
+  ) {
     try {
       await notifier.send({
         idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}`,
@@ -122,6 +133,7 @@ export function createActivities(deps: ActivityDeps) {
         body,
         exercise: input.exercise,
         ...(capXml ? { capXml } : {}),
+        ...(smsTemplate ? { smsTemplate } : {}),
       });
     } catch (err) {
       await alertIfLongUndelivered(input, recipientId, title, err);
@@ -264,35 +276,27 @@ export function createActivities(deps: ActivityDeps) {
           healthAdvice: category.advice,
         });
         const lastDay = input.forecast[input.forecast.length - 1]?.date;
-        const xml = buildCapAlert({
-          plan,
-          sender: deps.sender,
-          identifier: input.identifier,
-          sent: input.sent,
-          exercise: input.exercise,
-          msgType: input.msgType,
-          ...(input.references ? { references: [input.references] } : {}),
-          level: input.level,
-          jurisdictionId: input.jurisdiction,
-          effective: input.effective ?? input.sent,
-          ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
-          forecastMaxAqi: input.maxAqi,
-          headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
-          description: text.body,
-        });
-        await pool.query(
-          `INSERT INTO cap_alerts (identifier, episode_id, msg_type, level, jurisdiction, exercise, sent, xml)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (identifier) DO NOTHING`,
-          [
-            input.identifier,
-            input.episodeId,
-            input.msgType,
-            input.level,
-            input.jurisdiction,
-            input.exercise,
-            input.sent,
-            xml,
-          ],
+        const { xml } = await publishCapAlert(
+          { pool, notifier, ...(deps.capSigner ? { signer: deps.capSigner } : {}) },
+          {
+            episodeId: input.episodeId,
+            alert: {
+              plan,
+              sender: deps.sender,
+              identifier: input.identifier,
+              sent: input.sent,
+              exercise: input.exercise,
+              msgType: input.msgType,
+              ...(input.references ? { references: [input.references] } : {}),
+              level: input.level,
+              jurisdictionId: input.jurisdiction,
+              effective: input.effective ?? input.sent,
+              ...publicWarningExpiry(input.msgType, input.sent, lastDay),
+              forecastMaxAqi: input.maxAqi,
+              headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
+              description: text.body,
+            },
+          },
         );
         await send(
           {
@@ -306,6 +310,12 @@ export function createActivities(deps: ActivityDeps) {
           `${action}${text.title}`,
           text.body,
           xml,
+          smsTemplateFor(plan, input.msgType, {
+            jurisdictionName,
+            levelName: rule.name,
+            responseName: rule.responseName,
+            effectiveAt: cstDateTimeWords(parseIso(input.effective ?? input.sent)),
+          }),
         );
         return { identifier: input.identifier };
       });

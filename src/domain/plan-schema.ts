@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { DomainError, ErrorCode, type FieldIssue, formatPath } from './errors.js';
 import { checkReportFields } from './report-form.js';
-import { LATE_UNIT_TARGET, REQUIRED_TEMPLATE_KEYS, type ResponsePlan, WARNING_LEVELS } from './plan-types.js';
+import {
+  LATE_UNIT_TARGET,
+  REQUIRED_TEMPLATE_KEYS,
+  type ResponsePlan,
+  SMS_TEMPLATE_FACTS,
+  WARNING_LEVELS,
+} from './plan-types.js';
 
 const isoDate = z
   .string()
@@ -57,7 +63,9 @@ const jurisdictionSchema = z.strictObject({
 
 const smsTemplateSchema = z.strictObject({
   templateId: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'a provider template id'),
-  params: z.array(z.strictObject({ name: z.string().regex(/^\w{1,30}$/), from: id })).max(10),
+  params: z
+    .array(z.strictObject({ name: z.string().regex(/^\w{1,30}$/), from: z.enum(SMS_TEMPLATE_FACTS) }))
+    .max(10),
 });
 
 const publicationSchema = z.strictObject({

@@ -183,12 +183,16 @@ export interface ElectricitySettings {
   tolerancePercent: number;
 }
 
+/** The warning facts an SMS template variable may carry. */
+export const SMS_TEMPLATE_FACTS = ['jurisdictionName', 'levelName', 'responseName', 'effectiveAt'] as const;
+export type SmsTemplateFact = (typeof SMS_TEMPLATE_FACTS)[number];
+
 /** One approved SMS template of a provider (阿里云/腾讯云 短信模板): the id and its variables in order. */
 export interface SmsTemplate {
   /** The provider's template id (Aliyun TemplateCode 'SMS_…', Tencent TemplateId digits). */
   templateId: string;
   /** Template variables in the template's order: the provider's variable name and the warning fact it carries. */
-  params: Array<{ name: string; from: string }>;
+  params: Array<{ name: string; from: SmsTemplateFact }>;
 }
 
 /** How public warnings leave the city: the national format (GB/T 35965.1) and the SMS templates. */

@@ -13,6 +13,22 @@ import type { Notifier } from './notifier.js';
 
 export const CAP_INVALID = 'CAP_INVALID';
 
+/** How long an all-clear (Cancel) stays in force, so that feed readers polling now and then see it. */
+export const ALL_CLEAR_HOURS = 24;
+
+/**
+ * The alert's `expires`: the end (24时) of the forecast's last day for an Alert or Update; for the
+ * all-clear, ALL_CLEAR_HOURS after it was sent.
+ */
+export function publicWarningExpiry(
+  msgType: CapAlertInput['msgType'],
+  sent: string,
+  lastForecastDay: string | undefined,
+): { expires?: number | string } {
+  if (msgType === 'Cancel') return { expires: instantMs(sent) + ALL_CLEAR_HOURS * 3_600_000 };
+  return lastForecastDay ? { expires: `${lastForecastDay}T23:59:59+08:00` } : {};
+}
+
 export interface CapPublishDeps {
   pool: pg.Pool;
   notifier: Notifier;
