@@ -39,12 +39,16 @@ export function createCapSigner(privateKeyPem: string, certificatePem: string): 
 
 /** Verifies an enveloped signature with the given certificate (the receivers' side; used by tests). */
 export function verifyCapSignature(signedXml: string, certificatePem: string): boolean {
-  const start = signedXml.indexOf('<Signature');
-  const end = signedXml.indexOf('</Signature>');
-  if (start < 0 || end < 0) return false;
-  const sig = new SignedXml({ publicCert: certificatePem });
-  sig.loadSignature(signedXml.slice(start, end + '</Signature>'.length));
-  return sig.checkSignature(signedXml);
+  const start = signedXml.lastIndexOf('<Signature');
+  const end = signedXml.lastIndexOf('</Signature>');
+  if (start < 0 || end < start) return false;
+  try {
+    const sig = new SignedXml({ publicCert: certificatePem });
+    sig.loadSignature(signedXml.slice(start, end + '</Signature>'.length));
+    return sig.checkSignature(signedXml);
+  } catch {
+    return false; // xml-crypto throws on a wrong digest or signature value
+  }
 }
 
 /** The signer from CAP_SIGNING_KEY_FILE / CAP_SIGNING_CERT_FILE; none when they are not set. */
