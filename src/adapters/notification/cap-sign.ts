@@ -39,7 +39,7 @@ export function createCapSigner(privateKeyPem: string, certificatePem: string): 
 
 /** Verifies an enveloped signature with the given certificate (the receivers' side; used by tests). */
 export function verifyCapSignature(signedXml: string, certificatePem: string): boolean {
-  const start = signedXml.lastIndexOf('<Signature');
+  const start = signedXml.search(/<Signature[\s>]/);
   const end = signedXml.lastIndexOf('</Signature>');
   if (start < 0 || end < start) return false;
   try {
