@@ -48,7 +48,7 @@ export interface FeedSnapshot {
 /** Reads what the feed lists, and when that last changed, in one consistent query pair. */
 export async function loadFeed(pool: pg.Pool, q: FeedQuery): Promise<FeedSnapshot> {
   const cols =
-    'identifier, msg_type, level, jurisdiction, exercise, sent, effective, expires, headline, area_code';
+    'identifier, msg_type, level, jurisdiction, exercise, sent, effective, expires, headline, description, instruction, area_code';
   const scope = '($1::boolean OR NOT exercise)';
   const sql = q.all
     ? `SELECT ${cols} FROM cap_alerts WHERE ${scope} AND sent > now() - make_interval(days => $2::int)

@@ -7,6 +7,7 @@ import { formatCstPeriod } from '../../adapters/notification/period.js';
 import { defaultPlan } from '../../domain/index.js';
 import type { ResponsePlan } from '../../domain/plan-types.js';
 import type { AppDeps } from '../app.js';
+import { publicBase, publicSenderDefault } from '../public-links.js';
 
 const esc = (s: string) =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c]!);
@@ -29,9 +30,13 @@ function card(plan: ResponsePlan, r: FeedAlertRow): string {
     <span class="level">${esc(lifted ? `${level?.name ?? ''}已解除` : (level?.name ?? r.level))}</span>
   </header>
   <div class="body">
-    <p class="period">${esc(lifted ? `${formatCstChinese(start)}解除` : formatCstPeriod(start, r.expires?.getTime()))}${
-      level && !lifted ? ` · ${esc(level.responseName)}` : ''
-    }</p>
+    <p class="period">${(lifted
+      ? `${formatCstChinese(start)}解除`
+      : formatCstPeriod(start, r.expires?.getTime())
+    )
+      .split('至')
+      .map((part) => `<span>${esc(part)}</span>`)
+      .join('至')}${level && !lifted ? ` · <span>${esc(level.responseName)}</span>` : ''}</p>
     <h2>${esc(r.headline ?? '')}</h2>
     <p>${esc(r.description ?? '')}</p>
     ${r.instruction && !lifted ? `<section class="advice"><h3>健康防护提示</h3><p>${esc(r.instruction)}</p></section>` : ''}
@@ -39,12 +44,16 @@ function card(plan: ResponsePlan, r: FeedAlertRow): string {
 </article>`;
 }
 
-export function renderWarningsPage(
-  plan: ResponsePlan,
-  rows: FeedAlertRow[],
-  nowMs: number,
-  feedHref: string,
-): string {
+export interface PageContext {
+  plan: ResponsePlan;
+  /** The issuing office (NOTIFY_SENDER_NAME). */
+  issuer: string;
+  feedHref: string;
+  nowMs: number;
+}
+
+export function renderWarningsPage(ctx: PageContext, rows: FeedAlertRow[]): string {
+  const { plan, feedHref, nowMs } = ctx;
   const city = plan.jurisdictions.find((j) => j.id === plan.jurisdiction)?.name ?? '';
   const list = rows.length
     ? rows.map((r) => card(plan, r)).join('\n')
@@ -63,7 +72,8 @@ export function renderWarningsPage(
   h1 { font-size: 1.4em; margin: 8px 0 4px; }
   .updated { color: #555; margin: 0 0 16px; font-size: .9em; }
   .warning { background: #fff; border-radius: 10px; overflow: hidden; margin-bottom: 16px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
-  .warning header { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; padding: 10px 16px; font-weight: 700; font-size: 1.15em; }
+  .warning header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 4px 12px; padding: 10px 16px; font-weight: 700; font-size: 1.15em; }
+  .warning .level, .period span { white-space: nowrap; }
   .warning .body { padding: 4px 16px 12px; }
   .warning h2 { font-size: 1.05em; margin: 8px 0; }
   .period { color: #444; margin: 8px 0 0; }
@@ -79,7 +89,7 @@ export function renderWarningsPage(
   <h1>${esc(city)}重污染天气预警</h1>
   <p class="updated">更新时间：${esc(formatCstChinese(nowMs))}</p>
   ${list}
-  <footer>发布单位：${esc(plan.name)}。<a href="${esc(feedHref)}">预警信息订阅（Atom / CAP 1.2）</a></footer>
+  <footer>发布单位：${esc(ctx.issuer)}。<a href="${esc(feedHref)}">预警信息订阅（Atom / CAP 1.2）</a></footer>
 </main>
 </body>
 </html>
@@ -102,10 +112,17 @@ export const publicWarningPage: FastifyPluginAsyncZod<{ deps: AppDeps; cacheCont
         response: { 200: z.string().describe('HTML page') },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       const { rows } = await loadFeed(deps.pool, { all: false, includeExercises: false, days: 30 });
-      const now = deps.now?.() ?? Date.now();
-      const html = renderWarningsPage(defaultPlan, rows, now, '/public/cap');
+      const html = renderWarningsPage(
+        {
+          plan: defaultPlan,
+          issuer: (deps.publicSender ?? publicSenderDefault).name,
+          feedHref: `${publicBase(deps, req)}/public/cap`,
+          nowMs: deps.now?.() ?? Date.now(),
+        },
+        rows,
+      );
       return reply
         .header('cache-control', cacheControl)
         .header('content-type', 'text/html; charset=utf-8')

@@ -5,11 +5,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { buildCapFeed, feedEtag, loadFeed, notModified } from '../../adapters/notification/cap-feed.js';
-import { configSchema } from '../../config.js';
 import { defaultPlan } from '../../domain/index.js';
 import type { AppDeps } from '../app.js';
 import { notFound } from '../errors.js';
 import { booleanQuery, errorBody } from '../schemas.js';
+import { publicBase, publicSenderDefault } from '../public-links.js';
 import { publicWarningPage } from './public-warnings.js';
 
 const capIdentifier = z.object({
@@ -21,16 +21,6 @@ const notModifiedBody = z.null().describe('Not Modified: the copy the client has
 /** Shared caches may keep public answers this long (aggregators poll every few minutes). */
 export const PUBLIC_MAX_AGE_SECONDS = 60;
 const CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
-
-/** Links are absolute: API_PUBLIC_URL, else (development) the origin the request came to. */
-export function publicBase(deps: AppDeps, req: { protocol: string; host: string }): string {
-  return (deps.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
-}
-
-export const publicSenderDefault = {
-  id: configSchema.shape.NOTIFY_SENDER_ID.parse(undefined),
-  name: configSchema.shape.NOTIFY_SENDER_NAME.parse(undefined),
-};
 
 export const publicRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const sender = deps.publicSender ?? publicSenderDefault;
