@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
+import { cstDateTimeWords } from '../../domain/index.js';
 import { renderPlanTemplate } from '../../domain/templates.js';
 import { buildCapAlert, type CapAlertInput, healthAdvice, instantMs, validateCapXml } from './cap.js';
 import type { CapSigner } from './cap-sign.js';
@@ -96,14 +97,14 @@ async function alertOffice(deps: CapPublishDeps, input: PublishCapInput, errors:
     jurisdictionName:
       plan.jurisdictions.find((j) => j.id === alert.jurisdictionId)?.name ?? alert.jurisdictionId,
     levelName: plan.warning.levels.find((l) => l.level === alert.level)?.name ?? alert.level,
-    identifier: alert.identifier,
+    sentAt: cstDateTimeWords(instantMs(alert.sent)),
     errors: errors.join('；').slice(0, 500),
   };
   const text = plan.templates.capRejected
     ? renderPlanTemplate(plan, 'capRejected', vars)
     : {
         title: '公众预警未发布：CAP校验未通过',
-        body: `${vars.jurisdictionName}${vars.levelName}的公众预警（编号${vars.identifier}）未通过CAP 1.2格式校验，未对外发布。错误：${vars.errors}`,
+        body: `${vars.sentAt}应发布的${vars.jurisdictionName}${vars.levelName}公众预警未通过CAP 1.2格式校验，未对外发布。错误：${vars.errors}`,
       };
   const step = `cap-rejected:${alert.identifier}`;
   await deps.notifier

@@ -432,7 +432,7 @@ export const chaoyang2024Plan: ResponsePlan = {
   templates: {
     capRejected: {
       title: '公众预警未发布：CAP校验未通过',
-      body: '专班办公室：{jurisdictionName}{levelName}的公众预警（编号{identifier}）未通过CAP 1.2格式校验，系统未对外发布。错误：{errors}。请联系系统运维处理，必要时通过电话、政务新媒体人工发布。',
+      body: '专班办公室：{sentAt}应发布的{jurisdictionName}{levelName}公众预警未通过CAP 1.2格式校验，系统未对外发布。错误：{errors}。请联系系统运维处理，必要时通过电话、政务新媒体人工发布。',
     },
     // product additions (三.2): the office's daily report to the leaders and the work summary.
     dailyResponseReport: {

@@ -397,8 +397,8 @@ describe('an alert that fails the CAP schema', () => {
     const office = deliveredTo('office').filter((r) => r.body.episodeId === ep('bad'));
     expect(office).toHaveLength(1);
     expect(office[0]!.body.title).toBe('公众预警未发布：CAP校验未通过');
-    expect(office[0]!.body.body).toContain(
-      `朝阳市橙色预警的公众预警（编号${identifier}）未通过CAP 1.2格式校验`,
+    expect(office[0]!.body.body).toMatch(
+      /^专班办公室：\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时(\d{2}分)?应发布的朝阳市橙色预警公众预警未通过CAP 1.2格式校验，系统未对外发布/,
     );
     expect(office[0]!.body.body).toContain('invalid Char');
     expect(
