@@ -13,5 +13,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+COPY schemas ./schemas
 USER node
 CMD ["node", "dist/src/api/server.js"]

@@ -68,6 +68,19 @@ export const configSchema = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('smog-response@chaoyang.example.gov.cn'),
+  /** PEM private key and X.509 certificate that sign public warnings (XML-DSig); both or neither. */
+  CAP_SIGNING_KEY_FILE: z.string().optional(),
+  CAP_SIGNING_CERT_FILE: z.string().optional(),
+  /** gateway: the generic JSON gateway below; aliyun / tencent: the provider's SendSms (template messages). */
+  SMS_PROVIDER: z.enum(['gateway', 'aliyun', 'tencent']).default('gateway'),
+  /** The provider's AccessKey (Aliyun AccessKeyId/Secret, Tencent SecretId/SecretKey). */
+  SMS_ACCESS_KEY_ID: z.string().optional(),
+  SMS_ACCESS_KEY_SECRET: z.string().optional(),
+  /** Tencent Cloud SmsSdkAppId. */
+  SMS_SDK_APP_ID: z.string().optional(),
+  /** Tencent X-TC-Region (ap-guangzhou) or Aliyun RegionId (cn-hangzhou). */
+  SMS_REGION: z.string().optional(),
+  /** Gateway URL, or the provider's endpoint when SMS_PROVIDER is aliyun/tencent. */
   SMS_GATEWAY_URL: z.string().url().optional(),
   SMS_GATEWAY_TOKEN: z.string().optional(),
   /** JSON body sent to the SMS gateway; string values may use {phone}, {text}, {key}, {signature}. */
@@ -107,6 +120,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (Boolean(parsed.data.CAP_SIGNING_KEY_FILE) !== Boolean(parsed.data.CAP_SIGNING_CERT_FILE)) {
+    throw new ConfigError(
+      'invalid configuration:\n  CAP_SIGNING_KEY_FILE / CAP_SIGNING_CERT_FILE: set both (to sign public warnings) or neither',
+    );
+  }
+  const d = parsed.data;
+  if (
+    d.SMS_PROVIDER !== 'gateway' &&
+    !(d.SMS_GATEWAY_URL && d.SMS_ACCESS_KEY_ID && d.SMS_ACCESS_KEY_SECRET)
+  ) {
+    throw new ConfigError(
+      `invalid configuration:\n  SMS_PROVIDER=${d.SMS_PROVIDER}: set SMS_GATEWAY_URL (the provider's endpoint), SMS_ACCESS_KEY_ID and SMS_ACCESS_KEY_SECRET`,
+    );
+  }
+  if (d.SMS_PROVIDER === 'tencent' && !d.SMS_SDK_APP_ID) {
+    throw new ConfigError('invalid configuration:\n  SMS_PROVIDER=tencent: set SMS_SDK_APP_ID');
   }
   const dataDir = path.resolve(projectRoot, parsed.data.DATA_DIR);
   const databaseUrl =

@@ -1,6 +1,7 @@
 /** What the activities need — PostgreSQL, the notifier, the sender identity, the power company's API — and how to build it. */
 import type pg from 'pg';
 import { createNotifierFromConfig, senderFromConfig } from '../adapters/notification/index.js';
+import { type CapSigner, capSignerFromFiles } from '../adapters/notification/cap-sign.js';
 import { type Notifier, createNotifier } from '../adapters/notification/notifier.js';
 import { type PowerApiSettings, powerApiSettings } from '../adapters/power/index.js';
 import { LOG_ONLY_ROUTES } from '../adapters/notification/routes.js';
@@ -13,15 +14,19 @@ export interface ActivityDeps {
   sender: SenderIdentity;
   /** The power company's readings API; absent = readings arrive only by file import. */
   powerApi?: PowerApiSettings;
+  /** Signs public warnings (CAP_SIGNING_KEY_FILE / CAP_SIGNING_CERT_FILE); absent = unsigned. */
+  capSigner?: CapSigner;
 }
 
 /** The activities' dependencies from configuration: notification channels, recipient routes, PostgreSQL. */
 export async function activityDepsFromConfig(config: Config, pool: pg.Pool): Promise<ActivityDeps> {
+  const signer = await capSignerFromFiles(config.CAP_SIGNING_KEY_FILE, config.CAP_SIGNING_CERT_FILE);
   return {
     pool,
     sender: senderFromConfig(config),
     notifier: await createNotifierFromConfig(pool, config),
     ...(config.POWER_API_BASE_URL && config.POWER_API_TOKEN ? { powerApi: powerApiSettings(config) } : {}),
+    ...(signer ? { capSigner: signer } : {}),
   };
 }
 

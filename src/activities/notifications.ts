@@ -4,7 +4,9 @@
  * after the plan's alert delay raises one alert to the office while the retries go on.
  */
 import { activityInfo } from '@temporalio/activity';
-import { buildCapAlert } from '../adapters/notification/cap.js';
+import { publishCapAlert, publicWarningExpiry } from '../adapters/notification/cap-publish.js';
+import { smsTemplateFor } from '../adapters/notification/sms-template.js';
+import type { SmsTemplateMessage } from '../adapters/notification/types.js';
 import type { NotifyInput, PublishWarningInput } from '../contracts/index.js';
 import {
   aqiCategory,
@@ -18,10 +20,19 @@ import {
 import type { ActivityDeps } from './deps.js';
 import { heartbeating, nonRetryable } from './support.js';
 
-export function notificationActivities(deps: Pick<ActivityDeps, 'pool' | 'notifier' | 'sender'>) {
+export function notificationActivities(
+  deps: Pick<ActivityDeps, 'pool' | 'notifier' | 'sender' | 'capSigner'>,
+) {
   const { pool, notifier } = deps;
 
-  async function send(input: NotifyInput, recipientId: string, title: string, body: string, capXml?: string) {
+  async function send(
+    input: NotifyInput,
+    recipientId: string,
+    title: string,
+    body: string,
+    capXml?: string,
+    smsTemplate?: SmsTemplateMessage,
+  ) {
     try {
       await notifier.send({
         idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}`,
@@ -32,6 +43,7 @@ export function notificationActivities(deps: Pick<ActivityDeps, 'pool' | 'notifi
         body,
         exercise: input.exercise,
         ...(capXml ? { capXml } : {}),
+        ...(smsTemplate ? { smsTemplate } : {}),
       });
     } catch (err) {
       await alertIfLongUndelivered(input, recipientId, title, err);
@@ -113,35 +125,27 @@ export function notificationActivities(deps: Pick<ActivityDeps, 'pool' | 'notifi
           healthAdvice: category.advice,
         });
         const lastDay = input.forecast[input.forecast.length - 1]?.date;
-        const xml = buildCapAlert({
-          plan,
-          sender: deps.sender,
-          identifier: input.identifier,
-          sent: input.sent,
-          exercise: input.exercise,
-          msgType: input.msgType,
-          ...(input.references ? { references: [input.references] } : {}),
-          level: input.level,
-          jurisdictionId: input.jurisdiction,
-          effective: input.effective ?? input.sent,
-          ...(lastDay ? { expires: `${lastDay}T23:59:59+08:00` } : {}),
-          forecastMaxAqi: input.maxAqi,
-          headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
-          description: text.body,
-        });
-        await pool.query(
-          `INSERT INTO cap_alerts (identifier, episode_id, msg_type, level, jurisdiction, exercise, sent, xml)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (identifier) DO NOTHING`,
-          [
-            input.identifier,
-            input.episodeId,
-            input.msgType,
-            input.level,
-            input.jurisdiction,
-            input.exercise,
-            input.sent,
-            xml,
-          ],
+        const { xml } = await publishCapAlert(
+          { pool, notifier, ...(deps.capSigner ? { signer: deps.capSigner } : {}) },
+          {
+            episodeId: input.episodeId,
+            alert: {
+              plan,
+              sender: deps.sender,
+              identifier: input.identifier,
+              sent: input.sent,
+              exercise: input.exercise,
+              msgType: input.msgType,
+              ...(input.references ? { references: [input.references] } : {}),
+              level: input.level,
+              jurisdictionId: input.jurisdiction,
+              effective: input.effective ?? input.sent,
+              ...publicWarningExpiry(input.msgType, input.sent, lastDay),
+              forecastMaxAqi: input.maxAqi,
+              headline: `${action}${jurisdictionName}重污染天气${rule.name}`,
+              description: text.body,
+            },
+          },
         );
         await send(
           {
@@ -155,6 +159,12 @@ export function notificationActivities(deps: Pick<ActivityDeps, 'pool' | 'notifi
           `${action}${text.title}`,
           text.body,
           xml,
+          smsTemplateFor(plan, input.msgType, {
+            jurisdictionName,
+            levelName: rule.name,
+            responseName: rule.responseName,
+            effectiveAt: cstDateTimeWords(parseIso(input.effective ?? input.sent)),
+          }),
         );
         return { identifier: input.identifier };
       });

@@ -32,6 +32,8 @@ export interface AppDeps {
   idempotencyTtlHours: number;
   /** Absolute base URL for links in the public feed (else relative links). */
   publicUrl?: string;
+  /** The feed's author: the CAP sender (NOTIFY_SENDER_ID / NOTIFY_SENDER_NAME). */
+  publicSender?: { id: string; name: string };
   /** The workflow code audit replays run against (tests hand the run's one bundle); absent = bundled on the first replay. */
   workflowBundle?: WorkflowBundleOption;
 }

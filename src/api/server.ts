@@ -30,6 +30,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
     },
     idempotencyTtlHours: config.API_IDEMPOTENCY_TTL_HOURS,
     ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),
+    publicSender: { id: config.NOTIFY_SENDER_ID, name: config.NOTIFY_SENDER_NAME },
   });
   app.addHook('onClose', async () => {
     await connection.close();

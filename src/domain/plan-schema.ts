@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { DomainError, ErrorCode, type FieldIssue, formatPath } from './errors.js';
 import { checkReportFields } from './report-form.js';
-import { LATE_UNIT_TARGET, REQUIRED_TEMPLATE_KEYS, type ResponsePlan, WARNING_LEVELS } from './plan-types.js';
+import {
+  LATE_UNIT_TARGET,
+  REQUIRED_TEMPLATE_KEYS,
+  type ResponsePlan,
+  SMS_TEMPLATE_FACTS,
+  WARNING_LEVELS,
+} from './plan-types.js';
 
 const isoDate = z
   .string()
@@ -41,6 +47,35 @@ const jurisdictionSchema = z.strictObject({
   name: text,
   kind: z.enum(['city', 'county']),
   parent: id.optional(),
+  areaCode: z
+    .string()
+    .regex(/^[1-8]\d{5}$/, 'a GB/T 2260 code: 6 digits')
+    .optional(),
+  polygon: z
+    .string()
+    .regex(
+      /^-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?( -?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?){3,}$/,
+      'a CAP polygon: at least 4 "lat,lon" pairs separated by spaces',
+    )
+    .refine((p) => p.split(' ')[0] === p.split(' ').at(-1), 'a CAP polygon ends at its first point')
+    .optional(),
+});
+
+const smsTemplateSchema = z.strictObject({
+  templateId: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'a provider template id'),
+  params: z
+    .array(z.strictObject({ name: z.string().regex(/^\w{1,30}$/), from: z.enum(SMS_TEMPLATE_FACTS) }))
+    .max(10),
+});
+
+const publicationSchema = z.strictObject({
+  agencyCode: z.string().regex(/^\d{8}$/, 'the agency code: 8 digits'),
+  eventType: z.string().regex(/^\w{1,10}$/, 'an event type code'),
+  smsTemplates: z.strictObject({
+    Alert: smsTemplateSchema,
+    Update: smsTemplateSchema,
+    Cancel: smsTemplateSchema,
+  }),
 });
 
 const unitSchema = z.strictObject({
@@ -211,6 +246,7 @@ const planObjectSchema = z.strictObject({
   }),
   templates: z.record(z.string().min(1), templateSchema),
   reportForm: z.strictObject({ id, title: text, fields: z.array(reportFieldSchema).min(1) }),
+  publication: publicationSchema.optional(),
 });
 
 type PlanObject = z.infer<typeof planObjectSchema>;

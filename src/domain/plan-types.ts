@@ -22,6 +22,10 @@ export interface Jurisdiction {
   kind: 'city' | 'county';
   /** The enclosing jurisdiction (the city for a county-level area). */
   parent?: string;
+  /** GB/T 2260 administrative division code (6 digits): the CAP `geocode` and the national identifier. */
+  areaCode?: string;
+  /** Boundary as a CAP polygon ("lat,lon lat,lon …", WGS 84, first point = last point), where known. */
+  polygon?: string;
 }
 
 export interface Unit {
@@ -179,6 +183,28 @@ export interface ElectricitySettings {
   tolerancePercent: number;
 }
 
+/** The warning facts an SMS template variable may carry. */
+export const SMS_TEMPLATE_FACTS = ['jurisdictionName', 'levelName', 'responseName', 'effectiveAt'] as const;
+export type SmsTemplateFact = (typeof SMS_TEMPLATE_FACTS)[number];
+
+/** One approved SMS template of a provider (阿里云/腾讯云 短信模板): the id and its variables in order. */
+export interface SmsTemplate {
+  /** The provider's template id (Aliyun TemplateCode 'SMS_…', Tencent TemplateId digits). */
+  templateId: string;
+  /** Template variables in the template's order: the provider's variable name and the warning fact it carries. */
+  params: Array<{ name: string; from: SmsTemplateFact }>;
+}
+
+/** How public warnings leave the city: the national format (GB/T 35965.1) and the SMS templates. */
+export interface PublicationSettings {
+  /** The agency's code in the national system, appended to the area code in identifiers (GB/T 35965.1). */
+  agencyCode: string;
+  /** 突发事件类型代码 of the warning's event, as the national system lists it. */
+  eventType: string;
+  /** Approved SMS templates for the public warning: issue/level change (Alert, Update) and lift (Cancel). */
+  smsTemplates: { Alert: SmsTemplate; Update: SmsTemplate; Cancel: SmsTemplate };
+}
+
 export interface MessageTemplate {
   title: string;
   body: string;
@@ -226,6 +252,8 @@ export interface ResponsePlan {
   electricity: ElectricitySettings;
   templates: Record<string, MessageTemplate>;
   reportForm: ReportForm;
+  /** Public-warning distribution (national format, SMS templates); absent = CAP only. */
+  publication?: PublicationSettings;
 }
 
 /** Template keys every plan must provide. */

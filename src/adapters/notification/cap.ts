@@ -9,6 +9,9 @@
  * An exercise episode sends status Exercise (and a <note>); a level change is msgType Update and a
  * lift msgType Cancel, both with <references> to the alert(s) they follow (sender,identifier,sent).
  * All times are CST with '+08:00' and whole seconds: the schema's pattern rejects 'Z' and fractions.
+ * The area carries the jurisdiction's GB/T 2260 code twice: valueName 'GB/T 2260' (6 digits) and
+ * 'CPEAS Geographic Code' (12 digits, as the national release system's own CAP feed writes it), and
+ * its boundary polygon when the plan has one.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +25,10 @@ import type { ResponsePlan, WarningLevel } from '../../domain/plan-types.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 export const CAP_EVENT = '重污染天气预警';
+
+/** CAP geocode value names of the jurisdiction's administrative division code. */
+export const GEOCODE_GBT2260 = 'GB/T 2260';
+export const GEOCODE_CPEAS = 'CPEAS Geographic Code';
 
 export type CapMsgType = 'Alert' | 'Update' | 'Cancel';
 
@@ -148,12 +155,24 @@ export function buildCapAlert(input: CapAlertInput): string {
   param('预警级别', rule.name);
   param('响应级别', rule.responseName);
   param('减排比例', `${rule.reductionPercent}%`);
-  info.ele('area').ele('areaDesc').txt(area.name);
+  const areaEl = info.ele('area');
+  areaEl.ele('areaDesc').txt(area.name);
+  if (area.polygon) areaEl.ele('polygon').txt(area.polygon);
+  if (area.areaCode) {
+    for (const [name, value] of [
+      [GEOCODE_GBT2260, area.areaCode],
+      [GEOCODE_CPEAS, `${area.areaCode}000000`],
+    ] as const) {
+      const g = areaEl.ele('geocode');
+      g.ele('valueName').txt(name);
+      g.ele('value').txt(value);
+    }
+  }
   return doc.end({ prettyPrint: true });
 }
 
-/** The CAP 1.2 schema, beside the clone: <projectRoot>/../shared/schemas/cap12.xsd. */
-export const CAP_SCHEMA_PATH = path.join(projectRoot, '..', 'shared', 'schemas', 'cap12.xsd');
+/** The OASIS CAP 1.2 schema, shipped with the project (and the image): <projectRoot>/schemas/cap12.xsd. */
+export const CAP_SCHEMA_PATH = path.join(projectRoot, 'schemas', 'cap12.xsd');
 
 let schemaText: Promise<string> | undefined;
 

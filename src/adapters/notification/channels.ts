@@ -8,6 +8,7 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { logger } from '../../logger.js';
 import { displayUrl, errorMessage, postJson } from './http.js';
+import { type SmsProviderOptions, smsProviderChannel } from './sms-providers.js';
 import {
   type Channel,
   type ChannelSet,
@@ -322,6 +323,8 @@ export interface ChannelConfig {
   httpTimeoutMs?: number;
   smtp?: SMTPTransport.Options;
   sms?: { url: string; token?: string; bodyTemplate: string };
+  /** Aliyun or Tencent Cloud SMS (template messages); takes precedence over `sms`. */
+  smsProvider?: SmsProviderOptions;
 }
 
 /** The full channel set from settings; channels without settings fail permanently when used. */
@@ -336,6 +339,10 @@ export function createChannels(cfg: ChannelConfig = {}): ChannelSet {
     wecom: wecomChannel(http),
     dingtalk: dingtalkChannel(http),
     email: cfg.smtp ? emailChannel({ transport: cfg.smtp }) : unconfigured('email', 'SMTP_HOST'),
-    sms: cfg.sms ? smsChannel({ ...http, ...cfg.sms }) : unconfigured('sms', 'SMS_GATEWAY_URL'),
+    sms: cfg.smsProvider
+      ? smsProviderChannel({ ...http, ...cfg.smsProvider })
+      : cfg.sms
+        ? smsChannel({ ...http, ...cfg.sms })
+        : unconfigured('sms', 'SMS_GATEWAY_URL'),
   };
 }

@@ -7,6 +7,13 @@ import { loadRecipientRoutes } from './routes.js';
 import type { SenderIdentity } from './types.js';
 
 export * from './cap.js';
+export * from './cap-feed.js';
+export * from './cap-publish.js';
+export * from './cap-sign.js';
+export * from './gbt35965.js';
+export * from './period.js';
+export * from './sms-providers.js';
+export * from './sms-template.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './notifier.js';
@@ -37,6 +44,18 @@ export async function createNotifierFromConfig(pool: pg.Pool, config: Config): P
             ...(config.SMTP_USER
               ? { auth: { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } }
               : {}),
+          },
+        }
+      : {}),
+    ...(config.SMS_PROVIDER !== 'gateway' && config.SMS_GATEWAY_URL
+      ? {
+          smsProvider: {
+            provider: config.SMS_PROVIDER,
+            url: config.SMS_GATEWAY_URL,
+            accessKeyId: config.SMS_ACCESS_KEY_ID ?? '',
+            accessKeySecret: config.SMS_ACCESS_KEY_SECRET ?? '',
+            ...(config.SMS_SDK_APP_ID ? { sdkAppId: config.SMS_SDK_APP_ID } : {}),
+            ...(config.SMS_REGION ? { region: config.SMS_REGION } : {}),
           },
         }
       : {}),

@@ -31,6 +31,7 @@ import {
   type DeliveryRecord,
   DeliveryError,
   type OutgoingMessage,
+  PUBLIC_RECIPIENT,
   type PreparedMessage,
   type SenderIdentity,
 } from './types.js';
@@ -146,6 +147,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       }
       const msg = markExercise(input);
       let targets = routesFor(deps.routes, msg.recipientId);
+      // An exercise never reaches a public channel unless the office allowed it for that target.
+      if (msg.exercise && msg.recipientId === PUBLIC_RECIPIENT) targets = targets.filter((t) => t.exercises);
       if (targets.length === 0) targets = [{ channel: 'log' }];
 
       const records: DeliveryRecord[] = [];

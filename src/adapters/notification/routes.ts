@@ -7,11 +7,13 @@
  *   "recipients": {
  *     "branch.beipiao": [{ "channel": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…" },
  *                        { "channel": "sms", "phone": "13800000000" }],
- *     "public": [{ "channel": "webhook", "url": "https://publish.example.gov.cn/cap" }]
+ *     "public": [{ "channel": "webhook", "url": "https://publish.example.gov.cn/cap" },
+ *                { "channel": "webhook", "url": "https://weibo-relay.example.gov.cn/post", "exercises": true }]
  *   }
  * }
  *
- * A recipient without an entry gets `default`. Without a file everything goes to the log only.
+ * A recipient without an entry gets `default`. Exercise warnings reach a target of "public" only
+ * when it says `"exercises": true`. Without a file everything goes to the log only.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -19,22 +21,34 @@ import { DomainError, ErrorCode, formatPath } from '../../domain/errors.js';
 import type { ChannelTarget } from './types.js';
 
 const url = z.string().url();
+/** A public-recipient target that also takes exercise warnings (the office decides, in this file). */
+const exercises = z.boolean().optional();
 const targetSchema = z.discriminatedUnion('channel', [
-  z.object({ channel: z.literal('log') }).strict(),
+  z.object({ channel: z.literal('log'), exercises }).strict(),
   z
-    .object({ channel: z.literal('webhook'), url, headers: z.record(z.string(), z.string()).optional() })
+    .object({
+      channel: z.literal('webhook'),
+      url,
+      headers: z.record(z.string(), z.string()).optional(),
+      exercises,
+    })
     .strict(),
-  z.object({ channel: z.literal('wecom'), url, mentionedMobiles: z.array(z.string()).optional() }).strict(),
+  z
+    .object({ channel: z.literal('wecom'), url, mentionedMobiles: z.array(z.string()).optional(), exercises })
+    .strict(),
   z
     .object({
       channel: z.literal('dingtalk'),
       url,
       secret: z.string().min(1).optional(),
       atMobiles: z.array(z.string()).optional(),
+      exercises,
     })
     .strict(),
-  z.object({ channel: z.literal('email'), to: z.string().email() }).strict(),
-  z.object({ channel: z.literal('sms'), phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/) }).strict(),
+  z.object({ channel: z.literal('email'), to: z.string().email(), exercises }).strict(),
+  z
+    .object({ channel: z.literal('sms'), phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/), exercises })
+    .strict(),
 ]);
 
 export const recipientRoutesSchema = z

@@ -17,15 +17,31 @@ export interface OutgoingMessage {
   exercise: boolean;
   /** CAP 1.2 XML of a public warning, carried by webhooks and email. */
   capXml?: string;
+  /** The provider-approved SMS template and its variables (public warnings; SMS providers take only these). */
+  smsTemplate?: SmsTemplateMessage;
 }
 
-export type ChannelTarget =
+export interface SmsTemplateMessage {
+  templateId: string;
+  /** In the template's order: Tencent Cloud takes the values in order, Aliyun by name. */
+  params: Array<{ name: string; value: string }>;
+}
+
+/** The recipient of public warnings (the public channels: feed receivers, WeChat/Weibo webhooks, SMS). */
+export const PUBLIC_RECIPIENT = 'public';
+
+/**
+ * `exercises: true` lets a target of the public recipient receive exercise warnings; without it an
+ * exercise never reaches a public channel (it is recorded on the log channel instead).
+ */
+export type ChannelTarget = (
   | { channel: 'log' }
   | { channel: 'webhook'; url: string; headers?: Record<string, string> }
   | { channel: 'wecom'; url: string; mentionedMobiles?: string[] }
   | { channel: 'dingtalk'; url: string; secret?: string; atMobiles?: string[] }
   | { channel: 'email'; to: string }
-  | { channel: 'sms'; phone: string };
+  | { channel: 'sms'; phone: string }
+) & { exercises?: boolean };
 
 /** Who sends: the CAP sender, the display name of e-mails and robot messages, the SMS signature. */
 export interface SenderIdentity {

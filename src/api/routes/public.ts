@@ -1,33 +1,29 @@
-/** The public feed of warnings: Atom entries linking to each CAP 1.2 message. No authentication. */
+/**
+ * The public warnings, no authentication: the Atom feed of CAP 1.2 alerts (in force by default,
+ * `?all=true` for the archive), each alert as CAP XML and in the national format, and the page.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { buildCapFeed, feedEtag, loadFeed, notModified } from '../../adapters/notification/cap-feed.js';
 import { defaultPlan, toCstIso } from '../../domain/index.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { booleanQuery, errorBody } from '../schemas.js';
-
-const xmlEscape = (s: string) =>
-  s.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
-  );
+import { publicBase, publicSenderDefault } from '../public-links.js';
+import { publicWarningPage } from './public-warnings.js';
 
 const capIdentifier = z.object({
   identifier: z.string().regex(/^[A-Za-z0-9:._-]{1,200}$/, 'a CAP identifier'),
 });
 
-interface CapRow {
-  identifier: string;
-  episode_id: string;
-  msg_type: string;
-  level: string;
-  jurisdiction: string;
-  exercise: boolean;
-  sent: Date;
-}
+const notModifiedBody = z.null().describe('Not Modified: the copy the client has is current');
+
+/** Shared caches may keep public answers this long (aggregators poll every few minutes). */
+export const PUBLIC_MAX_AGE_SECONDS = 60;
+const CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 
 export const publicRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const base = (deps.publicUrl ?? '').replace(/\/$/, '');
+  const sender = deps.publicSender ?? publicSenderDefault;
 
   app.get(
     '/public/cap',
@@ -35,52 +31,29 @@ export const publicRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       config: { access: 'public', rateLimit: { max: 120, timeWindow: 60_000 } },
       schema: {
         tags: ['public'],
-        summary: 'Atom feed of current and recent public warnings (CAP 1.2 entries)',
+        summary: 'Atom feed of the public warnings in force (CAP 1.2 entries); ?all=true: the archive',
         produces: ['application/atom+xml'],
         querystring: z.strictObject({
+          all: booleanQuery.default(false),
           days: z.coerce.number().int().min(1).max(366).default(30),
           includeExercises: booleanQuery.default(false),
         }),
-        response: { 200: z.string().describe('Atom 1.0 feed'), 400: errorBody },
+        response: { 200: z.string().describe('Atom 1.0 feed'), 304: notModifiedBody, 400: errorBody },
       },
     },
     async (req, reply) => {
-      const { rows } = await deps.pool.query<CapRow>(
-        `SELECT identifier, episode_id, msg_type, level, jurisdiction, exercise, sent FROM cap_alerts
-         WHERE sent > now() - make_interval(days => $1::int) AND ($2::boolean OR NOT exercise)
-         ORDER BY sent DESC, identifier DESC LIMIT 200`,
-        [req.query.days, req.query.includeExercises],
+      const snapshot = await loadFeed(deps.pool, req.query);
+      const body = buildCapFeed(
+        { plan: defaultPlan, baseUrl: publicBase(deps, req), sender, query: req.query },
+        snapshot,
       );
-      const levelName = (l: string) => defaultPlan.warning.levels.find((x) => x.level === l)?.name ?? l;
-      const placeName = (j: string) => defaultPlan.jurisdictions.find((x) => x.id === j)?.name ?? j;
-      const updated = rows[0] ? toCstIso(rows[0].sent.getTime()) : toCstIso(Date.now());
-      const entries = rows.map((r) => {
-        const href = `${base}/public/cap/${encodeURIComponent(r.identifier)}`;
-        const title = `${placeName(r.jurisdiction)} ${levelName(r.level)} (${r.msg_type}${r.exercise ? ', Exercise' : ''})`;
-        const sent = toCstIso(r.sent.getTime());
-        return [
-          '  <entry>',
-          `    <id>urn:smog-response:cap:${xmlEscape(r.identifier)}</id>`,
-          `    <title>${xmlEscape(title)}</title>`,
-          `    <updated>${sent}</updated>`,
-          `    <link rel="alternate" type="application/cap+xml" href="${xmlEscape(href)}"/>`,
-          `    <category term="${xmlEscape(r.level)}"/>`,
-          `    <summary>${xmlEscape(`${r.msg_type} ${r.level} ${r.jurisdiction} ${sent}`)}</summary>`,
-          '  </entry>',
-        ].join('\n');
-      });
-      const xml = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        `  <id>urn:smog-response:cap-feed:${xmlEscape(defaultPlan.jurisdiction)}</id>`,
-        `  <title>${xmlEscape(defaultPlan.name)} — CAP</title>`,
-        `  <updated>${updated}</updated>`,
-        `  <link rel="self" type="application/atom+xml" href="${xmlEscape(`${base}/public/cap`)}"/>`,
-        ...entries,
-        '</feed>',
-        '',
-      ].join('\n');
-      return reply.header('content-type', 'application/atom+xml; charset=utf-8').send(xml);
+      const etag = feedEtag(body);
+      reply
+        .header('cache-control', CACHE_CONTROL)
+        .header('etag', etag)
+        .header('last-modified', snapshot.lastModified.toUTCString());
+      if (notModified(req.headers, etag, snapshot.lastModified)) return reply.code(304).send(null);
+      return reply.header('content-type', 'application/atom+xml; charset=utf-8').send(body);
     },
   );
 
@@ -90,19 +63,37 @@ export const publicRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       config: { access: 'public', rateLimit: { max: 240, timeWindow: 60_000 } },
       schema: {
         tags: ['public'],
-        summary: 'One public warning as CAP 1.2 XML',
-        produces: ['application/cap+xml'],
+        summary: 'One public warning as CAP 1.2 XML; ?format=gbt35965 in the national format (GB/T 35965.1)',
+        produces: ['application/cap+xml', 'application/xml'],
         params: capIdentifier,
-        response: { 200: z.string().describe('CAP 1.2 alert'), 400: errorBody, 404: errorBody },
+        querystring: z.strictObject({ format: z.enum(['cap', 'gbt35965']).default('cap') }),
+        response: {
+          200: z.string().describe('CAP 1.2 alert'),
+          304: z.null(),
+          400: errorBody,
+          404: errorBody,
+        },
       },
     },
     async (req, reply) => {
-      const { rows } = await deps.pool.query<{ xml: string }>(
-        'SELECT xml FROM cap_alerts WHERE identifier = $1',
+      const { rows } = await deps.pool.query<{ xml: string; national_xml: string | null }>(
+        'SELECT xml, national_xml FROM cap_alerts WHERE identifier = $1',
         [req.params.identifier],
       );
-      if (!rows[0]) throw notFound('alert');
-      return reply.header('content-type', 'application/cap+xml; charset=utf-8').send(rows[0].xml);
+      const national = req.query.format === 'gbt35965';
+      const xml = national ? rows[0]?.national_xml : rows[0]?.xml;
+      if (!xml) throw notFound(national ? 'alert in the national format' : 'alert');
+      // An issued alert never changes: it may be cached for long.
+      const etag = feedEtag(xml);
+      reply.header('cache-control', 'public, max-age=86400, immutable').header('etag', etag);
+      if (notModified({ 'if-none-match': req.headers['if-none-match'] }, etag, new Date(0))) {
+        return reply.code(304).send(null);
+      }
+      return reply
+        .header('content-type', `${national ? 'application/xml' : 'application/cap+xml'}; charset=utf-8`)
+        .send(xml);
     },
   );
+
+  await app.register(publicWarningPage, { deps, cacheControl: CACHE_CONTROL });
 };

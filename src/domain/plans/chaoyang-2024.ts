@@ -6,14 +6,15 @@
  */
 import type { Duty, ResponsePlan, Unit } from '../plan-types.js';
 
+// areaCode: GB/T 2260 administrative division codes (民政部 行政区划代码), not in the plan's text.
 const COUNTIES = [
-  { id: 'shuangta', name: '双塔区', branch: '双塔分局' },
-  { id: 'longcheng', name: '龙城区', branch: '龙城分局' },
-  { id: 'beipiao', name: '北票市', branch: '北票分局' },
-  { id: 'lingyuan', name: '凌源市', branch: '凌源分局' },
-  { id: 'chaoyang-county', name: '朝阳县', branch: '朝阳县分局' },
-  { id: 'jianping', name: '建平县', branch: '建平分局' },
-  { id: 'kazuo', name: '喀喇沁左翼蒙古族自治县', branch: '喀左分局' },
+  { id: 'shuangta', name: '双塔区', branch: '双塔分局', areaCode: '211302' },
+  { id: 'longcheng', name: '龙城区', branch: '龙城分局', areaCode: '211303' },
+  { id: 'beipiao', name: '北票市', branch: '北票分局', areaCode: '211381' },
+  { id: 'lingyuan', name: '凌源市', branch: '凌源分局', areaCode: '211382' },
+  { id: 'chaoyang-county', name: '朝阳县', branch: '朝阳县分局', areaCode: '211321' },
+  { id: 'jianping', name: '建平县', branch: '建平分局', areaCode: '211322' },
+  { id: 'kazuo', name: '喀喇沁左翼蒙古族自治县', branch: '喀左分局', areaCode: '211324' },
 ] as const;
 
 const BRANCHES = COUNTIES.map((c) => `branch.${c.id}`);
@@ -235,8 +236,14 @@ export const chaoyang2024Plan: ResponsePlan = {
   effectiveFrom: '2024-11-27',
   jurisdiction: 'chaoyang',
   jurisdictions: [
-    { id: 'chaoyang', name: '朝阳市', kind: 'city' },
-    ...COUNTIES.map((c) => ({ id: c.id, name: c.name, kind: 'county' as const, parent: 'chaoyang' })),
+    { id: 'chaoyang', name: '朝阳市', kind: 'city', areaCode: '211300' },
+    ...COUNTIES.map((c) => ({
+      id: c.id,
+      name: c.name,
+      kind: 'county' as const,
+      parent: 'chaoyang',
+      areaCode: c.areaCode,
+    })),
   ],
   units,
   warning: {
@@ -386,7 +393,47 @@ export const chaoyang2024Plan: ResponsePlan = {
     gradeMultipliers: { B: 1, C: 1.5, D: 2, unrated: 1.5 },
     tolerancePercent: 0,
   },
+  // product data (not in the plan's text): how public warnings are handed on. agencyCode is the
+  // placeholder until the national emergency warning release system assigns the bureau its code;
+  // eventType is the code the provincial release centre lists for 重污染天气 (to be confirmed with it).
+  // SMS templates: ids as approved by the SMS provider; `from` names a warning fact (warningVars).
+  publication: {
+    agencyCode: '00000000',
+    eventType: '11B99',
+    smsTemplates: {
+      Alert: {
+        templateId: 'SMS_000000001',
+        params: [
+          { name: 'area', from: 'jurisdictionName' },
+          { name: 'level', from: 'levelName' },
+          { name: 'time', from: 'effectiveAt' },
+          { name: 'response', from: 'responseName' },
+        ],
+      },
+      Update: {
+        templateId: 'SMS_000000002',
+        params: [
+          { name: 'area', from: 'jurisdictionName' },
+          { name: 'level', from: 'levelName' },
+          { name: 'time', from: 'effectiveAt' },
+          { name: 'response', from: 'responseName' },
+        ],
+      },
+      Cancel: {
+        templateId: 'SMS_000000003',
+        params: [
+          { name: 'area', from: 'jurisdictionName' },
+          { name: 'level', from: 'levelName' },
+          { name: 'time', from: 'effectiveAt' },
+        ],
+      },
+    },
+  },
   templates: {
+    capRejected: {
+      title: '公众预警未发布：CAP校验未通过',
+      body: '专班办公室：{sentAt}应发布的{jurisdictionName}{levelName}公众预警未通过CAP 1.2格式校验，系统未对外发布。错误：{errors}。请联系系统运维处理，必要时通过电话、政务新媒体人工发布。',
+    },
     // product additions (三.2): the office's daily report to the leaders and the work summary.
     dailyResponseReport: {
       title: '{jurisdictionName}污染过程应对日报（第{responseDay}天，{date}）',

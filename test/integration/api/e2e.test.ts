@@ -331,7 +331,7 @@ describe('an exercise episode end to end through HTTP', () => {
       const feed = await app.inject({ method: 'GET', url: '/public/cap?includeExercises=true' });
       expect(feed.headers['content-type']).toContain('application/atom+xml');
       const link = new RegExp(
-        `href="(/public/cap/${encodeURIComponent(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^"]*)"`,
+        `href="https?://[^/"]+(/public/cap/${encodeURIComponent(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^"]*)"`,
       ).exec(feed.body);
       expect(link).not.toBeNull();
       const cap = await app.inject({ method: 'GET', url: link![1]! });

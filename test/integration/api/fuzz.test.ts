@@ -51,6 +51,9 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> =
   { method: 'GET', url: '/episodes/{p}/audit/state?at={p}', as: 'auditor' },
   { method: 'GET', url: '/public/cap?days={p}', as: 'office' },
   { method: 'GET', url: '/public/cap/{p}', as: 'office' },
+  { method: 'GET', url: '/public/cap?all={p}', as: 'office' },
+  { method: 'GET', url: '/public/cap/{p}?format={p}', as: 'office' },
+  { method: 'GET', url: '/public/warnings?x={p}', as: 'office' },
 ];
 
 const MAIN_TABLES = [

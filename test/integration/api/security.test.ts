@@ -103,6 +103,7 @@ const routeCases: RouteCase[] = [
   },
   { method: 'GET', path: '/public/cap', url: '/public/cap', allowed: 'public' },
   { method: 'GET', path: '/public/cap/{identifier}', url: '/public/cap/nothing-here', allowed: 'public' },
+  { method: 'GET', path: '/public/warnings', url: '/public/warnings', allowed: 'public' },
   { method: 'GET', path: '/healthz', url: '/healthz', allowed: 'public' },
   { method: 'GET', path: '/readyz', url: '/readyz', allowed: 'public' },
   { method: 'GET', path: '/console', url: '/console', allowed: 'public' },

@@ -104,6 +104,12 @@ const cases: Record<string, Record<string, string | number>> = {
     attempts: 7,
     lastError: 'HTTP 502',
   },
+  capRejected: {
+    jurisdictionName: '北票市',
+    levelName: '橙色预警',
+    sentAt: cstDateTimeWords(ordered),
+    errors: 'alert.xml:20: parser error : PCDATA invalid Char value 11',
+  },
 };
 
 describe('the texts people read', () => {
