@@ -62,6 +62,10 @@ function finishOperation(method: string, path: string, op: O.OperationObject): v
       params.push(IDEMPOTENCY_KEY);
     }
   }
+  // A public route says so (an empty requirement); the others declare theirs on the route.
+  op.security ??= [];
+  // the rate limit covers every route
+  op.responses = { ...op.responses, '429': op.responses?.['429'] ?? { description: '' } };
   for (const [status, response] of Object.entries(op.responses ?? {}) as Array<[string, O.ResponseObject]>) {
     if (response.description === 'Default Response' || !response.description) {
       response.description = STATUS_TEXT[status] ?? `HTTP ${status}`;
@@ -85,13 +89,24 @@ export function finishDocument(doc: O.Document): O.Document {
       if (op) finishOperation(method, path, op);
     }
   }
+  // zod registers an input and an output copy of each named schema: keep those the paths use
+  const used = JSON.stringify(doc.paths);
+  const schemas = doc.components?.schemas ?? {};
+  for (const name of Object.keys(schemas)) {
+    if (!used.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+  }
   return doc;
 }
 
 /** The @fastify/swagger options of the app. */
 export function swaggerOptions(info: O.InfoObject, extra: Partial<O.Document>): SwaggerOptions {
   return {
-    openapi: { openapi: '3.1.0', info, ...extra } as never,
+    openapi: {
+      openapi: '3.1.0',
+      info,
+      servers: [{ url: '/', description: 'this server' }],
+      ...extra,
+    } as never,
     transform: jsonSchemaTransform,
     transformObject: (input) => finishDocument(jsonSchemaTransformObject(input) as O.Document) as never,
   };
