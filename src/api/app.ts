@@ -86,7 +86,10 @@ export async function buildApp(options: AppOptions) {
           "console's session cookie. Every POST honours `Idempotency-Key`. Every error is RFC 9457 " +
           '`application/problem+json`.',
         version: '0.1.0',
-        license: { name: 'Proprietary: for the use of the environment bureau', identifier: 'LicenseRef-Proprietary' },
+        license: {
+          name: 'Proprietary: for the use of the environment bureau',
+          identifier: 'LicenseRef-Proprietary',
+        },
       },
       {
         components: {
