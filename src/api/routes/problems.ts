@@ -1,7 +1,7 @@
 /** GET /problems/{code}: the documentation a problem's `type` URI dereferences to (RFC 9457 §3.1.1). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { PROBLEM_CODES, type ProblemCode } from '../problems.js';
 import { errorBody } from '../schemas.js';
 
