@@ -81,7 +81,7 @@ function Shell({ me, route, onSignOut }) {
         }
       </nav>
       <span class="who" data-role=${principal.role}>
-        ${ROLE[principal.role] ?? principal.role}${unitName ? ` · ${unitName}` : ''} · ${principal.id}
+        ${principal.name || principal.id} · ${ROLE[principal.role] ?? principal.role}${unitName ? ` · ${unitName}` : ''}
       </span>
       <button class="link" onClick=${onSignOut}>退出</button>
     </header>

@@ -2,6 +2,7 @@
 import { h } from './vendor/preact.module.js';
 import { useEffect, useState } from './vendor/hooks.module.js';
 import htm from './vendor/htm.module.js';
+import { ERROR_MESSAGES } from './error-messages.js';
 
 export const html = htm.bind(h);
 
@@ -16,9 +17,10 @@ export const session = {
   },
 };
 
+/** A refused API call; `body` is the problem+json answer (code, detail, errors[] …). */
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
+    super(body?.detail || `HTTP ${status}`);
     this.status = status;
     this.body = body;
   }
@@ -26,7 +28,7 @@ export class ApiError extends Error {
 
 /** Calls the API with the signed-in token. JSON in, JSON out (or a Blob with `as: 'blob'`). */
 export async function api(path, { method = 'GET', body, form, as = 'json', idempotent = false } = {}) {
-  const headers = { authorization: `Bearer ${session.token}` };
+  const headers = { authorization: `Bearer ${session.token}`, 'accept-language': 'zh-CN' };
   let payload;
   if (form) payload = form;
   else if (body !== undefined) {
@@ -123,12 +125,13 @@ export function cstNow(ms = Date.now()) {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
 }
 
+/** The Chinese message of a refused call: the dictionary's text for its code, and the fields at fault. */
 export function errorText(err) {
   if (err instanceof ApiError) {
-    if (err.status === 401) return '未登录或令牌无效（401）';
-    if (err.status === 403) return '无权访问（403）';
-    if (err.status === 404) return '未找到（404）';
-    return `${err.message}（${err.status}）`;
+    const code = err.body?.code;
+    const text = ERROR_MESSAGES[code] ?? `请求未完成（HTTP ${err.status}）`;
+    const fields = (err.body?.errors ?? []).map((e) => `${e.path}：${e.message}`).join('；');
+    return `${text}${fields ? `：${fields}` : ''}（${err.status}）`;
   }
   return String(err?.message ?? err);
 }

@@ -35,7 +35,7 @@ function ImportForm({ title, url, hint, onImported }) {
       setBusy(false);
     }
   };
-  const rows = error?.body?.details?.errors;
+  const rows = error?.body?.errors?.filter((r) => r.line !== undefined);
   return html`<form class="import-form" onSubmit=${submit} data-import=${url}>
     <h4>${title}</h4>
     <p class="muted small">${hint}</p>
@@ -52,7 +52,7 @@ function ImportForm({ title, url, hint, onImported }) {
             <table class="import-errors">
               <thead><tr><th>行</th><th>字段</th><th>问题</th></tr></thead>
               <tbody>
-                ${rows.slice(0, 200).map((r) => html`<tr><td>${r.line}</td><td>${r.field}</td><td>${r.reason}</td></tr>`)}
+                ${rows.slice(0, 200).map((r) => html`<tr><td>${r.line}</td><td>${r.field}</td><td>${r.message}</td></tr>`)}
               </tbody>
             </table>
           </div>`

@@ -4,24 +4,22 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import {
-  type ZodTypeProvider,
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type ZodTypeProvider, serializerCompiler } from 'fastify-type-provider-zod';
 import { type AppDeps, type AppOptions, DEFAULT_LIMITS } from './deps.js';
 import { ApiError } from './errors.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { healthRoutes } from './routes/health.js';
 import { photoRoutes } from './routes/photos.js';
+import { problemRoutes } from './routes/problems.js';
 import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { referenceRoutes } from './routes/reference.js';
+import { swaggerOptions } from './openapi.js';
 import { installSecurity } from './security.js';
+import { validatorCompiler } from './validation.js';
 
 /** Builds the HTTP API. Infrastructure comes in through `deps`; the caller owns and closes it. */
 export async function buildApp(options: AppOptions) {
@@ -42,56 +40,22 @@ export async function buildApp(options: AppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Every error, from every route and hook, answers RFC 9457 problem details (src/api/problems.ts).
+  const typeBase = deps.publicUrl?.replace(/\/$/, '') ?? '';
   app.setErrorHandler((error, req, reply) => {
-    const err = error as FastifyError;
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({
-        path: [
-          err.validationContext,
-          ...String(v.instancePath ?? '')
-            .split('/')
-            .filter(Boolean),
-        ].join('.'),
-        message: v.message ?? 'invalid',
-      }));
-      return reply.code(400).send({
-        error: 'validation',
-        message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-        details: { issues },
-        requestId: req.id,
-      });
-    }
-    if (err instanceof ApiError) {
-      if (err.statusCode >= 500) req.log.error({ err: err.cause ?? err }, 'internal error');
-      return reply
-        .code(err.statusCode)
-        .send({ error: err.code, message: err.message, details: err.details, requestId: req.id });
-    }
-    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 400 && status < 500) {
-      // fastify's own client errors: malformed JSON, body too large, wrong content type, rate limit …
-      return reply
-        .code(status)
-        .send({ error: err.code ?? 'bad_request', message: err.message, requestId: req.id });
-    }
-    if (isDatabaseUnavailable(err)) {
-      req.log.warn({ err }, 'PostgreSQL unavailable');
-      return reply.code(503).send({
-        error: 'unavailable',
-        message: 'PostgreSQL is unavailable, try again shortly',
-        details: { dependency: 'postgres' },
-        requestId: req.id,
-      });
-    }
-    req.log.error({ err }, 'unhandled error');
-    return reply.code(500).send({ error: 'internal', message: 'internal error', requestId: req.id });
+    const databaseUnavailable = isDatabaseUnavailable(error);
+    const { problem, fault } = toProblem(error, req, { typeBase, databaseUnavailable });
+    if (databaseUnavailable) req.log.warn({ err: error }, 'PostgreSQL unavailable');
+    else if (fault) req.log.error({ err: (error as ApiError).cause ?? error }, 'internal error');
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({ error: 'not_found', message: `no route ${req.method} ${req.url}`, requestId: req.id }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const { problem } = toProblem(new ApiError(404, 'not_found', `no route ${req.method} ${req.url}`), req, {
+      typeBase,
+    });
+    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
 
   await app.register(helmet, { global: true });
   await app.register(multipart, {
@@ -111,38 +75,45 @@ export async function buildApp(options: AppOptions) {
       new ApiError(429, 'rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
+  await app.register(
+    swagger,
+    swaggerOptions(
+      {
         title: 'smog-response API',
         description:
           '重污染天气应急响应 — episodes, decisions, reports, documents and audit. Every route but /public/*, ' +
-          '/healthz, /readyz and /docs needs `Authorization: Bearer <token>`. Every POST honours ' +
-          '`Idempotency-Key`: a retry with the same key answers the first answer and does nothing twice ' +
-          '(kept ≥ 24 h); the same key with another request answers 422.',
+          '/healthz, /readyz, /problems and /docs needs `Authorization: Bearer <token>` (machines) or the ' +
+          "console's session cookie. Every POST honours `Idempotency-Key`. Every error is RFC 9457 " +
+          '`application/problem+json`.',
         version: '0.1.0',
+        license: {
+          name: 'Proprietary: for the use of the environment bureau',
+          identifier: 'LicenseRef-Proprietary',
+        },
       },
-      components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token' } },
+      {
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token' } },
+        },
+        tags: [
+          { name: 'episodes', description: 'Episodes (应急过程) and their live view' },
+          { name: 'commands', description: 'Commands to a running episode (202 + Location)' },
+          { name: 'photos', description: 'Photos attached to reports' },
+          { name: 'documents', description: 'Official documents and report exports' },
+          { name: 'reference', description: 'Plan data, units and the reduction list' },
+          { name: 'admin', description: 'Principals and tokens' },
+          { name: 'audit', description: 'Audit trail: history, replay, state at an instant' },
+          { name: 'public', description: 'Public feeds (CAP, Atom)' },
+          { name: 'health', description: 'Liveness, readiness and problem types' },
+          { name: 'console', description: 'What the console needs' },
+        ],
       },
-      tags: [
-        { name: 'episodes' },
-        { name: 'commands' },
-        { name: 'photos' },
-        { name: 'documents' },
-        { name: 'reference' },
-        { name: 'admin' },
-        { name: 'audit' },
-        { name: 'public' },
-        { name: 'health' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-  });
+    ),
+  );
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   await app.register(healthRoutes, { deps });
+  await app.register(problemRoutes, { deps });
   await app.register(episodeRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });

@@ -153,12 +153,34 @@ export const closeBody = z.strictObject({
   comment: z.string().max(2000).optional(),
 });
 
-export const errorBody = z.object({
-  error: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-  requestId: z.string().optional(),
-});
+/** RFC 9457 problem details: the body of every error (`application/problem+json`; see src/api/problems.ts). */
+export const errorBody = z
+  .looseObject({
+    type: z.string().describe('URI of the problem type: /problems/{code}'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().describe('This occurrence: urn:uuid:{requestId}'),
+    code: z.string().describe('Machine-readable error code (see /problems/{code})'),
+    requestId: z.string(),
+    errors: z
+      .array(z.looseObject({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('Field errors: the path of each field and the reason'),
+  })
+  .meta({
+    id: 'Problem',
+    example: {
+      type: '/problems/validation',
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'body.forecast.0.aqi: Too big: expected number to be <=2000',
+      instance: 'urn:uuid:0b5c1d2e-8d1f-4a57-9a53-5b0f1f0a3c11',
+      code: 'validation',
+      requestId: '0b5c1d2e-8d1f-4a57-9a53-5b0f1f0a3c11',
+      errors: [{ path: 'body.forecast.0.aqi', message: 'Too big: expected number to be <=2000' }],
+    },
+  });
 
 export const EPISODE_ID = /^(episode|exercise):[a-z][a-z0-9-]{0,63}:\d{4}-\d{2}-\d{2}:\d{1,2}$/;
 

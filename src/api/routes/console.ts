@@ -18,6 +18,7 @@ import { ANY_ROLE } from '../access.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { errorBody } from '../schemas.js';
+import { getPrincipal } from '../principal-store.js';
 import { principalOf } from '../security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,7 +48,7 @@ async function vendorModule(name: string): Promise<string | null> {
 
 const hide = { hide: true } as const;
 
-export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app) => {
+export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   await app.register(fastifyStatic, { root: CONSOLE_ROOT, serve: false });
 
   app.get('/console', { config: { access: 'public' }, schema: hide }, async (_req, reply) =>
@@ -84,7 +85,12 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         security: [{ bearerAuth: [] }],
         response: {
           200: z.object({
-            principal: z.object({ id: z.string(), role: z.string(), unit: z.string().nullable() }),
+            principal: z.object({
+              id: z.string(),
+              name: z.string().describe("the person's name ('' when none was given)"),
+              role: z.string(),
+              unit: z.string().nullable(),
+            }),
             plan: z.object({ id: z.string(), version: z.number(), name: z.string() }),
             units: z.array(
               z.object({
@@ -108,8 +114,9 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     },
     async (req) => {
       const p = principalOf(req);
+      const name = (await getPrincipal(deps.pool, p.id))?.name ?? '';
       return {
-        principal: { id: p.id, role: p.role, unit: p.unit ?? null },
+        principal: { id: p.id, name, role: p.role, unit: p.unit ?? null },
         plan: { id: defaultPlan.id, version: defaultPlan.version, name: defaultPlan.name },
         units: defaultPlan.units.map((u) => ({
           id: u.id,

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import { storePhotos } from '../photos.js';
 import { errorBody, uuidParams } from '../schemas.js';
+import { answerNotModified } from '../etag.js';
 import { principalOf } from '../security.js';
 
 const security = [{ bearerAuth: [] }];
@@ -69,18 +70,25 @@ export const photoRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
         produces: ['image/jpeg', 'image/png', 'image/webp'],
         security,
         params: uuidParams,
-        response: { 200: z.string().describe('image bytes').meta({ format: 'binary' }), ...errors },
+        response: {
+          200: z.string().describe('image bytes (ETag: the SHA-256 of the bytes)').meta({ format: 'binary' }),
+          304: z.null().describe('Not modified: If-None-Match names the ETag'),
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
       const p = principalOf(req);
-      const { rows } = await deps.pool.query<{ unit_id: string; content_type: string; data: Buffer }>(
-        'SELECT unit_id, content_type, data FROM photos WHERE id = $1',
-        [req.params.id],
-      );
+      const { rows } = await deps.pool.query<{
+        unit_id: string;
+        content_type: string;
+        data: Buffer;
+        sha256: string;
+      }>('SELECT unit_id, content_type, data, sha256 FROM photos WHERE id = $1', [req.params.id]);
       const photo = rows[0];
       if (!photo) throw notFound('photo');
       if (p.role === 'unit' && p.unit !== photo.unit_id) throw forbidden();
+      if (answerNotModified(req, reply, photo.sha256)) return reply;
       return reply
         .header('content-type', photo.content_type)
         .header('cache-control', 'private, max-age=3600')

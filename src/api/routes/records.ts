@@ -13,6 +13,7 @@ import { readModel } from '../episode-access.js';
 import { type ReportQuery, listReports, reportsWorkbook, unitName } from '../reports.js';
 import { notFound } from '../errors.js';
 import { booleanQuery, episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
+import { answerNotModified } from '../etag.js';
 import { principalOf } from '../security.js';
 
 const security = [{ bearerAuth: [] }];
@@ -269,17 +270,21 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         security,
         params: uuidParams,
         querystring: z.strictObject({ format: z.enum(['docx', 'html']).default('docx') }),
-        response: { 200: z.string().meta({ format: 'binary' }), ...errors },
+        response: {
+          200: z.string().describe('the document (ETag: the hash of its content)').meta({ format: 'binary' }),
+          304: z.null().describe('Not modified: If-None-Match names the ETag'),
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
       const doc = await getDocument(deps.pool, req.params.id, req.query.format);
       if (!doc) throw notFound('document');
       assertEpisodeAccess(principalOf(req), doc.episodeId);
+      if (answerNotModified(req, reply, doc.contentHash)) return reply;
       return reply
         .header('content-type', doc.contentType)
         .header('content-disposition', `attachment; filename="${doc.fileName}"`)
-        .header('etag', `"${doc.contentHash}"`)
         .send(doc.content as unknown as string);
     },
   );

@@ -64,7 +64,7 @@ export function uniqueDate(): string {
 }
 
 export const json = (res: LightMyRequestResponse) =>
-  res.json() as Record<string, unknown> & { error?: string };
+  res.json() as Record<string, unknown> & { code?: string };
 
 /** Row counts of the tables a request could change. */
 export async function tableCounts(ctx: IntegrationContext): Promise<Record<string, number>> {

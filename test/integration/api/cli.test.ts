@@ -1,12 +1,17 @@
-/** The principals CLI and the launcher's dev seeding, against the run's PostgreSQL. */
+/** The `smog` CLI run as a process, and the launcher's dev seeding, against the run's PostgreSQL. */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { authenticate, getPrincipal } from '../../../src/api/principal-store.js';
 import { DEV_PRINCIPALS, seedDevPrincipals } from '../../../src/cli/dev-principals.js';
-import { main as principalsCli } from '../../../src/cli/principals.js';
+import { createPool } from '../../../src/db/pool.js';
+import { migrateUp } from '../../../src/db/migrate.js';
 import { type IntegrationContext, integrationContext } from '../../helpers.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/smog.js', import.meta.url));
 
 let ctx: IntegrationContext;
 let dir: string;
@@ -39,40 +44,126 @@ describe('dev principals', () => {
   });
 });
 
-describe('principals CLI', () => {
-  it('creates a principal and issues a token that authenticates', async () => {
-    vi.stubEnv('DATABASE_URL', inject('databaseUrl'));
-    const out: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out.push(String(chunk));
-      return true;
-    });
-    const id = `cli-${Date.now().toString(36)}`;
-    try {
-      expect(await principalsCli(['create', id, '--role', 'unit', '--unit', 'branch.jianping'])).toBe(0);
-      expect(await principalsCli(['token', id, '--label', 'cli'])).toBe(0);
-      expect(await principalsCli(['bogus'])).toBe(2);
-    } finally {
-      write.mockRestore();
-      vi.unstubAllEnvs();
+/** Runs `smog` (bin/smog.js) as a process against the run's PostgreSQL. */
+function smogIn(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const smog = (...args: string[]) => smogIn({}, ...args);
+
+describe('smog CLI (as a process)', () => {
+  it('answers --help and --version on every command with exit 0', async () => {
+    const version = JSON.parse(
+      await readFile(new URL('../../../package.json', import.meta.url), 'utf8'),
+    ).version;
+    for (const args of [[], ['principals'], ['principals', 'list'], ['principals', 'bootstrap'], ['audit']]) {
+      const help = await smog(...args, '--help');
+      expect(help.code, args.join(' ')).toBe(0);
+      expect(help.stdout, args.join(' ')).toMatch(/^usage: smog/);
+      const v = await smog(...args, '--version');
+      expect(v.code, args.join(' ')).toBe(0);
+      expect(v.stdout).toBe(`smog ${version}\n`);
     }
-    const token = JSON.parse(out[1]!).token as string;
+    const create = await smog('principals', 'create', '--help');
+    expect(create.stdout).toContain('--role <office|commander|leader|unit|auditor|admin>');
+  });
+
+  it('refuses bad arguments with exit 2, naming the argument', async () => {
+    const role = await smog('principals', 'create', 'x1', '--role', 'boss');
+    expect(role).toMatchObject({ code: 2, stdout: '' });
+    expect(role.stderr).toContain('--role: one of office, commander, leader, unit, auditor, admin');
+    const unknown = await smog('principals', 'list', '--colour');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+    const days = await smog('principals', 'token', 'x1', '--expires-in-days', 'soon');
+    expect(days.code).toBe(2);
+    expect(days.stderr).toContain('--expires-in-days: a whole number');
+    expect((await smog('principals', 'frobnicate')).code).toBe(2);
+    const episode = await smog('audit', 'replay', 'not-an-episode');
+    expect(episode.code).toBe(2);
+    expect(episode.stderr).toContain('<episodeId>');
+  });
+
+  it('creates a principal, issues a token that authenticates, lists as a table or JSON, disables', async () => {
+    const id = `cli-${Date.now().toString(36)}`;
+    const created = await smog(
+      'principals',
+      'create',
+      id,
+      '--role',
+      'unit',
+      '--unit',
+      'branch.jianping',
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      id,
+      role: 'unit',
+      unit: 'branch.jianping',
+      created: true,
+    });
+    const issued = await smog('principals', 'token', id, '--label', 'cli', '--json');
+    const token = JSON.parse(issued.stdout).token as string;
     expect(await authenticate(ctx.pool, token)).toEqual({ id, role: 'unit', unit: 'branch.jianping' });
 
-    // disabled, the token stops working; enabled, it works again
-    vi.stubEnv('DATABASE_URL', inject('databaseUrl'));
-    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const errors = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const table = await smog('principals', 'list');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/标识.*姓名.*角色.*单位.*已停用.*有效令牌/);
+    const row = table.stdout.split('\n').find((l) => l.includes(id));
+    expect(row).toMatch(
+      new RegExp(`${id}\\s*│.*│\\s*unit\\s*│\\s*branch\\.jianping\\s*│\\s*false\\s*│\\s*1\\s*│`),
+    );
+    const lines = (await smog('principals', 'list', '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.find((p) => p.id === id)).toMatchObject({ role: 'unit', activeTokens: 1, disabled: false });
+
+    expect((await smog('principals', 'disable', id)).code).toBe(0);
+    expect(await authenticate(ctx.pool, token)).toBeNull();
+    expect((await smog('principals', 'enable', id)).code).toBe(0);
+    expect(await authenticate(ctx.pool, token)).not.toBeNull();
+    const missing = await smog('principals', 'disable', 'no-such-principal');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('not_found: principal no-such-principal not found');
+  });
+
+  it('bootstraps the first administrator once, and refuses a second', async () => {
+    // a database of its own: no administrator in it yet
+    const name = `smog_boot_${Date.now().toString(36)}`;
+    await ctx.pool.query(`CREATE DATABASE ${name}`);
+    const url = new URL(inject('databaseUrl'));
+    url.pathname = `/${name}`;
+    await migrateUp(url.href);
+    const pool = createPool(url.href, 1);
     try {
-      expect(await principalsCli(['disable', id])).toBe(0);
-      expect(await authenticate(ctx.pool, token)).toBeNull();
-      expect(await principalsCli(['enable', id])).toBe(0);
-      expect(await authenticate(ctx.pool, token)).not.toBeNull();
-      expect(await principalsCli(['disable', 'no-such-principal'])).toBe(1);
+      const env = { DATABASE_URL: url.href };
+      const first = await smogIn(env, 'principals', 'bootstrap', 'admin-boot', '--name', '张管理', '--json');
+      expect(first.code).toBe(0);
+      const token = JSON.parse(first.stdout).token as string;
+      expect(await authenticate(pool, token)).toEqual({ id: 'admin-boot', role: 'admin' });
+      expect((await getPrincipal(pool, 'admin-boot'))?.name).toBe('张管理');
+      const second = await smogIn(env, 'principals', 'bootstrap', 'admin-two', '--name', '李管理');
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('an administrator exists already (admin-boot)');
+      expect(await getPrincipal(pool, 'admin-two')).toBeNull();
+      const noName = await smogIn(env, 'principals', 'bootstrap', 'admin-three');
+      expect(noName.code).toBe(2);
+      expect(noName.stderr).toContain("--name: the administrator's name");
     } finally {
-      quiet.mockRestore();
-      errors.mockRestore();
-      vi.unstubAllEnvs();
+      await pool.end();
+      await ctx.pool.query(`DROP DATABASE ${name}`);
     }
   });
 });

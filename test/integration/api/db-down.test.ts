@@ -34,7 +34,7 @@ describe('PostgreSQL down', () => {
       ...(method === 'POST' ? { payload: { responseDay: 1, fields: {} } } : {}),
     });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ error: 'unavailable', details: { dependency: 'postgres' } });
+    expect(res.json()).toMatchObject({ code: 'unavailable', status: 503, dependency: 'postgres' });
   });
 
   it('/readyz answers 503 naming postgres', async () => {

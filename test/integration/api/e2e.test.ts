@@ -279,7 +279,7 @@ describe('an exercise episode end to end through HTTP', () => {
       expect((await call(who.admin, 'GET', `${url}/reports`)).statusCode).toBe(403);
       const badDay = await call(who.office, 'GET', `${url}/reports?responseDay=0`);
       expect(badDay.statusCode).toBe(400);
-      expect(JSON.stringify(badDay.json().details)).toContain('responseDay');
+      expect(JSON.stringify(badDay.json().errors)).toContain('responseDay');
       expect((await call(who.office, 'GET', `${url}/reports?day=1`)).statusCode).toBe(400);
       // the office's spreadsheet: one row per report, the form's labels as headers, numbers as numbers
       const xlsx = await call(who.office, 'GET', `${url}/reports/export?includeReplaced=true`);

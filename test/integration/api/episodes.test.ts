@@ -30,7 +30,12 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-const FORBIDDEN = { error: 'forbidden', message: 'not allowed for this principal' };
+const FORBIDDEN = {
+  type: '/problems/forbidden',
+  status: 403,
+  code: 'forbidden',
+  detail: 'not allowed for this principal',
+};
 
 function caller(app: App) {
   return (
@@ -144,7 +149,7 @@ describe('episodes', () => {
       expect(missing.statusCode).toBe(403);
       expect(existing.json()).toMatchObject(FORBIDDEN);
       expect(missing.json()).toMatchObject(FORBIDDEN);
-      expect(existing.json().message).toBe(missing.json().message);
+      expect(existing.json().detail).toBe(missing.json().detail);
       expect((await call(who.beipiao, 'GET', path(ids[2]!))).statusCode).toBe(200); // city-wide
       expect((await call(who.beipiao, 'GET', path(ids[1]!))).statusCode).toBe(200); // its own
       expect((await call(who.enforcement, 'GET', path(ids[0]!))).statusCode).toBe(200);
@@ -174,7 +179,7 @@ describe('episodes', () => {
         ],
       });
       expect(badForecast.statusCode).toBe(400);
-      expect(badForecast.json().error).toBe('invalid_forecast');
+      expect(badForecast.json().code).toBe('invalid_forecast');
       expect(await tableCounts(ctx)).toMatchObject({
         episodes: before.episodes,
         episode_events: before.episode_events,
@@ -217,10 +222,10 @@ describe('episodes', () => {
         proposalId: 'P99',
       });
       expect(stale.statusCode).toBe(409);
-      expect(stale.json().error).toBe('stale_proposal');
+      expect(stale.json().code).toBe('stale_proposal');
       const incomplete = await call(who.commander, 'POST', `${url}/decisions`, { decision: 'approve' });
       expect(incomplete.statusCode).toBe(400);
-      expect(incomplete.json().details.issues[0].path).toBe('body.proposalId');
+      expect(incomplete.json().errors[0].path).toBe('body.proposalId');
       expect(
         (
           await call(who.commander, 'POST', `${path(`episode:shuangta:${date}:9`)}/decisions`, {
@@ -272,7 +277,7 @@ describe('episodes', () => {
             responseDay: 1,
             fields: goodReport(),
           })
-        ).body.replace(/"requestId":"[^"]+"/, `"requestId":"${otherCounty.json().requestId}"`),
+        ).body.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, otherCounty.json().requestId),
       );
 
       const upload = multipart([{ name: 'p', filename: 'a.png', contentType: 'image/png', data: PNG_1x1 }]);
@@ -330,13 +335,13 @@ describe('episodes', () => {
         payload: notOpen.payload,
       });
       expect(day5.statusCode).toBe(400);
-      expect(day5.json().details.issues[0].path).toBe('responseDay');
+      expect(day5.json().errors[0].path).toBe('responseDay');
       const missingField = await call(who.shuangta, 'POST', `${url}/reports`, {
         responseDay: 1,
         fields: { photoIds: [] },
       });
       expect(missingField.statusCode).toBe(400);
-      expect(missingField.json().details.issues.map((i: { path: string }) => i.path)).toContain(
+      expect(missingField.json().errors.map((i: { path: string }) => i.path)).toContain(
         'body.fields.onSiteSupervisionCount',
       );
       expect(await tableCounts(ctx)).toMatchObject({
@@ -347,7 +352,7 @@ describe('episodes', () => {
 
       const summaryEarly = await call(who.shuangta, 'POST', `${url}/summaries`, { text: '总结' });
       expect(summaryEarly.statusCode).toBe(409);
-      expect(summaryEarly.json().error).toBe('invalid_transition');
+      expect(summaryEarly.json().code).toBe('invalid_transition');
       const cancelActive = await call(who.office, 'POST', `${url}/close`, { reason: 'cancel' });
       expect(cancelActive.statusCode).toBe(409);
       const endEarly = await call(who.office, 'POST', `${url}/close`, { reason: 'end-early-response' });

@@ -127,13 +127,13 @@ describe('POST /enterprises/import and /readings/import', () => {
     ].join('\n');
     const res = await upload('/enterprises/import', 'bad.csv', Buffer.from(csv));
     expect(res.statusCode).toBe(400);
-    const errors = res.json().details.errors as Array<{ line: number; field: string; reason: string }>;
+    const errors = res.json().errors as Array<{ path: string; line: number; field: string; message: string }>;
     expect(errors.every((e) => e.line === 3)).toBe(true);
     expect(errors.map((e) => e.field)).toEqual(expect.arrayContaining(['统一社会信用代码', '所在县区']));
     const readings = ['电表编号,日期,用电量', `M${t}1,2026-11-20,-5`, `M${t}1,not-a-date,10`].join('\n');
     const r = await upload('/readings/import', 'r.csv', Buffer.from(readings));
     expect(r.statusCode).toBe(400);
-    expect(r.json().details.errors.map((e: { line: number }) => e.line)).toEqual([2, 3]);
+    expect(r.json().errors.map((e: { line: number }) => e.line)).toEqual([2, 3]);
     const after = await tableCounts(s.ctx);
     expect(after.enterprises).toBe(before.enterprises);
     expect(after.meter_readings).toBe(before.meter_readings);

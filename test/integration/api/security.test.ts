@@ -105,13 +105,19 @@ const routeCases: RouteCase[] = [
   { method: 'GET', path: '/public/cap/{identifier}', url: '/public/cap/nothing-here', allowed: 'public' },
   { method: 'GET', path: '/public/warnings', url: '/public/warnings', allowed: 'public' },
   { method: 'GET', path: '/healthz', url: '/healthz', allowed: 'public' },
+  { method: 'GET', path: '/problems/{code}', url: '/problems/forbidden', allowed: 'public' },
   { method: 'GET', path: '/readyz', url: '/readyz', allowed: 'public' },
   { method: 'GET', path: '/console', url: '/console', allowed: 'public' },
   { method: 'GET', path: '/console/*', url: '/console/', allowed: 'public' },
   { method: 'GET', path: '/console/api/session', url: '/console/api/session', allowed: ALL },
 ];
 
-const FORBIDDEN_BODY = { error: 'forbidden', message: 'not allowed for this principal' };
+const FORBIDDEN_BODY = {
+  type: '/problems/forbidden',
+  status: 403,
+  code: 'forbidden',
+  detail: 'not allowed for this principal',
+};
 
 describe('RBAC: every (role, route) pair', () => {
   const pairs = routeCases.flatMap((r) => ALL.map((k) => [r, k] as const));
@@ -150,7 +156,7 @@ describe('authentication', () => {
       const payload = route.method === 'POST' ? { payload: {} } : {};
       const none = await s.app.inject({ method: route.method, url: route.url, ...payload });
       expect(none.statusCode).toBe(401);
-      expect(none.json().error).toBe('unauthenticated');
+      expect(none.json().code).toBe('unauthenticated');
       const bad = await s.app.inject({
         method: route.method,
         url: route.url,
@@ -351,7 +357,7 @@ describe('Idempotency-Key', () => {
       payload: { id: `${id}-other`, role: 'auditor' },
     });
     expect(reused.statusCode).toBe(422);
-    expect(reused.json().error).toBe('idempotency_key_reused');
+    expect(reused.json().code).toBe('idempotency_key_reused');
     expect((await tableCounts(s.ctx)).principals).toBe(after.principals);
 
     const badKey = await s.app.inject({
@@ -422,7 +428,7 @@ describe('hardening', () => {
       (await limited.inject({ method: 'GET', url: '/units', headers: bearer(s.who.auditor) })).statusCode,
     ).toBe(200);
     const res = await limited.inject({ method: 'GET', url: '/units', headers: bearer(s.who.leader) });
-    expect(res.json().error).toBe('rate_limited');
+    expect(res.json().code).toBe('rate_limited');
     await limited.close();
   });
 });

@@ -54,6 +54,15 @@ describe('the console in a browser', () => {
     await page.close();
   });
 
+  it("shows the signed-in person's name, not an id", async () => {
+    await ctx.pool.query("UPDATE principals SET name = '王晓燕' WHERE id = $1", [stack.who.leader.id]);
+    const page = await signedInPage(browser, stack.baseUrl, stack.who.leader);
+    const who = (await page.locator('.who').textContent()) ?? '';
+    expect(who).toContain('王晓燕 · 专班领导');
+    expect(who).not.toContain(stack.who.leader.id);
+    await page.close();
+  });
+
   it('the commander approves the proposal; others see no decision buttons', async () => {
     const office = await signedInPage(browser, stack.baseUrl, stack.who.office);
     await office.goto(consoleUrl(stack.baseUrl, 'episode', id));
