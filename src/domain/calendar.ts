@@ -246,7 +246,12 @@ export function responseDayOf(firstDay: IsoDate, date: IsoDate): number {
  * The response day whose `time` is the first deadline after `fromMs` that still leaves `minWorkingMs`
  * of working time: the day `fromMs` falls on, or the next one when its deadline is too close or past.
  */
-export function firstDueDay(calendar: DeadlineCalendar, fromMs: number, time: string, minWorkingMs: number): number {
+export function firstDueDay(
+  calendar: DeadlineCalendar,
+  fromMs: number,
+  time: string,
+  minWorkingMs: number,
+): number {
   const day = Math.max(1, calendar.dayOf(fromMs));
   return calendar.at(day, time) - fromMs >= minWorkingMs ? day : day + 1;
 }

@@ -55,12 +55,20 @@ function minWorkingMs(run: EpisodeRun): number {
  */
 export function ensureOrigin(run: EpisodeRun, effectMs = now()): void {
   if (run.schedule.origin) return;
-  const origin: NonNullable<EpisodeRun['schedule']['origin']> = { firstDay: cstDate(effectMs), startMs: effectMs };
+  const origin: NonNullable<EpisodeRun['schedule']['origin']> = {
+    firstDay: cstDate(effectMs),
+    startMs: effectMs,
+  };
   run.schedule.origin = origin;
   // Runs started before this patch owed day 1's report on day 1 whatever the hour, and began day 1 at
   // the moment of the order.
   if (patched('first-report-leaves-working-time'))
-    origin.firstReportDay = firstDueDay(calendarOf(run)!, effectMs, run.plan.deadlines.dailyReport.time, minWorkingMs(run));
+    origin.firstReportDay = firstDueDay(
+      calendarOf(run)!,
+      effectMs,
+      run.plan.deadlines.dailyReport.time,
+      minWorkingMs(run),
+    );
 }
 
 /** The first response day whose report is owed. */

@@ -162,7 +162,12 @@ export function validateReport(run: EpisodeRun, r: ReportInput): void {
   if (!Number.isInteger(r.responseDay) || r.responseDay < first || r.responseDay > open) {
     const owes = first > 1 ? `；预警生效时已临近或超过当日报送时间，首次报送为第${first}天` : '';
     fail(ErrorCode.VALIDATION, `response day ${r.responseDay} is not open (days ${first}–${open})${owes}`, {
-      issues: [{ path: 'responseDay', message: r.responseDay < first ? `第${r.responseDay}天无需报送${owes}` : 'no such response day yet' }],
+      issues: [
+        {
+          path: 'responseDay',
+          message: r.responseDay < first ? `第${r.responseDay}天无需报送${owes}` : 'no such response day yet',
+        },
+      ],
     });
   }
   const issues = checkReportFields(run.plan, r.fields).map((i) => ({ ...i, path: `fields.${i.path}` }));
