@@ -78,8 +78,14 @@ describe('the worker’s endpoint', () => {
           },
         )
         .toBeGreaterThan(0);
+      await expect
+        .poll(
+          async () =>
+            value(await (await fetch(`${base}/metrics`)).text(), 'smog_projection_apply_delay_seconds_count'),
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThan(0);
       const text = await (await fetch(`${base}/metrics`)).text();
-      expect(value(text, 'smog_projection_apply_delay_seconds_count')).toBeGreaterThan(0);
       expect(text).toContain('smog_notifications_failed_total 0');
       expect(text).toContain('smog_deadline_lag_seconds_bucket');
       expect(text).toContain('smog_worker_process_resident_memory_bytes');
