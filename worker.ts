@@ -1,11 +1,15 @@
 /** The worker process: runs the workflows and activities on the task queue until told to stop. */
 import { pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { activityDepsFromConfig } from './src/activities/deps.js';
+import { createHistoryExportActivities } from './src/activities/history-export.js';
 import { type ActivityDeps, createActivities } from './src/activities/index.js';
 import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
 import { logger } from './src/logger.js';
+import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
+import { freeLoopbackPort, startWorkerHttp } from './src/ops/worker-http.js';
 import { installRuntime, workflowsPath } from './src/temporal/runtime.js';
 
 export { installRuntime, workflowsPath } from './src/temporal/runtime.js';
@@ -18,6 +22,8 @@ export interface WorkerDeps {
   /** A prebuilt bundle (tests build one per run); else the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** A client of the same namespace: enables the history exporter's activities. */
+  historyClient?: Client;
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -25,7 +31,12 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities(deps.activityDeps),
+    activities: {
+      ...createActivities(deps.activityDeps),
+      ...(deps.historyClient
+        ? createHistoryExportActivities({ pool: deps.activityDeps.pool, client: deps.historyClient })
+        : {}),
+    },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     // After a restart, tasks for the dead worker's sticky queue fall back to the shared queue quickly.
     stickyQueueScheduleToStartTimeout: '3s',
@@ -34,8 +45,11 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 }
 
 export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {
-  installRuntime();
+  const corePort = config.WORKER_CORE_METRICS_PORT ?? (await freeLoopbackPort());
+  installRuntime(corePort);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const historyClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
   try {
     const worker = await createWorker({
@@ -43,7 +57,11 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activityDeps: await activityDepsFromConfig(config, pool),
+      historyClient,
     });
+    await ensureHistoryExportSchedule(historyClient, config.TEMPORAL_TASK_QUEUE).catch((err) =>
+      logger.warn({ err }, 'history export schedule not created'),
+    );
     signal?.addEventListener(
       'abort',
       () => {
@@ -51,12 +69,20 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       },
       { once: true },
     );
-    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
     const running = worker.run();
+    const ops = await startWorkerHttp({
+      host: config.WORKER_HTTP_HOST,
+      port: config.WORKER_HTTP_PORT,
+      coreMetricsAddress: `127.0.0.1:${corePort}`,
+      state: () => worker.getState(),
+      logger,
+    });
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, health: ops?.url ?? null }, 'worker running');
     onReady?.();
-    await running;
+    await running.finally(() => ops?.close());
   } finally {
     await connection.close();
+    await clientConnection.close();
     await pool.end();
   }
 }

@@ -97,6 +97,13 @@ export const configSchema = z.object({
   POWER_API_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Port of the local stand-in of the power company's API (demos). */
   POWER_STANDIN_PORT: port.default(18091),
+
+  // --- operations (src/ops) ---
+  /** The worker's health and metrics endpoint (/healthz, /metrics); port 0 picks any free port. */
+  WORKER_HTTP_HOST: z.string().default('127.0.0.1'),
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(18092),
+  /** Where the Temporal SDK core serves its Prometheus metrics (loopback; absent = a free port). */
+  WORKER_CORE_METRICS_PORT: port.optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {

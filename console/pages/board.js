@@ -1,4 +1,5 @@
 /** 看板: active and recent episodes with level colour, phase, response day and overdue reports. */
+import { useLive } from '../live.js';
 import { useState } from '../vendor/hooks.module.js';
 import {
   AUDIT_ROLES,
@@ -12,7 +13,6 @@ import {
   fmtTime,
   html,
   jurisdictionName,
-  usePolling,
 } from '../lib.js';
 import { StartEpisode } from './office.js';
 
@@ -32,7 +32,7 @@ async function loadBoard(filters) {
 
 export function BoardPage({ me }) {
   const [filters, setFilters] = useState(EMPTY);
-  const { data, error } = usePolling(() => loadBoard(filters), 3000, [JSON.stringify(filters)]);
+  const { data, error } = useLive(() => loadBoard(filters), '/board/stream', 3000, [JSON.stringify(filters)]);
   const set = (k) => (e) => setFilters({ ...filters, [k]: e.target.value });
   const role = me.principal.role;
   return html`<section class="board">

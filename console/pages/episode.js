@@ -2,6 +2,7 @@
  * 应急过程: timeline, the pending proposal and the commander's decision, duties, the units' reports,
  * documents, electricity.
  */
+import { useLive } from '../live.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import {
   AUDIT_ROLES,
@@ -25,7 +26,6 @@ import {
   html,
   jurisdictionName,
   unitName,
-  usePolling,
 } from '../lib.js';
 import { OfficeActions } from './office.js';
 import { UnitReports } from './reports.js';
@@ -237,7 +237,7 @@ function Timeline({ me, events }) {
 }
 
 export function EpisodePage({ me, id }) {
-  const { data: polled, error } = usePolling(() => api(ep(id)), 3000, [id]);
+  const { data: polled, error } = useLive(() => api(ep(id)), `${ep(id)}/stream`, 3000, [id], 'episode');
   const [decided, setDecided] = useState(null);
   const view = decided && (!polled || decided.eventCount >= polled.eventCount) ? decided : polled;
   const [docs, setDocs] = useState(null);

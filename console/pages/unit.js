@@ -1,6 +1,7 @@
 /** 本单位报送: today's report form (fields from the plan, photos), earlier reports, the summary after the lift. */
+import { useLive } from '../live.js';
 import { useState } from '../vendor/hooks.module.js';
-import { DUTY_STATUS, ErrorBox, api, dutyTitle, ep, errorText, fmtTime, html, usePolling } from '../lib.js';
+import { DUTY_STATUS, ErrorBox, api, dutyTitle, ep, errorText, fmtTime, html } from '../lib.js';
 import { DutyStatus, EpisodeHeader } from './episode.js';
 import { ReportList, useReports } from './reports.js';
 
@@ -91,7 +92,7 @@ function SummaryForm({ id, onFiled }) {
 
 export function UnitPage({ me, id }) {
   const unitId = me.principal.unit;
-  const { data: view, error, reload } = usePolling(() => api(ep(id)), 3000, [id]);
+  const { data: view, error, reload } = useLive(() => api(ep(id)), `${ep(id)}/stream`, 3000, [id], 'episode');
   const [filed, setFiled] = useState([]);
   const [summary, setSummary] = useState(null);
   // every version this unit filed, corrections included; reloaded when the episode changes

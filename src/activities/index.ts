@@ -9,6 +9,7 @@
 import type { ActivityDeps } from './deps.js';
 import { documentActivities } from './documents.js';
 import { electricityActivities } from './electricity.js';
+import { instrumentNotifier } from './metrics.js';
 import { notificationActivities } from './notifications.js';
 import { projectionActivities } from './projection.js';
 import { submissionActivities } from './submissions.js';
@@ -16,9 +17,10 @@ import { submissionActivities } from './submissions.js';
 export type { ActivityDeps } from './deps.js';
 
 export function createActivities(deps: ActivityDeps) {
+  const counted = { ...deps, notifier: instrumentNotifier(deps.notifier) };
   return {
     ...projectionActivities(deps),
-    ...notificationActivities(deps),
+    ...notificationActivities(counted),
     ...submissionActivities(deps),
     ...electricityActivities(deps),
     ...documentActivities(deps),

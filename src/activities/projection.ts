@@ -1,9 +1,12 @@
 /**
  * The projection activity: appends the workflow's domain events to the audit log (`episode_events`)
- * and moves the read model (`episodes`) forward, never backward, in one transaction.
+ * and moves the read model (`episodes`) forward, never backward, and folds the events into the
+ * read side (`episode_projection`, see read-projection.ts), in one transaction.
  */
 import type { RecordEventsInput } from '../contracts/index.js';
 import type { ActivityDeps } from './deps.js';
+import { observeProjected } from './metrics.js';
+import { advanceProjection } from './read-projection.js';
 
 export function projectionActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
   return {
@@ -53,7 +56,9 @@ export function projectionActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
             [input.episodeId, s.phase, s.level, s.response, s.closedAt, JSON.stringify(s), lastSeq],
           );
         }
+        await advanceProjection(client, input.episodeId);
         await client.query('COMMIT');
+        observeProjected(input.events);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
         throw err;

@@ -9,9 +9,13 @@ import { type ZodTypeProvider, serializerCompiler } from 'fastify-type-provider-
 import { type AppDeps, type AppOptions, DEFAULT_LIMITS } from './deps.js';
 import { ApiError } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
+import { installApiMetrics } from './metrics.js';
+import { ProjectionFeed } from './projection-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/histories.js';
+import { liveRoutes, liveStreams } from './routes/live.js';
 import { photoRoutes } from './routes/photos.js';
 import { problemRoutes } from './routes/problems.js';
 import { publicRoutes } from './routes/public.js';
@@ -27,16 +31,23 @@ export async function buildApp(options: AppOptions) {
     ...options,
     limits: options.limits ?? DEFAULT_LIMITS,
     idempotencyTtlHours: Math.max(24, options.idempotencyTtlHours ?? 48),
+    feed: options.feed ?? new ProjectionFeed(options.pool.options),
   };
   const app = Fastify({
     loggerInstance: deps.logger || undefined,
     logger: deps.logger === false ? false : undefined,
     bodyLimit: deps.bodyLimit ?? 1_048_576,
-    genReqId: () => crypto.randomUUID(),
+    // One request id end to end: the caller's X-Request-Id when it is a sane token, else a new UUID.
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
+    requestIdHeader: false,
     // Ids carry ':' (episode:chaoyang:2026-11-29:1); allow long ids in params.
     routerOptions: { maxParamLength: 300 },
   }).withTypeProvider<ZodTypeProvider>();
 
+  if (!options.feed) app.addHook('onClose', () => deps.feed!.close());
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -65,6 +76,10 @@ export async function buildApp(options: AppOptions) {
   installSecurity(app as unknown as FastifyInstance, {
     pool: deps.pool,
     idempotencyTtlHours: deps.idempotencyTtlHours,
+  });
+  const metrics = installApiMetrics(app as unknown as FastifyInstance, {
+    pool: deps.pool,
+    streams: () => liveStreams(deps),
   });
   await app.register(rateLimit, {
     global: true,
@@ -114,17 +129,26 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(healthRoutes, { deps });
   await app.register(problemRoutes, { deps });
+  await app.register(metrics.routes);
   await app.register(episodeRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
   await app.register(referenceRoutes, { deps });
   await app.register(publicRoutes, { deps });
   await app.register(auditRoutes, { deps });
+  await app.register(liveRoutes, { deps });
+  await app.register(historyRoutes, { deps });
   await app.register((await import('./routes/console.js')).consoleRoutes, { deps });
   return app;
 }
 
 export type { ApiLimits, AppDeps, AppOptions } from './deps.js';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** The caller's X-Request-Id when it is 8–128 visible token characters; else a fresh UUID. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : crypto.randomUUID();
+}
+
 export type App = Awaited<ReturnType<typeof buildApp>>;
 
 /** A failure to reach PostgreSQL (down, restarting, connection lost): the caller may retry → 503. */

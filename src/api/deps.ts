@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { ProjectionFeed } from './projection-feed.js';
 
 export interface ApiLimits {
   /** Largest photo, bytes. */
@@ -36,6 +37,8 @@ export interface AppDeps {
   publicSender?: { id: string; name: string };
   /** The workflow code audit replays run against (tests hand the run's one bundle); absent = bundled on the first replay. */
   workflowBundle?: WorkflowBundleOption;
+  /** The projection's LISTEN feed (SSE, read-your-writes); built over the pool's settings if absent. */
+  feed?: ProjectionFeed;
 }
 
 export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &

@@ -6,6 +6,8 @@ import { toCstIso } from '../domain/index.js';
 import { type EpisodeView, episodeStateQuery } from '../workflows/definitions.js';
 import type { AppDeps } from './deps.js';
 import { notFound } from './errors.js';
+import { loadProjected, projectedView } from './projected-view.js';
+import { awaitProjection, seqOfAnswer } from './read-your-writes.js';
 import { mapTemporalError } from './temporal-errors.js';
 
 /** A read waits at most this long for Temporal before answering 503. */
@@ -50,12 +52,22 @@ export const summaryOf = (r: ReadModelRow) => ({
 });
 
 /**
- * The episode's state: the read model once it is closed (the workflow may be gone), else the live
- * Query; the read model again when the workflow no longer exists. 404 when neither has it.
+ * The episode's state from the projection (no worker involved); with `minSeq`, first waits (bounded)
+ * until the projection has applied that sequence. 404 when the projection has never seen it.
  */
-export async function episodeState(deps: AppDeps, id: string): Promise<EpisodeView> {
+export async function episodeState(deps: AppDeps, id: string, minSeq = 0): Promise<EpisodeView> {
+  if (minSeq > 0) await awaitProjection(deps.pool, deps.feed!, id, minSeq);
+  const row = await loadProjected(deps.pool, id);
+  if (!row) throw notFound('episode');
+  return projectedView(row);
+}
+
+/**
+ * The live state from the workflow's Query (the auditors' "live vs projected" check): the read
+ * model when the workflow no longer exists. 404 when neither has it.
+ */
+export async function liveEpisodeState(deps: AppDeps, id: string): Promise<EpisodeView> {
   const row = await readModel(deps, id);
-  if (row && row.phase === 'closed') return row.state;
   try {
     return await deps.temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
       deps.temporal.workflow.getHandle(id).query(episodeStateQuery),
@@ -83,12 +95,16 @@ export async function executeEpisodeUpdate<Ret, Arg>(
   updateId: string,
 ): Promise<Ret> {
   const handle: WorkflowHandle = deps.temporal.workflow.getHandle(id);
+  let answer: Ret;
   try {
-    return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+    answer = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
       handle.executeUpdate(update, { args: [arg], updateId }),
     );
   } catch (err) {
     const row = await readModel(deps, id).catch(() => null);
     throw mapTemporalError(err, { closed: row !== null });
   }
+  // Read-your-writes: answer once the projection shows this write (bounded; never fails the write).
+  await awaitProjection(deps.pool, deps.feed!, id, seqOfAnswer(answer)).catch(() => false);
+  return answer;
 }

@@ -12,8 +12,11 @@ export const workflowsPath = fileURLToPath(
 );
 
 let runtimeInstalled = false;
-/** Quiets the Rust core's logs to warnings; call once per process before the first connection. */
-export function installRuntime(): void {
+/**
+ * Quiets the Rust core's logs to warnings; call once per process before the first connection.
+ * With `coreMetricsPort`, the core serves its runtime metrics (Prometheus) on that loopback port.
+ */
+export function installRuntime(coreMetricsPort?: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
@@ -21,7 +24,16 @@ export function installRuntime(): void {
       logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
       // The launcher and worker.ts handle signals themselves and shut the worker down in order.
       shutdownSignals: [],
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
+        ...(coreMetricsPort
+          ? {
+              metrics: {
+                prometheus: { bindAddress: `127.0.0.1:${coreMetricsPort}`, countersTotalSuffix: true },
+              },
+            }
+          : {}),
+      },
     });
   } catch {
     // already installed by someone else in this process

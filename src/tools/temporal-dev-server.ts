@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { temporalCliPath } from './binaries.js';
+import { EPISODE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 
 export interface DevServer {
   address: string;
@@ -62,10 +63,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-level',
     'warn',
     // Search attributes the product uses for listing episodes in the Temporal UI.
-    '--search-attribute',
-    'EpisodeJurisdiction=Keyword',
-    '--search-attribute',
-    'EpisodeLevel=Keyword',
+    ...Object.entries(EPISODE_SEARCH_ATTRIBUTES).flatMap(([name, type]) => [
+      '--search-attribute',
+      `${name}=${type}`,
+    ]),
   ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');

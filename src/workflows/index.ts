@@ -1,1 +1,2 @@
 export { episodeWorkflow } from './episode/index.js';
+export { historyExportWorkflow } from './history-export.js';

@@ -36,6 +36,8 @@ import {
   updateIdFor,
 } from '../episode-access.js';
 import { badRequest, mapDomainError } from '../errors.js';
+import { awaitProjection } from '../read-your-writes.js';
+import { episodeStartMetadata } from '../start-metadata.js';
 import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
 import {
   accepted,
@@ -186,6 +188,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...episodeStartMetadata(input, plan),
         });
         runId = handle.firstExecutionRunId;
       } catch (err) {
@@ -197,6 +200,8 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           throw mapTemporalError(e);
         }
       }
+      // Read-your-writes: the first projection (bounded) before the 202, so a GET that follows finds it.
+      await awaitProjection(deps.pool, deps.feed!, id, 1).catch(() => false);
       const location = `/episodes/${encodeURIComponent(id)}`;
       return reply.code(202).header('location', location).send({ id, runId, location });
     },
@@ -260,17 +265,19 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       config: { access: EPISODE_READERS },
       schema: {
         tags: ['episodes'],
-        summary: 'Episode state (live from the workflow; the read model once it is closed)',
+        summary: 'Episode state, from the PostgreSQL projection (answers while every worker is down)',
         description:
-          'An episode outside the caller’s jurisdictions is refused with 403 whether it exists or not.',
+          'An episode outside the caller’s jurisdictions is refused with 403 whether it exists or not. ' +
+          '`minSeq` (the `seq`/`eventCount` an Update answered): wait up to 3 s until the projection shows it.',
         security,
         params: episodeIdParams,
+        querystring: z.strictObject({ minSeq: z.coerce.number().int().min(0).max(1e9).optional() }),
         response: { 200: episodeView, ...errors },
       },
     },
     async (req) => {
       assertEpisodeAccess(principalOf(req), req.params.id);
-      return loose(await episodeState(deps, req.params.id));
+      return loose(await episodeState(deps, req.params.id, req.query.minSeq));
     },
   );
 

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
+import { projectionLag } from '../metrics.js';
+import { workerPresence } from '../worker-presence.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -19,9 +21,14 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 const readyBody = z.object({
-  status: z.enum(['ready', 'unavailable']),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+  status: z.enum(['ready', 'degraded', 'unavailable']),
+  checks: z.record(
+    z.string(),
+    z.looseObject({ ok: z.boolean(), error: z.string().optional(), critical: z.boolean().optional() }),
+  ),
 });
+/** The projection counts as lagging once its oldest unapplied event is this old. */
+const PROJECTION_LAG_ALERT_S = 30;
 
 export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get(
@@ -43,12 +50,19 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       config: { access: 'public' },
       schema: {
         tags: ['health'],
-        summary: 'Temporal and PostgreSQL are reachable (503 names what is down)',
+        summary:
+          'Temporal and PostgreSQL reachable (else 503); a worker polling and the projection current (else degraded)',
+        description:
+          '503 when Temporal or PostgreSQL is down. 200 `degraded` when no worker polls the task queue (deadlines ' +
+          'stop, reads go on) or the read projection lags more than 30 s.',
         response: { 200: readyBody, 503: readyBody },
       },
     },
     async (_req, reply) => {
-      const checks: Record<string, { ok: boolean; error?: string }> = {};
+      const checks: Record<
+        string,
+        { ok: boolean; error?: string; critical?: boolean; [k: string]: unknown }
+      > = {};
       await Promise.all([
         within(
           CHECK_TIMEOUT_MS,
@@ -71,9 +85,39 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           .catch((err: Error) => {
             checks.postgres = { ok: false, error: err.message.split('\n')[0] };
           }),
+        within(CHECK_TIMEOUT_MS, workerPresence(deps.temporal, deps.taskQueue, CHECK_TIMEOUT_MS))
+          .then((w) => {
+            const ok = w.workflowPollers > 0 && w.activityPollers > 0;
+            checks.worker = {
+              ok,
+              critical: false,
+              taskQueue: deps.taskQueue,
+              ...w,
+              ...(ok ? {} : { error: `no worker polls task queue ${deps.taskQueue}` }),
+            };
+          })
+          .catch((err: Error) => {
+            checks.worker = { ok: false, critical: false, error: err.message.split('\n')[0] };
+          }),
+        within(CHECK_TIMEOUT_MS, projectionLag(deps.pool))
+          .then((lag) => {
+            const ok = lag.seconds < PROJECTION_LAG_ALERT_S;
+            checks.projection = {
+              ok,
+              critical: false,
+              lagEvents: lag.events,
+              lagSeconds: Math.round(lag.seconds * 10) / 10,
+              ...(ok ? {} : { error: `the read projection is ${Math.round(lag.seconds)} s behind` }),
+            };
+          })
+          .catch((err: Error) => {
+            checks.projection = { ok: false, critical: false, error: err.message.split('\n')[0] };
+          }),
       ]);
-      const ok = Object.values(checks).every((c) => c.ok);
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', checks });
+      const up = Object.values(checks).every((c) => c.ok || c.critical === false);
+      const all = Object.values(checks).every((c) => c.ok);
+      const status = !up ? 'unavailable' : all ? 'ready' : 'degraded';
+      return reply.code(up ? 200 : 503).send({ status, checks });
     },
   );
 };

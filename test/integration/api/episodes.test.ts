@@ -378,7 +378,7 @@ describe('episodes', () => {
 });
 
 describe('when Temporal is down', () => {
-  it('/readyz answers 503 naming Temporal, episode reads answer 503, and recover once it is back', async () => {
+  it('/readyz answers 503 naming Temporal, episode reads still answer from the projection, and it recovers', async () => {
     const port = await freePort();
     const server = await startDevServer({ port });
     const connection = createApiConnection(server.address);
@@ -393,7 +393,9 @@ describe('when Temporal is down', () => {
       url: path('episode:chaoyang:2199-02-02:1'),
       headers: bearer(who.office),
     });
-    expect(read.statusCode).toBe(503);
+    // reads never ask Temporal: an unknown episode is a 404 from the projection, not a 503
+    expect(read.statusCode).toBe(404);
+    expect(read.json().error).toBe('not_found');
     const restarted = await startDevServer({ port });
     await expect
       .poll(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode, {

@@ -106,6 +106,12 @@ const routeCases: RouteCase[] = [
   { method: 'GET', path: '/public/warnings', url: '/public/warnings', allowed: 'public' },
   { method: 'GET', path: '/healthz', url: '/healthz', allowed: 'public' },
   { method: 'GET', path: '/problems/{code}', url: '/problems/forbidden', allowed: 'public' },
+  { method: 'GET', path: '/metrics', url: '/metrics', allowed: 'public' },
+  { method: 'GET', path: '/episodes/{id}/stream', url: `/episodes/${E}/stream`, allowed: READERS },
+  // an unknown query parameter: the allowed roles get a 400 rather than an endless stream
+  { method: 'GET', path: '/board/stream', url: '/board/stream?unknown=1', allowed: READERS },
+  { method: 'GET', path: '/episodes/{id}/live', url: `/episodes/${E}/live`, allowed: AUDIT },
+  { method: 'GET', path: '/episodes/{id}/histories', url: `/episodes/${E}/histories`, allowed: AUDIT },
   { method: 'GET', path: '/readyz', url: '/readyz', allowed: 'public' },
   { method: 'GET', path: '/console', url: '/console', allowed: 'public' },
   { method: 'GET', path: '/console/*', url: '/console/', allowed: 'public' },
