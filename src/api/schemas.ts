@@ -99,6 +99,20 @@ export const consultationBody = z
     forecast: forecastSeries,
     /** A provincial warning directive recorded by the office. */
     directedLevel: warningLevel.optional(),
+    /** The provincial directive in full: 文件 or 建议, its number and date, a level (a floor) or a lift. */
+    directive: z
+      .strictObject({
+        kind: z.enum(['文件', '建议']),
+        number: z.string().min(1).max(100).optional(),
+        date: isoDate.optional(),
+        action: z.enum(['level', 'lift']),
+        level: warningLevel.optional(),
+      })
+      .refine((d) => (d.action === 'level') === (d.level !== undefined), {
+        message: 'a level directive names its level; a lift names none',
+        path: ['level'],
+      })
+      .optional(),
   })
   .describe('A consultation (会商研判) result');
 

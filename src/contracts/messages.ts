@@ -4,7 +4,14 @@
  * types only, so importing it never pulls code into the workflow bundle. Times are ISO strings with
  * +08:00 or epoch ms.
  */
-import type { ActorRole, ForecastDay, LevelOrNone, PendingProposal, WarningLevel } from '../domain/index.js';
+import type {
+  ActorRole,
+  ForecastDay,
+  LevelOrNone,
+  PendingProposal,
+  ProvincialDirective,
+  WarningLevel,
+} from '../domain/index.js';
 import type { CarriedState } from './carried-state.js';
 
 /** Who does something: the principal behind an API call (or a test). */
@@ -41,6 +48,11 @@ export interface ConsultationInput {
   forecast: ForecastDay[];
   /** A provincial warning directive: the level is given rather than derived from the forecast. */
   directedLevel?: WarningLevel;
+  /**
+   * The provincial directive in full (文件 or 建议, number, date; a level, which is a floor, or a
+   * lift). `directedLevel` alone is read as a 文件 directing that level.
+   */
+  directive?: ProvincialDirective;
 }
 
 export interface ConsultationResult {

@@ -25,7 +25,7 @@ import type {
   ProposalKind,
   ReportSlot,
 } from './events.js';
-import type { LevelOrNone, ResponseGrade, WarningLevel } from './plan-types.js';
+import { LEVEL_RANK, type LevelOrNone, type ResponseGrade, type WarningLevel } from './plan-types.js';
 
 export type EpisodePhase = 'consultation' | 'proposed' | 'early-response' | 'active' | 'lifting' | 'closed';
 export type DutyStatus = 'pending' | 'submitted' | 'late' | 'overdue';
@@ -113,6 +113,10 @@ export interface EpisodeState {
   earlyResponseActive: boolean;
   lastConsultation: { consultationId: string; at: string; level: LevelOrNone; early: boolean } | null;
   pendingProposal: PendingProposal | null;
+  /** Proposals a later consultation withdrew (absent in states folded before the rule). */
+  withdrawnProposals?: Array<{ proposalId: string; at: string; reason: string }>;
+  /** The level a provincial directive set as the episode's floor, until a provincial lift. */
+  directedFloor?: WarningLevel | null;
   decisions: DecisionRecord[];
   warnings: WarningRecord[];
   duties: DutyRecord[];
@@ -227,6 +231,12 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
         level: event.classification.level,
         early: event.early ?? false,
       };
+      // a provincial directive sets a floor for the level; a provincial lift removes it
+      if (event.directive?.action === 'level' && event.directive.level) {
+        const floor = state.directedFloor;
+        s.directedFloor =
+          floor && LEVEL_RANK[floor] >= LEVEL_RANK[event.directive.level] ? floor : event.directive.level;
+      } else if (event.directive?.action === 'lift') s.directedFloor = null;
       return s;
     case 'level.proposed':
       s.pendingProposal = {
@@ -377,6 +387,14 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
           at: event.at,
         },
       ];
+      return s;
+    case 'proposal.withdrawn':
+      if (state.pendingProposal?.proposalId === event.proposalId) s.pendingProposal = null;
+      s.withdrawnProposals = [
+        ...(state.withdrawnProposals ?? []),
+        { proposalId: event.proposalId, at: event.at, reason: event.reason },
+      ];
+      s.phase = restingPhase(s);
       return s;
     case 'proposal.escalated':
       if (state.pendingProposal && state.pendingProposal.proposalId === event.proposalId) {

@@ -39,6 +39,27 @@ export type ConsultationRecorded = EventBase<'consultation.recorded'> & {
   classification: Classification;
   /** The early-response condition held (sub-threshold process). */
   early?: boolean;
+  /** A provincial directive recorded with this consultation. */
+  directive?: ProvincialDirective;
+};
+
+/** A warning directive of the provincial command office (省级预警指令). */
+export interface ProvincialDirective {
+  /** 文件 (a formal document) or 建议 (an advisory). */
+  kind: '文件' | '建议';
+  /** The document number, e.g. 辽重污染应急办〔2026〕12号. */
+  number?: string;
+  /** 'YYYY-MM-DD' */
+  date?: string;
+  /** The level directed (a floor for the episode), or a lift. */
+  action: 'level' | 'lift';
+  level?: WarningLevel;
+}
+
+export type ProposalWithdrawn = EventBase<'proposal.withdrawn'> & {
+  proposalId: string;
+  /** Why a later consultation no longer supports it (Chinese, shown to the commander). */
+  reason: string;
 };
 
 export type LevelProposed = EventBase<'level.proposed'> & {
@@ -199,6 +220,7 @@ export type EpisodeEvent =
   | EscalationStopped
   | NoticeCirculated
   | ProposalEscalated
+  | ProposalWithdrawn
   | ElectricityAssessed
   | EnforcementFollowup
   | SummarySubmitted
@@ -225,6 +247,7 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'escalation.stopped',
   'notice.circulated',
   'proposal.escalated',
+  'proposal.withdrawn',
   'electricity.assessed',
   'enforcement.followup',
   'summary.submitted',

@@ -343,6 +343,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         actor: p,
         forecast: req.body.forecast,
         ...(req.body.directedLevel ? { directedLevel: req.body.directedLevel } : {}),
+        ...(req.body.directive ? { directive: req.body.directive } : {}),
       };
       return loose(
         await executeEpisodeUpdate(

@@ -506,6 +506,10 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '关于{proposalAction}的请示',
       body: '指挥长：经{consultationAt}会商研判，{forecastSummary}。{reasonText}。建议{proposalAction}。妥否，请指示。（建议编号：{proposalId}）',
     },
+    proposalWithdrawn: {
+      title: '请示撤回：{proposalAction}',
+      body: '指挥长：{withdrawReason}。如已阅批，请以最新请示为准。',
+    },
     decisionReminder: {
       title: '请示待批：{proposalAction}',
       body: '指挥长：关于{proposalAction}的请示（编号：{proposalId}）已于{proposedAt}报送，尚未收到指令，请尽快批示。',

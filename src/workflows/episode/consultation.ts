@@ -1,13 +1,18 @@
 /**
  * Consultations and proposals: records what a consultation found, and carries out what
- * `consultationOutcome` decides — a proposal to the commander (who is told at once) or an early
- * response.
+ * `consultationDecision` decides — withdrawing a pending proposal it no longer supports, a proposal to
+ * the commander (who is told at once) or an early response; a provincial directive sets a floor.
  */
+import { patched } from '@temporalio/workflow';
 import {
+  type ConsultationOutcome,
   type LevelOrNone,
+  type PendingProposal,
+  type ProvincialDirective,
   type ProposalKind,
   type RuleReason,
   classifyForecast,
+  consultationDecision,
   consultationOutcome,
   cstDateTimeWords,
   earlyResponse,
@@ -33,6 +38,33 @@ function propose(run: EpisodeRun, kind: ProposalKind, level: LevelOrNone, reason
   });
 }
 
+function act(run: EpisodeRun, outcome: ConsultationOutcome): void {
+  if (outcome.action === 'propose') propose(run, outcome.kind, outcome.level, outcome.reasons);
+  else if (outcome.action === 'early-response') startEarlyResponse(run, outcome.reasons);
+}
+
+/** The pending proposal is withdrawn, and the commander told why. */
+function withdraw(run: EpisodeRun, pending: PendingProposal, reason: string): void {
+  emit(run, {
+    type: 'proposal.withdrawn',
+    at: nowIso(run),
+    actor: 'system',
+    proposalId: pending.proposalId,
+    reason,
+  });
+  notify(run, `proposal:${pending.proposalId}:withdrawn`, 'proposalWithdrawn', ['commander'], {
+    proposalAction: proposalAction(run.plan, pending.kind, pending.level, run.state.level),
+    proposalId: pending.proposalId,
+    withdrawReason: reason,
+  });
+}
+
+/** The directive of a consultation: given in full, or a bare directed level read as a 文件. */
+function directiveOf(c: ConsultationInput): ProvincialDirective | undefined {
+  if (c.directive) return c.directive;
+  return c.directedLevel ? { kind: '文件', action: 'level', level: c.directedLevel } : undefined;
+}
+
 /** Records a consultation (its forecast validated again) and acts on its outcome. */
 export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResult {
   const { plan, schedule } = run;
@@ -42,6 +74,12 @@ export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResu
   const consultationId = `C${schedule.counters.consultation}`;
   const classification = classifyForecast(plan, c.forecast);
   const early = earlyResponse(plan, c.forecast).early;
+  // Runs started before this patch let a later consultation leave a pending proposal it no longer
+  // supported approvable, and took a provincial directive below the level in force as a downgrade.
+  const rules = patched('consultation-supersedes-proposal');
+  const directive = directiveOf(c);
+  const pendingBefore = run.state.pendingProposal;
+  const floorBefore = run.state.directedFloor ?? null;
   emit(run, {
     type: 'consultation.recorded',
     at: nowIso(run),
@@ -50,10 +88,18 @@ export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResu
     days: c.forecast,
     classification,
     early: classification.level === 'none' && early,
+    ...(rules && directive ? { directive } : {}),
   });
-  const outcome = consultationOutcome(plan, run.state, c.forecast, c.directedLevel);
-  if (outcome.action === 'propose') propose(run, outcome.kind, outcome.level, outcome.reasons);
-  else if (outcome.action === 'early-response') startEarlyResponse(run, outcome.reasons);
+  if (rules) {
+    const decision = consultationDecision(
+      plan,
+      { ...run.state, pending: pendingBefore, floor: floorBefore },
+      c.forecast,
+      directive,
+    );
+    if (decision.withdraw !== null && pendingBefore) withdraw(run, pendingBefore, decision.withdraw);
+    act(run, decision.outcome);
+  } else act(run, consultationOutcome(plan, run.state, c.forecast, c.directedLevel));
   return {
     consultationId,
     level: classification.level,

@@ -83,7 +83,10 @@ export function validateDecision(run: EpisodeRun, d: DecisionInput): void {
   if (d.effectiveAt !== undefined) validateEffectiveAt(d.effectiveAt);
   switch (d.decision) {
     case 'approve':
-    case 'decline':
+    case 'decline': {
+      const withdrawn = state.withdrawnProposals?.find((w) => w.proposalId === d.proposalId);
+      if (withdrawn)
+        fail(ErrorCode.STALE_PROPOSAL, `proposal ${withdrawn.proposalId} was withdrawn: ${withdrawn.reason}`);
       if (!pending) fail(ErrorCode.INVALID_TRANSITION, `nothing to ${d.decision}: no proposal is pending`);
       if (d.proposalId !== pending.proposalId) {
         fail(
@@ -92,6 +95,7 @@ export function validateDecision(run: EpisodeRun, d: DecisionInput): void {
         );
       }
       break;
+    }
     case 'order-level':
       if (!d.level || !(d.level in LEVEL_RANK) || d.level === ('none' as string)) {
         fail(ErrorCode.VALIDATION, 'order-level needs a level: yellow, orange or red');

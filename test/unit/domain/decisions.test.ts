@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkReportFields,
+  consultationDecision,
   consultationOutcome,
   defaultPlan,
   exerciseCalendar,
@@ -187,5 +188,61 @@ describe('firstDueDay: the first report leaves the plan its working time (4 h by
   it('with no minimum working time the first report is simply the next 17:00 still ahead', () => {
     expect(firstDueDay(cal, parseIso('2026-12-01T21:00:00+08:00'), '17:00', 0)).toBe(2);
     expect(firstDueDay(cal, parseIso('2026-12-01T16:59:00+08:00'), '17:00', 0)).toBe(1);
+  });
+});
+
+describe('consultationDecision: a new consultation supersedes, a directive sets a floor', () => {
+  const orange = {
+    level: 'orange' as const,
+    earlyResponseActive: false,
+    phase: 'active',
+    pending: null,
+    floor: null,
+  };
+  const fresh = { ...none, pending: null, floor: null };
+  it('keeps a pending proposal the new consultation still supports, without proposing it again', () => {
+    const pending = { proposalId: 'P1', kind: 'start' as const, level: 'orange' as const };
+    const out = consultationDecision(plan, { ...fresh, phase: 'proposed', pending }, series([230, 240]));
+    expect(out).toEqual({ withdraw: null, outcome: { action: 'none' } });
+  });
+  it('withdraws a pending proposal the new consultation no longer supports, saying why', () => {
+    const pending = { proposalId: 'P1', kind: 'start' as const, level: 'orange' as const };
+    const lower = consultationDecision(plan, { ...fresh, phase: 'proposed', pending }, series([210, 140]));
+    expect(lower.outcome).toMatchObject({ action: 'propose', kind: 'start', level: 'yellow' });
+    expect(lower.withdraw).toBe('最新会商研判建议启动黄色预警，原“启动橙色预警”的建议（编号：P1）撤回');
+    const clean = consultationDecision(plan, { ...fresh, phase: 'proposed', pending }, series([60, 50]));
+    expect(clean.outcome).toEqual({ action: 'none' });
+    expect(clean.withdraw).toContain('最新会商研判结果已不再满足该建议的条件');
+  });
+  it('a directive below or at the level in force changes nothing; above it, proposes the directed level', () => {
+    const yellow = {
+      kind: '文件' as const,
+      action: 'level' as const,
+      level: 'yellow' as const,
+      number: '辽重污染应急办〔2026〕12号',
+      date: '2026-12-01',
+    };
+    expect(consultationDecision(plan, orange, series([90]), yellow)).toEqual({
+      withdraw: null,
+      outcome: { action: 'none' },
+    });
+    const red = consultationDecision(plan, orange, series([90]), { ...yellow, level: 'red' });
+    expect(red.outcome).toMatchObject({ action: 'propose', kind: 'change', level: 'red' });
+    if (red.outcome.action !== 'propose') return;
+    expect(red.outcome.reasons[0]!.rule).toBe(
+      '省级预警启动指令：红色预警（文件，辽重污染应急办〔2026〕12号，2026年12月1日）',
+    );
+  });
+  it('a provincial lift is a proposal to lift', () => {
+    const out = consultationDecision(plan, orange, series([230, 240]), { kind: '建议', action: 'lift' });
+    expect(out.outcome).toMatchObject({ action: 'propose', kind: 'lift', level: 'none' });
+  });
+  it('below the floor nothing is proposed: a lift becomes a step down to the floor, or nothing', () => {
+    const floored = { ...orange, floor: 'yellow' as const };
+    const out = consultationDecision(plan, floored, series([60, 50, 40]));
+    expect(out.outcome).toMatchObject({ action: 'propose', kind: 'change', level: 'yellow' });
+    const atFloor = { ...floored, level: 'yellow' as const };
+    expect(consultationDecision(plan, atFloor, series([60, 50, 40])).outcome).toEqual({ action: 'none' });
+    expect(consultationDecision(plan, orange, series([60, 50, 40])).outcome).toMatchObject({ kind: 'lift' });
   });
 });

@@ -64,6 +64,12 @@ const cases: Record<string, Record<string, string | number>> = {
     consultationAt: cstDateTimeWords(ordered - 3_600_000),
     reasonText: '黄色预警：日AQI>200（yellow.1）',
   },
+  proposalWithdrawn: {
+    ...episodeVars(base),
+    proposalAction: proposalAction(plan, 'start', 'orange', 'none'),
+    proposalId: 'P1',
+    withdrawReason: '最新会商研判建议启动黄色预警，原“启动橙色预警”的建议（编号：P1）撤回',
+  },
   decisionReminder: proposalReminderVars(
     plan,
     { proposalId: 'P1', kind: 'start', level: 'yellow', proposedAt: ordered - 1_800_000 },

@@ -1,0 +1,109 @@
+/**
+ * Proposals that a later consultation no longer supports, and provincial directives as floors, on the
+ * time-skipping server: what the commander is told and what he can still approve.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cstDate, nextDate } from '../../src/domain/index.js';
+import { createPool } from '../../src/db/pool.js';
+import { consultUpdate, decideUpdate } from '../../src/workflows/definitions.js';
+import {
+  approvePending,
+  commander,
+  consult,
+  createTimeSkippingEnv,
+  episodeInput,
+  forecast,
+  nextCst,
+  office,
+  runScenario,
+  saveGoldenHistory,
+  skipTo,
+  startEpisode,
+  terminateLeftovers,
+  viewOf,
+} from '../episode-harness.js';
+import { deliveredAtLeast, rejected } from '../episode-records.js';
+
+let env: TestWorkflowEnvironment;
+let pool: pg.Pool;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  pool = createPool(inject('databaseUrl'), 5);
+});
+afterEach(terminateLeftovers);
+afterAll(async () => {
+  await env?.teardown();
+  await pool?.end();
+});
+
+async function startAtTen(aqis: number[], taskQueue: string) {
+  await skipTo(env, await nextCst(env, '10:00'));
+  const day1 = cstDate(await env.currentTimeMs());
+  const handle = await startEpisode(env, taskQueue, episodeInput({ forecast: forecast(day1, aqis) }));
+  return { handle, day1 };
+}
+
+describe('proposals and directives', () => {
+  it('a consultation that changes its mind withdraws the pending proposal, tells the commander, and it cannot be approved', async () => {
+    await runScenario(env, pool, async (taskQueue) => {
+      const { handle, day1 } = await startAtTen([230, 240], taskQueue);
+      expect((await viewOf(handle)).pendingProposal).toMatchObject({ proposalId: 'P1', level: 'orange' });
+      // the same support again: P1 stands, nothing new is proposed
+      await consult(handle, forecast(day1, [232, 245]));
+      expect((await viewOf(handle)).pendingProposal?.proposalId).toBe('P1');
+      // the forecast eases: P1 is withdrawn, a yellow start proposed instead
+      const eased = await consult(handle, forecast(day1, [210, 140]));
+      expect(eased.proposal).toMatchObject({ proposalId: 'P2', kind: 'start', level: 'yellow' });
+      const told = await deliveredAtLeast(pool, handle.workflowId, 'proposal:P1:withdrawn');
+      expect(told[0]).toMatchObject({ recipient_id: 'commander', title: '请示撤回：启动橙色预警' });
+      expect(told[0]!.body).toContain('最新会商研判建议启动黄色预警，原“启动橙色预警”的建议（编号：P1）撤回');
+      const refusal = await rejected(
+        handle.executeUpdate(decideUpdate, {
+          args: [{ actor: commander, decision: 'approve', proposalId: 'P1' }],
+        }),
+      );
+      expect(refusal).toMatchObject({ type: 'STALE_PROPOSAL' });
+      expect(refusal.message).toContain('proposal P1 was withdrawn: 最新会商研判建议启动黄色预警');
+      const view = await approvePending(handle);
+      expect(view.level).toBe('yellow');
+      await saveGoldenHistory(handle, 'consultation-changes-its-mind');
+    });
+  });
+
+  it('a provincial directive sets a floor: below the level in force it changes nothing, and no lift goes under it', async () => {
+    await runScenario(env, pool, async (taskQueue) => {
+      const { handle, day1 } = await startAtTen([230, 240], taskQueue);
+      await approvePending(handle); // orange
+      const directive = {
+        kind: '文件' as const,
+        action: 'level' as const,
+        level: 'yellow' as const,
+        number: '辽重污染应急办〔2026〕12号',
+      };
+      const below = await handle.executeUpdate(consultUpdate, {
+        args: [{ actor: office, forecast: forecast(day1, [230, 240]), directive }],
+      });
+      expect(below.proposal).toBeNull();
+      expect((await viewOf(handle)).level).toBe('orange');
+      // clean air is forecast: not a lift, but a step down to the directed yellow
+      const clean = await consult(handle, forecast(nextDate(day1, 1), [60, 50, 40]));
+      expect(clean.proposal).toMatchObject({ kind: 'change', level: 'yellow' });
+      expect(clean.proposal!.reasons[0]!.rule).toBe('省级预警指令要求不低于黄色预警');
+      await approvePending(handle);
+      expect((await consult(handle, forecast(nextDate(day1, 1), [60, 50, 40]))).proposal).toBeNull();
+      // the province lifts: a proposal to lift
+      const lift = await handle.executeUpdate(consultUpdate, {
+        args: [
+          {
+            actor: office,
+            forecast: forecast(nextDate(day1, 1), [60, 50]),
+            directive: { kind: '建议', action: 'lift' },
+          },
+        ],
+      });
+      expect(lift.proposal).toMatchObject({ kind: 'lift', level: 'none' });
+    });
+  });
+});
