@@ -108,3 +108,22 @@ export function dailyReportVars(
     documentId,
   };
 }
+
+/** A related department or partner told of the warning ('issued' / 'changed') or its lift. */
+export function partnerVars(
+  plan: ResponsePlan,
+  unitId: string,
+  news: 'issued' | 'changed' | 'lifted',
+  level: LevelOrNone,
+  effectMs: number,
+): MessageVars {
+  const rule = plan.warning.levels.find((l) => l.level === level);
+  return {
+    unitName: unitName(plan, unitId),
+    levelName: levelName(plan, level),
+    responseName: rule?.responseName ?? '',
+    effectiveAt: cstDateTimeWords(effectMs),
+    asks: plan.units.find((u) => u.id === unitId)?.asks ?? '',
+    ...(news === 'lifted' ? {} : { actionWords: news === 'issued' ? '启动' : '调整为' }),
+  };
+}

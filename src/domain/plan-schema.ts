@@ -87,6 +87,7 @@ const unitSchema = z.strictObject({
   filesDailyReport: z.boolean(),
   parent: id.optional(),
   description: z.string().optional(),
+  asks: text.optional(),
 });
 
 const clauseSchema = z.strictObject({ aqiAbove: aqiThreshold, minConsecutiveDays: dayCount });

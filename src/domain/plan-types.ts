@@ -40,6 +40,11 @@ export interface Unit {
   /** Organisational parent (e.g. the office director belongs to the office). */
   parent?: string;
   description?: string;
+  /**
+   * A related department or partner (二.4, 二.5, 二.8): what the plan asks of it while a warning is in
+   * force. A unit with `asks` is told of the warning, its changes and its lift.
+   */
+  asks?: string;
 }
 
 /** One clause: AQI strictly above `aqiAbove` on at least `minConsecutiveDays` consecutive days. */

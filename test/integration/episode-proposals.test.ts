@@ -68,6 +68,22 @@ describe('proposals and directives', () => {
       expect(refusal.message).toContain('proposal P1 was withdrawn: 最新会商研判建议启动黄色预警');
       const view = await approvePending(handle);
       expect(view.level).toBe('yellow');
+      // the related departments and partners are told, each with what is asked of it (二.4, 二.5, 二.8)
+      const partners = await deliveredAtLeast(pool, handle.workflowId, 'partners:issued:%', 7);
+      expect(new Set(partners.map((d) => d.recipient_id))).toEqual(
+        new Set([
+          'power-company',
+          'traffic-police',
+          'dept.miit',
+          'dept.housing',
+          'dept.transport',
+          'dept.urban',
+          'dept.agriculture',
+        ]),
+      );
+      const housing = partners.find((d) => d.recipient_id === 'dept.housing')!;
+      expect(housing.body).toContain('起启动重污染天气黄色预警，执行Ⅲ级应急响应');
+      expect(housing.body).toContain('督促各类施工工地落实停止土石方作业等扬尘管控措施');
       await saveGoldenHistory(handle, 'consultation-changes-its-mind');
     });
   });

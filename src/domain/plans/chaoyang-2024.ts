@@ -26,12 +26,13 @@ const internal = (id: string, name: string, extra: Partial<Unit> = {}): Unit => 
   filesDailyReport: false,
   ...extra,
 });
-const external = (id: string, name: string, description?: string): Unit => ({
+const external = (id: string, name: string, description?: string, asks?: string): Unit => ({
   id,
   name,
   kind: 'external',
   filesDailyReport: false,
   ...(description ? { description } : {}),
+  ...(asks ? { asks } : {}),
 });
 
 const units: Unit[] = [
@@ -57,8 +58,35 @@ const units: Unit[] = [
   external('commander', '市重污染天气专项应急指挥部指挥长', '下达预警启动、调整和解除指令'),
   external('monitoring', '辽宁省朝阳生态环境监测中心', '联合会商研判'),
   external('meteo', '朝阳市气象台', '联合会商研判'),
-  external('power-company', '市供电公司', '提供重点企业耗电量核算结果'),
-  external('traffic-police', '公安交警部门', '联合开展机动车监督抽测'),
+  external(
+    'power-company',
+    '市供电公司',
+    '提供重点企业耗电量核算结果',
+    '对重点应急减排企业开展耗电量核算，每日向专班办公室提供核算结果',
+  ),
+  external(
+    'traffic-police',
+    '公安交警部门',
+    '联合开展机动车监督抽测',
+    '每日会同生态环境部门开展机动车监督抽测，严厉查处排放超标车辆上路行驶',
+  ),
+  // 二.4 相关部门 — the departments of the city's emergency plan (朝阳市重污染天气应急预案); what each is
+  // asked is a product default written from their duties there, for the office to revise.
+  external('dept.miit', '市工业和信息化局', '相关部门', '督促工业企业按一厂一策落实相应级别应急减排措施'),
+  external(
+    'dept.housing',
+    '市住房和城乡建设局',
+    '相关部门',
+    '督促各类施工工地落实停止土石方作业等扬尘管控措施',
+  ),
+  external('dept.transport', '市交通运输局', '相关部门', '落实重型柴油货车和渣土运输车辆管控措施'),
+  external(
+    'dept.urban',
+    '市城市管理综合行政执法局',
+    '相关部门',
+    '加强道路清扫保洁，查处露天焚烧和渣土车辆遗撒',
+  ),
+  external('dept.agriculture', '市农业农村局', '相关部门', '加强秸秆禁烧巡查管控'),
   external('city-gov', '朝阳市人民政府', '接收工作总结'),
   external('province', '辽宁省重污染天气专项应急指挥部办公室', '接收工作总结；可下达预警启动文件'),
   external('public', '社会公众', '接收预警信息和健康防护提示'),
@@ -505,6 +533,16 @@ export const chaoyang2024Plan: ResponsePlan = {
     proposalToCommander: {
       title: '关于{proposalAction}的请示',
       body: '指挥长：经{consultationAt}会商研判，{forecastSummary}。{reasonText}。建议{proposalAction}。妥否，请指示。（建议编号：{proposalId}）',
+    },
+    partnerWarning: {
+      title: '{jurisdictionName}重污染天气{levelName}：请落实相应措施',
+      body:
+        '{unitName}：经会商研判，根据指挥长指令，{jurisdictionName}自{effectiveAt}起{actionWords}重污染天气{levelName}，' +
+        '执行{responseName}。请按照《朝阳市重污染天气应急预案》职责分工，{asks}。',
+    },
+    partnerLifted: {
+      title: '{jurisdictionName}重污染天气{levelName}解除',
+      body: '{unitName}：根据指挥长指令，{jurisdictionName}自{effectiveAt}起解除重污染天气{levelName}，相应应急措施可同步终止。感谢配合。',
     },
     proposalWithdrawn: {
       title: '请示撤回：{proposalAction}',

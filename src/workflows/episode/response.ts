@@ -2,6 +2,7 @@
  * The response itself: early response, issuing a warning, changing its level and lifting it — each an
  * event, the duties it brings, and the messages to the units and the public.
  */
+import { patched } from '@temporalio/workflow';
 import {
   type Actor,
   type RuleReason,
@@ -21,7 +22,11 @@ import {
   retierDuties,
 } from './duties.js';
 import { notify, publishPublicWarning } from './notify.js';
+import { tellPartners } from './partners.js';
 import { type EpisodeRun, emit, now, nowIso } from './run.js';
+
+/** Runs started before this patch told no related department or partner of the warning. */
+const partnersToldRule = (): boolean => patched('partners-told-of-the-warning');
 
 export function startEarlyResponse(run: EpisodeRun, reasons: RuleReason[]): void {
   ensureOrigin(run);
@@ -60,6 +65,7 @@ export function issueWarning(run: EpisodeRun, level: WarningLevel, actor: Actor,
     effectiveAt: cstDateTimeWords(effectMs),
   });
   publishPublicWarning(run, 'Alert', level, effectMs);
+  if (partnersToldRule()) tellPartners(run, 'issued', level, effectMs);
 }
 
 export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor, effectMs = now()): void {
@@ -82,6 +88,7 @@ export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor
     effectiveAt: cstDateTimeWords(effectMs),
   });
   publishPublicWarning(run, 'Update', level, effectMs);
+  if (partnersToldRule()) tellPartners(run, 'changed', level, effectMs);
 }
 
 export function liftWarning(run: EpisodeRun, actor: Actor, effectMs = now()): void {
@@ -93,6 +100,7 @@ export function liftWarning(run: EpisodeRun, actor: Actor, effectMs = now()): vo
     effectiveAt: cstDateTimeWords(effectMs),
   });
   publishPublicWarning(run, 'Cancel', level, effectMs);
+  if (partnersToldRule()) tellPartners(run, 'lifted', level, effectMs);
   beginSummaries(run);
 }
 

@@ -13,6 +13,7 @@ import {
   escalationVars,
   forecastSummary,
   parseIso,
+  partnerVars,
   proposalAction,
   proposalReminderVars,
   renderPlanTemplate,
@@ -63,6 +64,11 @@ const cases: Record<string, Record<string, string | number>> = {
     proposalId: 'P1',
     consultationAt: cstDateTimeWords(ordered - 3_600_000),
     reasonText: '黄色预警：日AQI>200（yellow.1）',
+  },
+  partnerWarning: { ...episodeVars(base), ...partnerVars(plan, 'dept.housing', 'issued', 'yellow', ordered) },
+  partnerLifted: {
+    ...episodeVars(base),
+    ...partnerVars(plan, 'power-company', 'lifted', 'yellow', parseIso('2026-12-04T09:30:00+08:00')),
   },
   proposalWithdrawn: {
     ...episodeVars(base),
