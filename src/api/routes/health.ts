@@ -6,6 +6,21 @@ import { workerPresence } from '../worker-presence.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+/**
+ * Temporal calls of readiness checks still under way (their gRPC retries run until the deadline).
+ * The app waits for them on close, so that no retry fires on a connection already shut down.
+ */
+const pendingTemporalCalls = new Set<Promise<unknown>>();
+function tracked<T>(call: Promise<T>): Promise<T> {
+  const settled = call.then(
+    () => undefined,
+    () => undefined,
+  );
+  pendingTemporalCalls.add(settled);
+  void settled.finally(() => pendingTemporalCalls.delete(settled));
+  return call;
+}
+
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -31,6 +46,9 @@ const readyBody = z.object({
 const PROJECTION_LAG_ALERT_S = 30;
 
 export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.addHook('onClose', async () => {
+    await Promise.all([...pendingTemporalCalls]);
+  });
   app.get(
     '/healthz',
     {
@@ -66,11 +84,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       await Promise.all([
         within(
           CHECK_TIMEOUT_MS,
-          deps.temporal
-            .withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+          tracked(
+            deps.temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
               deps.temporal.workflowService.getSystemInfo({}),
-            )
-            .then(() => undefined),
+            ),
+          ).then(() => undefined),
         )
           .then(() => {
             checks.temporal = { ok: true };
@@ -85,7 +103,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           .catch((err: Error) => {
             checks.postgres = { ok: false, error: err.message.split('\n')[0] };
           }),
-        within(CHECK_TIMEOUT_MS, workerPresence(deps.temporal, deps.taskQueue, CHECK_TIMEOUT_MS))
+        within(CHECK_TIMEOUT_MS, tracked(workerPresence(deps.temporal, deps.taskQueue, CHECK_TIMEOUT_MS)))
           .then((w) => {
             const ok = w.workflowPollers > 0 && w.activityPollers > 0;
             checks.worker = {

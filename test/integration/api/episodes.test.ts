@@ -395,7 +395,7 @@ describe('when Temporal is down', () => {
     });
     // reads never ask Temporal: an unknown episode is a 404 from the projection, not a 503
     expect(read.statusCode).toBe(404);
-    expect(read.json().error).toBe('not_found');
+    expect(read.json().code).toBe('not_found');
     const restarted = await startDevServer({ port });
     await expect
       .poll(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode, {
