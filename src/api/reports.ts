@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import type pg from 'pg';
 import { type ResponsePlan, defaultPlan, toCstIso } from '../domain/index.js';
+import { safeCsvRow } from './csv-safe.js';
 
 export interface ReportQuery {
   episodeId: string;
@@ -123,7 +124,7 @@ export async function reportsWorkbook(
     { header: '照片数', key: 'photos', width: 8 },
   ];
   for (const r of reports) {
-    sheet.addRow({
+    const row = {
       day: r.responseDay,
       unit: r.unitName,
       unitId: r.unitId,
@@ -134,7 +135,8 @@ export async function reportsWorkbook(
       by: r.submittedBy,
       ...Object.fromEntries(formFields.map((f) => [`f:${f.name}`, r.fields[f.name] ?? null])),
       photos: r.photoIds.length,
-    });
+    };
+    sheet.addRow(format === 'csv' ? safeCsvRow(row) : row);
   }
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
