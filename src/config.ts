@@ -31,6 +31,9 @@ export const configSchema = z.object({
   API_PHOTO_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
   /** Largest CSV/XLSX import (enterprises, readings), bytes. */
   API_IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20_971_520),
+  /** Longest time to receive a whole request (headers and body), and longest idle socket, ms. */
+  API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
+  API_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How long answers to POSTs with an Idempotency-Key are kept (at least 24 h). */
   API_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(720).default(48),
   /** The launcher seeds one principal per role and writes their tokens here (relative to DATA_DIR). */

@@ -39,6 +39,8 @@ export interface AppDeps {
   workflowBundle?: WorkflowBundleOption;
   /** The projection's LISTEN feed (SSE, read-your-writes); built over the pool's settings if absent. */
   feed?: ProjectionFeed;
+  /** Whole-request and idle-socket timeouts, ms (a body trickled in slowly is cut off with 408). */
+  timeouts?: { requestMs: number; connectionMs: number };
 }
 
 export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &

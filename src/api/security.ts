@@ -4,7 +4,8 @@
  *   onRequest    authenticate: `Authorization: Bearer <token>` → `req.principal` (token hashed, looked up)
  *   onRequest    rate limit (@fastify/rate-limit, keyed by principal, else by IP; see app.ts)
  *   preParsing   authorize the route: 401 without a principal, 403 when the role is not listed
- *   preValidation  multipart bodies → `req.body` (JSON fields) + `req.files` (size/count limited)
+ *   preValidation  multipart bodies → `req.body` (JSON fields) + `req.files` (size/count limited);
+ *                then `req.bodyReceivedAt` (the body is complete)
  *   preHandler   Idempotency-Key on POST: replay the first answer, or refuse a reused key
  *   onSend       store the answer of an idempotent POST (PostgreSQL, kept `ttlHours`)
  *
@@ -47,6 +48,8 @@ declare module 'fastify' {
     principal?: ApiPrincipal;
     uploads?: UploadedFile[];
     idempotency?: { key: string; replay: boolean };
+    /** When the whole body had arrived (ms): the receipt time of reports and summaries. */
+    bodyReceivedAt?: number;
   }
 }
 
@@ -161,6 +164,12 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
     }
     req.body = body;
     req.uploads = files;
+  });
+
+  // After the body (JSON, or every multipart part above) has been read: a request opened before a
+  // deadline whose body comes after it is received after it.
+  app.addHook('preValidation', async (req) => {
+    req.bodyReceivedAt = Date.now();
   });
 
   app.addHook('preHandler', async (req, reply) => {

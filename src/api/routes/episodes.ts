@@ -61,11 +61,12 @@ import { principalOf } from '../security.js';
 import { mapTemporalError } from '../temporal-errors.js';
 
 /**
- * When the request arrived (before its body — photos included — was read): the workflow judges a
- * report's lateness by it, so a slow upload or a worker restart does not make an on-time report late.
+ * When the request's body (photos included) had fully arrived: the workflow judges a report's
+ * lateness by it, so a worker restart does not make an on-time report late, and a request opened
+ * before the deadline whose body is sent after it is late.
  */
-function receiptOf(reply: { elapsedTime: number }): string {
-  return toCstIso(Math.round(Date.now() - reply.elapsedTime));
+function receiptOf(req: { bodyReceivedAt?: number }): string {
+  return toCstIso(req.bodyReceivedAt ?? Date.now());
 }
 
 export function episodeIdOf(b: {
@@ -420,7 +421,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (req, reply) => {
-      const receivedAt = receiptOf(reply);
+      const receivedAt = receiptOf(req);
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
       const b = req.body;
@@ -489,7 +490,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (req, reply) => {
-      const receivedAt = receiptOf(reply);
+      const receivedAt = receiptOf(req);
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
       const unitId = req.body.unitId ?? p.unit;
