@@ -45,6 +45,7 @@ const CHOSEN = `WITH numbered AS (
      LEFT JOIN LATERAL (
        SELECT min(e.seq) AS seq FROM episode_events e
        WHERE e.episode_id = r.episode_id AND e.type = 'report.submitted' AND e.payload->>'reportId' = r.report_id
+         AND e.payload->>'unitId' = r.unit_id
      ) e ON true
      WHERE r.episode_id = $1 AND ($2::text IS NULL OR r.unit_id = $2) AND ($3::int IS NULL OR r.response_day = $3)
      WINDOW w AS (PARTITION BY r.unit_id, r.response_day ORDER BY e.seq NULLS LAST, r.submitted_at, r.report_id)

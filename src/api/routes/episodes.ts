@@ -39,6 +39,7 @@ import { badRequest, mapDomainError } from '../errors.js';
 import { awaitProjection } from '../read-your-writes.js';
 import { episodeStartMetadata } from '../start-metadata.js';
 import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
+import { photoHashes, withClaim } from '../submission-claims.js';
 import {
   accepted,
   booleanQuery,
@@ -456,23 +457,33 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           issues: check.errors.map((e) => ({ path: `body.fields.${e.path}`, message: e.message })),
         });
       }
-      const stored = await storePhotos(deps.pool, unitId, p.id, files);
-      fields.photoIds = [...givenIds, ...stored];
       const reportId =
         b.reportId ?? updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`).slice(0, 32);
-      try {
-        const result = await executeEpisodeUpdate(
-          deps,
-          req.params.id,
-          submitReportUpdate,
-          { actor: p, unitId, responseDay: b.responseDay, reportId, fields, receivedAt },
-          updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`),
-        );
-        return reply.code(result.duplicate ? 200 : 201).send({ ...result, photoIds: fields.photoIds });
-      } catch (err) {
-        await deletePhotos(deps.pool, stored).catch(() => {});
-        throw err;
-      }
+      // The content, photos by their bytes' hash (a retry uploads new copies with new ids).
+      const { photoIds: _ids, ...rest } = fields;
+      const content = {
+        responseDay: b.responseDay,
+        fields: rest,
+        photos: [...(await photoHashes(deps.pool, givenIds)), ...files.map((f) => f.sha256)],
+      };
+      const claim = { episodeId: req.params.id, kind: 'report' as const, unitId, submissionId: reportId };
+      return withClaim(deps.pool, { ...claim, content, claimedBy: p.id }, async () => {
+        const stored = await storePhotos(deps.pool, unitId, p.id, files);
+        fields.photoIds = [...givenIds, ...stored];
+        try {
+          const result = await executeEpisodeUpdate(
+            deps,
+            req.params.id,
+            submitReportUpdate,
+            { actor: p, unitId, responseDay: b.responseDay, reportId, fields, receivedAt },
+            updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`),
+          );
+          return reply.code(result.duplicate ? 200 : 201).send({ ...result, photoIds: fields.photoIds });
+        } catch (err) {
+          await deletePhotos(deps.pool, stored).catch(() => {});
+          throw err;
+        }
+      });
     },
   );
 
@@ -498,12 +509,18 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       assertActsFor(p, unitId);
       const summaryId =
         req.body.summaryId ?? `${unitId}:${updateIdFor(p.id, req.idempotency?.key, 'summary').slice(0, 16)}`;
-      const result = await executeEpisodeUpdate(
-        deps,
-        req.params.id,
-        submitSummaryUpdate,
-        { actor: p, unitId, summaryId, text: req.body.text, receivedAt },
-        updateIdFor(p.id, req.idempotency?.key, `summary:${req.params.id}`),
+      const claim = { episodeId: req.params.id, kind: 'summary' as const, unitId, submissionId: '' };
+      const result = await withClaim(
+        deps.pool,
+        { ...claim, content: { text: req.body.text }, claimedBy: p.id },
+        () =>
+          executeEpisodeUpdate(
+            deps,
+            req.params.id,
+            submitSummaryUpdate,
+            { actor: p, unitId, summaryId, text: req.body.text, receivedAt },
+            updateIdFor(p.id, req.idempotency?.key, `summary:${req.params.id}`),
+          ),
       );
       return reply.code(201).send(result);
     },

@@ -73,6 +73,7 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'episode_events',
     'unit_reports',
     'unit_summaries',
+    'submission_claims',
     'photos',
     'principals',
     'api_tokens',
