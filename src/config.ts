@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -149,7 +149,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration:\n  SMS_PROVIDER=tencent: set SMS_SDK_APP_ID');
   }
   const dataDir = path.resolve(projectRoot, parsed.data.DATA_DIR);
+  // The embedded server's password is generated at its first start (src/db/embedded.ts); the launcher
+  // sets databaseUrl from the server it started, the CLIs read the password file.
+  const pwFile = path.join(dataDir, 'pg.password');
+  const pw = existsSync(pwFile) ? readFileSync(pwFile, 'utf8').trim() : '';
   const databaseUrl =
-    parsed.data.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${parsed.data.EMBEDDED_PG_PORT}/smog`;
+    parsed.data.DATABASE_URL ??
+    `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${parsed.data.EMBEDDED_PG_PORT}/smog`;
   return { ...parsed.data, dataDir, projectRoot, databaseUrl };
 }

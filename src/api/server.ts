@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
-import { Client } from '@temporalio/client';
+import { Client, type ConnectionOptions } from '@temporalio/client';
 import { type Config, loadConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { logger } from '../logger.js';
+import { temporalConnectConfig } from '../temporal/connect-config.js';
 import { createApiConnection } from '../temporal/connection.js';
 import { buildApp } from './app.js';
 
@@ -13,8 +14,9 @@ export interface RunningApi {
 
 /** Starts the API on the configured port. Temporal is connected lazily, so the API starts while it is down. */
 export async function startApi(config: Config): Promise<RunningApi> {
-  const connection = createApiConnection(config.TEMPORAL_ADDRESS);
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connectionOptions, namespace } = temporalConnectConfig(config);
+  const connection = createApiConnection(connectionOptions as ConnectionOptions);
+  const temporal = new Client({ connection, namespace });
   const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
   const app = await buildApp({
     temporal,
