@@ -36,6 +36,10 @@ export const configSchema = z.object({
   API_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How long answers to POSTs with an Idempotency-Key are kept (at least 24 h). */
   API_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(720).default(48),
+  /** Who confirms a token an administrator requests for another principal: a second administrator, or the principal. */
+  ADMIN_TOKEN_CONFIRMATION: z.enum(['second-admin', 'principal']).default('second-admin'),
+  /** Tokens expire after this many days unless the issuer says otherwise (dev tokens too). */
+  API_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** The launcher seeds one principal per role and writes their tokens here (relative to DATA_DIR). */
   DEV_TOKENS_FILE: z.string().default('dev-tokens.json'),
   /** Seed the development principals on `npm start` (turn off in production). */

@@ -146,6 +146,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(auditRoutes, { deps });
   await app.register(liveRoutes, { deps });
   await app.register(historyRoutes, { deps });
+  await app.register((await import('./routes/admin.js')).adminRoutes, { deps });
   await app.register((await import('./routes/console.js')).consoleRoutes, { deps });
   return app;
 }
