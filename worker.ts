@@ -1,9 +1,11 @@
 /** The worker process: runs the workflows and activities on the task queue until told to stop. */
 import { pathToFileURL } from 'node:url';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { activityDepsFromConfig } from './src/activities/deps.js';
 import { createHistoryExportActivities } from './src/activities/history-export.js';
+import { ensurePhotoCleanupSchedule } from './src/activities/photo-cleanup.js';
 import { type ActivityDeps, createActivities } from './src/activities/index.js';
 import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
@@ -71,6 +73,20 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       },
       { once: true },
     );
+    const scheduleConnection = await Connection.connect(connectionOptions as ConnectionOptions);
+    try {
+      const outcome = await ensurePhotoCleanupSchedule(
+        new Client({ connection: scheduleConnection, namespace }),
+        {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          olderThanHours: config.PHOTO_ORPHAN_HOURS,
+        },
+      );
+      logger.info({ outcome }, 'photo clean-up schedule');
+    } finally {
+      await scheduleConnection.close();
+    }
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
     const running = worker.run();
     const ops = await startWorkerHttp({
       host: config.WORKER_HTTP_HOST,

@@ -29,6 +29,12 @@ export const configSchema = z.object({
   /** Largest report photo (jpeg/png/webp), bytes; and most photos per request. */
   API_PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(5_242_880),
   API_PHOTO_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
+  /** Photo storage per unit (bytes), longest side (pixels) and most pixels of a photo. */
+  API_PHOTO_UNIT_QUOTA_BYTES: z.coerce.number().int().positive().default(2_147_483_648),
+  API_PHOTO_MAX_SIDE: z.coerce.number().int().min(100).default(12_000),
+  API_PHOTO_MAX_PIXELS: z.coerce.number().int().min(10_000).default(50_000_000),
+  /** Photos no report names are deleted after this many hours (the photo-cleanup schedule). */
+  PHOTO_ORPHAN_HOURS: z.coerce.number().int().min(1).default(72),
   /** Largest CSV/XLSX import (enterprises, readings), bytes. */
   API_IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20_971_520),
   /** Longest time to receive a whole request (headers and body), and longest idle socket, ms. */

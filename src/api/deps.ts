@@ -3,6 +3,7 @@
  * clock. Its own module so route plugins can name the type without importing `app.ts`.
  */
 import type { TokenConfirmation } from './admin-log.js';
+import type { PhotoLimits } from './photo-checks.js';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
@@ -40,6 +41,8 @@ export interface AppDeps {
   workflowBundle?: WorkflowBundleOption;
   /** The projection's LISTEN feed (SSE, read-your-writes); built over the pool's settings if absent. */
   feed?: ProjectionFeed;
+  /** Photo dimension limits and the per-unit storage quota (photo-checks.ts). */
+  photos?: PhotoLimits;
   /** Administration: who confirms a token for another principal, and how long tokens last by default. */
   admin?: { tokenConfirmation: TokenConfirmation; tokenTtlDays: number };
   /** Whole-request and idle-socket timeouts, ms (a body trickled in slowly is cut off with 408). */

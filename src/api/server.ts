@@ -31,6 +31,11 @@ export async function startApi(config: Config): Promise<RunningApi> {
       importBytes: config.API_IMPORT_MAX_BYTES,
     },
     idempotencyTtlHours: config.API_IDEMPOTENCY_TTL_HOURS,
+    photos: {
+      unitQuotaBytes: config.API_PHOTO_UNIT_QUOTA_BYTES,
+      maxSide: config.API_PHOTO_MAX_SIDE,
+      maxPixels: config.API_PHOTO_MAX_PIXELS,
+    },
     admin: { tokenConfirmation: config.ADMIN_TOKEN_CONFIRMATION, tokenTtlDays: config.API_TOKEN_TTL_DAYS },
     timeouts: { requestMs: config.API_REQUEST_TIMEOUT_MS, connectionMs: config.API_CONNECTION_TIMEOUT_MS },
     ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),

@@ -40,6 +40,7 @@ import { awaitProjection } from '../read-your-writes.js';
 import { episodeStartMetadata } from '../start-metadata.js';
 import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
 import { photoHashes, withClaim } from '../submission-claims.js';
+import { assertQuotaLeft } from './photos.js';
 import {
   accepted,
   booleanQuery,
@@ -405,6 +406,12 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           maxFiles: deps.limits.photoFiles,
           maxFileBytes: deps.limits.photoBytes,
         },
+        // before up to photoFiles × photoBytes of body are read: the episode, and room for photos
+        beforeBody: async (req) => {
+          const p = principalOf(req);
+          assertEpisodeAccess(p, (req.params as { id: string }).id);
+          if (req.isMultipart()) await assertQuotaLeft(deps, p.unit!);
+        },
       },
       schema: {
         tags: ['commands'],
@@ -468,7 +475,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       };
       const claim = { episodeId: req.params.id, kind: 'report' as const, unitId, submissionId: reportId };
       return withClaim(deps.pool, { ...claim, content, claimedBy: p.id }, async () => {
-        const stored = await storePhotos(deps.pool, unitId, p.id, files);
+        const stored = await storePhotos(deps.pool, unitId, p.id, files, deps.photos);
         fields.photoIds = [...givenIds, ...stored];
         try {
           const result = await executeEpisodeUpdate(

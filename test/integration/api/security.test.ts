@@ -42,7 +42,7 @@ const UNITS: PrincipalKey[] = ['shuangta', 'enforcement'];
 const ALL: PrincipalKey[] = [...READERS, 'admin'];
 
 interface RouteCase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   url: string;
   allowed: PrincipalKey[] | 'public';
@@ -86,6 +86,7 @@ const routeCases: RouteCase[] = [
   { method: 'GET', path: '/documents/{id}', url: `/documents/${UUID}`, allowed: READERS },
   { method: 'POST', path: '/photos', url: '/photos', allowed: UNITS },
   { method: 'GET', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: READERS },
+  { method: 'DELETE', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: UNITS },
   { method: 'POST', path: '/enterprises/import', url: '/enterprises/import', allowed: ['office'] },
   { method: 'POST', path: '/readings/import', url: '/readings/import', allowed: ['office'] },
   { method: 'GET', path: '/enterprises', url: '/enterprises', allowed: READERS },
