@@ -23,6 +23,11 @@ export const configSchema = z.object({
   API_PUBLIC_URL: z.string().url().optional(),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   // --- HTTP API security and limits (src/api) ---
+  /** Trust X-Forwarded-For from: 'false' (default), 'true', a hop count, or comma-separated proxy addresses/CIDRs. */
+  API_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   /** Requests per principal (per IP when unauthenticated) per window. */
   API_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(600),
   API_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),

@@ -40,6 +40,8 @@ export async function buildApp(options: AppOptions) {
     // One request id end to end: the caller's X-Request-Id when it is a sane token, else a new UUID.
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     requestIdHeader: false,
+    // behind a reverse proxy, req.ip (and so the per-IP rate limit) is the client's (API_TRUST_PROXY)
+    trustProxy: (deps.trustProxy ?? false) as boolean,
     requestTimeout: deps.timeouts?.requestMs ?? 120_000,
     connectionTimeout: deps.timeouts?.connectionMs ?? 30_000,
     // node arms its request timeout only when it is given to http.createServer, and checks it every 30 s

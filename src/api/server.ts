@@ -31,6 +31,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
       importBytes: config.API_IMPORT_MAX_BYTES,
     },
     idempotencyTtlHours: config.API_IDEMPOTENCY_TTL_HOURS,
+    trustProxy: config.API_TRUST_PROXY,
     photos: {
       unitQuotaBytes: config.API_PHOTO_UNIT_QUOTA_BYTES,
       maxSide: config.API_PHOTO_MAX_SIDE,
