@@ -131,7 +131,12 @@ const routeCases: RouteCase[] = [
     allowed: AUDIT,
   },
   // any principal may try: only a second administrator or the principal itself succeeds (admin-trace.test.ts)
-  { method: 'POST', path: '/token-requests/{id}/confirm', url: `/token-requests/${UUID}/confirm`, allowed: ALL },
+  {
+    method: 'POST',
+    path: '/token-requests/{id}/confirm',
+    url: `/token-requests/${UUID}/confirm`,
+    allowed: ALL,
+  },
   { method: 'GET', path: '/admin-log', url: '/admin-log', allowed: ['auditor', 'admin'] },
   { method: 'GET', path: '/public/cap', url: '/public/cap', allowed: 'public' },
   { method: 'GET', path: '/public/cap/{identifier}', url: '/public/cap/nothing-here', allowed: 'public' },

@@ -1,6 +1,6 @@
 /** Spreadsheet amplification (security finding 2): real tiny XLSX files that try to blow up the reader. */
 import ExcelJS from 'exceljs';
-import { strToU8, zipSync } from 'fflate';
+import { handMadeXlsx, inline, num } from '../../xlsx-fixture.js';
 import { describe, expect, it } from 'vitest';
 import { TabularError, readTabular } from '../../../src/adapters/power/tabular.js';
 import { DEFAULT_XLSX_LIMITS, inspectZip, readXlsxRows } from '../../../src/adapters/power/xlsx-rows.js';
@@ -14,31 +14,6 @@ async function xlsx(fill: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** A minimal hand-made XLSX (inline strings, no styles): the attacker's file, a couple of kB. */
-function handMadeXlsx(sheetRows: string): Buffer {
-  const ns = 'http://schemas.openxmlformats.org/';
-  return Buffer.from(
-    zipSync({
-      '[Content_Types].xml': strToU8(
-        `<?xml version="1.0"?><Types xmlns="${ns}package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
-      ),
-      '_rels/.rels': strToU8(
-        `<?xml version="1.0"?><Relationships xmlns="${ns}package/2006/relationships"><Relationship Id="rId1" Type="${ns}officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-      ),
-      'xl/workbook.xml': strToU8(
-        `<?xml version="1.0"?><workbook xmlns="${ns}spreadsheetml/2006/main" xmlns:r="${ns}officeDocument/2006/relationships"><sheets><sheet name="读数" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      ),
-      'xl/_rels/workbook.xml.rels': strToU8(
-        `<?xml version="1.0"?><Relationships xmlns="${ns}package/2006/relationships"><Relationship Id="rId1" Type="${ns}officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-      ),
-      'xl/worksheets/sheet1.xml': strToU8(
-        `<?xml version="1.0"?><worksheet xmlns="${ns}spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`,
-      ),
-    }),
-  );
-}
-const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
-const num = (ref: string, n: number) => `<c r="${ref}"><v>${n}</v></c>`;
 const HEADER = `<row r="1">${inline('A1', '电表编号')}${inline('B1', '日期')}${inline('C1', '用电量')}</row>`;
 
 const refusal = async (p: Promise<unknown>) => {
