@@ -47,6 +47,9 @@ export const configSchema = z.object({
   API_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How long answers to POSTs with an Idempotency-Key are kept (at least 24 h). */
   API_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(720).default(48),
+  /** An episode's business date may lie this many days before / after today (CST). */
+  API_BUSINESS_DATE_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(31),
+  API_BUSINESS_DATE_FUTURE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   /** Who confirms a token an administrator requests for another principal: a second administrator, or the principal. */
   ADMIN_TOKEN_CONFIRMATION: z.enum(['second-admin', 'principal']).default('second-admin'),
   /** Tokens expire after this many days unless the issuer says otherwise (dev tokens too). */

@@ -32,6 +32,10 @@ export async function startApi(config: Config): Promise<RunningApi> {
     },
     idempotencyTtlHours: config.API_IDEMPOTENCY_TTL_HOURS,
     trustProxy: config.API_TRUST_PROXY,
+    businessDates: {
+      pastDays: config.API_BUSINESS_DATE_PAST_DAYS,
+      futureDays: config.API_BUSINESS_DATE_FUTURE_DAYS,
+    },
     photos: {
       unitQuotaBytes: config.API_PHOTO_UNIT_QUOTA_BYTES,
       maxSide: config.API_PHOTO_MAX_SIDE,

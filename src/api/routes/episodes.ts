@@ -39,6 +39,7 @@ import { badRequest, mapDomainError } from '../errors.js';
 import { awaitProjection } from '../read-your-writes.js';
 import { episodeStartMetadata } from '../start-metadata.js';
 import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
+import { DEFAULT_BUSINESS_DATES, assertBusinessDate } from '../business-date.js';
 import { photoHashes, withClaim } from '../submission-claims.js';
 import { assertQuotaLeft } from './photos.js';
 import {
@@ -164,6 +165,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     async (req, reply) => {
       const p = principalOf(req);
       const body = req.body;
+      if (body.date) assertBusinessDate(body.date, now(), deps.businessDates ?? DEFAULT_BUSINESS_DATES);
       const id = episodeIdOf({ ...body, date: body.date ?? cstDate(now()) });
       let plan: ReturnType<typeof getPlan>;
       try {

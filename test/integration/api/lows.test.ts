@@ -91,4 +91,28 @@ describe('low findings', () => {
     expect(await verdicts(s.who.shuangta)).toEqual([`E-${t}-s`]);
     expect(await verdicts(s.who.beipiao)).toEqual([`E-${t}-b`]);
   });
+
+  it('episode business dates are bounded: years ahead or back are refused naming body.date', async () => {
+    const now = Date.parse('2026-12-02T10:00:00+08:00');
+    const app = await testApp(s.ctx, 'x', { businessDates: undefined, now: () => now });
+    try {
+      const start = (date: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/episodes',
+          headers: bearer(s.who.office),
+          payload: { jurisdiction: 'shuangta', date, forecast: [{ date, aqi: 230 }] },
+        });
+      for (const date of ['2031-12-02', '2020-01-01', '2026-12-10', '2026-10-31']) {
+        const res = await start(date);
+        expect(res.statusCode, date).toBe(400);
+        expect(res.json()).toMatchObject({
+          message: 'date: must be between 2026-11-01 and 2026-12-09',
+          details: { issues: [{ path: 'body.date' }] },
+        });
+      }
+    } finally {
+      await app.close();
+    }
+  });
 });
