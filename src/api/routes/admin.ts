@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { toCstIso } from '../../domain/index.js';
 import { confirmTokenRequest, readAdminLog } from '../admin-log.js';
 import { ANY_ROLE } from '../access.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { errorBody, uuidParams } from '../schemas.js';
 import { principalOf } from '../security.js';
 

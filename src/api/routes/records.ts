@@ -6,7 +6,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDocument } from '../../adapters/reporting/index.js';
 import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
-import { EPISODE_READERS, LOG_READERS, assertActsFor, assertEpisodeAccess, confinedJurisdiction } from '../access.js';
+import {
+  EPISODE_READERS,
+  LOG_READERS,
+  assertActsFor,
+  assertEpisodeAccess,
+  confinedJurisdiction,
+} from '../access.js';
 import type { ApiPrincipal } from '../principal-store.js';
 import type { AppDeps } from '../deps.js';
 import { readModel } from '../episode-access.js';

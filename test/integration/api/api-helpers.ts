@@ -48,6 +48,8 @@ export async function testApp(
     taskQueue,
     logger: false,
     rateLimit: { max: 100_000, timeWindowMs: 60_000 },
+    // tests keep their episodes apart by far-away business dates (uniqueDate); the bound has its own test
+    businessDates: { pastDays: 3650, futureDays: 365 * 900 },
     ...(ctx.workflowBundle ? { workflowBundle: ctx.workflowBundle } : {}),
     ...extra,
   });
