@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePhotoCleanupSchedule, photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
 import type { App } from '../../../src/api/app.js';
+import { unitPhotoBytes } from '../../../src/api/photo-checks.js';
 import { type IntegrationContext, integrationContext } from '../../helpers.js';
 import {
   PNG_1x1,
@@ -87,6 +88,15 @@ describe('photos', () => {
 
   it('a unit’s quota: past it an upload is refused, and once full before its body is read', async () => {
     const p = who.shuangta;
+    // other test files of the run keep photos of this unit: the quota is 200 bytes above them
+    const used = await unitPhotoBytes(ctx.pool, p.unit!);
+    const quota = used + 200;
+    await app.close();
+    app = await testApp(ctx, 'no-worker', {
+      photos: { maxSide: 12_000, maxPixels: 50_000_000, unitQuotaBytes: quota },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as net.AddressInfo).port;
     const first = await upload(p, PNG_1x1);
     expect(first.statusCode).toBe(201);
     const id = first.json().photos[0].id as string;
@@ -99,9 +109,14 @@ describe('photos', () => {
     expect(over.statusCode).toBe(413);
     expect(over.json().error).toBe('quota_exceeded');
     // fill it exactly, then a 10 MB upload is answered from its head alone
-    await ctx.pool.query('UPDATE photos SET size = 100 WHERE unit_id = $1', [p.unit]);
+    const now = await unitPhotoBytes(ctx.pool, p.unit!);
+    await ctx.pool.query('UPDATE photos SET size = size + $2 WHERE id = $1', [id, quota - now]);
     expect(await headOnly(p, '/photos')).toMatch(/^HTTP\/1\.1 413/);
-    // another unit is not affected
+    // the quota is the unit's: back to the default limits, other units upload as before
+    await app.close();
+    app = await testApp(ctx, 'no-worker');
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as net.AddressInfo).port;
     expect((await upload(who.enforcement, PNG_1x1)).statusCode).toBe(201);
   });
 

@@ -118,7 +118,12 @@ describe('receipt time of a report', () => {
 
   it('a body that never comes is cut off by the request timeout (408), and nothing is sent on', async () => {
     const before = sent.length;
-    const answer = await slowRequest('/episodes/x/reports', report('x'), 0, false);
+    const answer = await slowRequest(
+      `/episodes/${encodeURIComponent('episode:shuangta:2026-12-02:1')}/reports`,
+      report('x'),
+      0,
+      false,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(sent).toHaveLength(before);
   });
