@@ -2,7 +2,6 @@
 import { pathToFileURL } from 'node:url';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { activityDepsFromConfig } from './src/activities/deps.js';
 import { createHistoryExportActivities } from './src/activities/history-export.js';
 import { ensurePhotoCleanupSchedule } from './src/activities/photo-cleanup.js';
