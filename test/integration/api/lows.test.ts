@@ -49,7 +49,7 @@ describe('low findings', () => {
     for (let i = 0; i < 10; i++) expect((await get('?temporal=true')).statusCode).not.toBe(429);
     const refused = await get('?temporal=true');
     expect(refused.statusCode).toBe(429);
-    expect(refused.json().error).toBe('rate_limited');
+    expect(refused.json().code).toBe('rate_limited');
     expect((await get('')).statusCode).not.toBe(429);
   });
 
@@ -107,8 +107,8 @@ describe('low findings', () => {
         const res = await start(date);
         expect(res.statusCode, date).toBe(400);
         expect(res.json()).toMatchObject({
-          message: 'date: must be between 2026-11-01 and 2026-12-09',
-          details: { issues: [{ path: 'body.date' }] },
+          detail: 'date: must be between 2026-11-01 and 2026-12-09',
+          errors: [{ path: 'body.date' }],
         });
       }
     } finally {

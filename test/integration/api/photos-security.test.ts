@@ -81,8 +81,8 @@ describe('photos', () => {
     const before = (await ctx.pool.query('SELECT count(*)::int AS n FROM photos')).rows[0].n;
     const res = await upload(who.enforcement, pngClaiming(60_000, 60_000));
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ error: 'image_too_large' });
-    expect(res.json().message).toContain('60000×60000');
+    expect(res.json()).toMatchObject({ code: 'image_too_large' });
+    expect(res.json().detail).toContain('60000×60000');
     expect((await ctx.pool.query('SELECT count(*)::int AS n FROM photos')).rows[0].n).toBe(before);
   });
 
@@ -107,7 +107,7 @@ describe('photos', () => {
     expect((await upload(p, PNG_1x1)).statusCode).toBe(201); // 2 × 70 bytes of 200
     const over = await upload(p, PNG_1x1);
     expect(over.statusCode).toBe(413);
-    expect(over.json().error).toBe('quota_exceeded');
+    expect(over.json().code).toBe('quota_exceeded');
     // fill it exactly, then a 10 MB upload is answered from its head alone
     const now = await unitPhotoBytes(ctx.pool, p.unit!);
     await ctx.pool.query('UPDATE photos SET size = size + $2 WHERE id = $1', [id, quota - now]);

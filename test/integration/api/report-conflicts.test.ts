@@ -98,11 +98,8 @@ describe('report and summary ids', () => {
       const eventsBefore = (await call(who.office, 'GET', url)).json().eventCount;
       const changed = await call(who.shuangta, 'POST', `${url}/reports`, report('改过的内容', branchPhoto));
       expect(changed.statusCode).toBe(409);
-      expect(changed.json()).toMatchObject({
-        error: 'conflict',
-        details: { issues: [{ path: 'body.reportId' }] },
-      });
-      expect(changed.json().message).toContain('reportId R1');
+      expect(changed.json()).toMatchObject({ code: 'conflict', errors: [{ path: 'body.reportId' }] });
+      expect(changed.json().detail).toContain('reportId R1');
       // a true retry (same content, the photo uploaded again with a new id) is the same report
       const retried = await call(
         who.shuangta,
@@ -121,7 +118,7 @@ describe('report and summary ids', () => {
       // summaries: one per unit; a refused one (too early) does not hold the claim
       const early = await call(who.enforcement, 'POST', `${url}/summaries`, { text: '提前的总结' });
       expect(early.statusCode).toBe(409);
-      expect(early.json().error).toBe('invalid_transition');
+      expect(early.json().code).toBe('invalid_transition');
       expect((await call(who.commander, 'POST', `${url}/decisions`, { decision: 'lift' })).statusCode).toBe(
         200,
       );
@@ -140,7 +137,7 @@ describe('report and summary ids', () => {
         text: '另一份总结',
       });
       expect(another.statusCode).toBe(409);
-      expect(another.json().message).toBe('this unit already filed a different summary for the episode');
+      expect(another.json().detail).toBe('this unit already filed a different summary for the episode');
       const same = await call(who.enforcement, 'POST', `${url}/summaries`, {
         summaryId: 'S1',
         text: '执法支队总结',
