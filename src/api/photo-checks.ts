@@ -7,7 +7,27 @@ import exifr from 'exifr';
 import { imageSize } from 'image-size';
 import type pg from 'pg';
 import { ApiError } from './errors.js';
-import { type ImageType, sniffImage } from './photos.js';
+
+export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** The image type from the file's magic bytes (a client's Content-Type is not trusted). */
+export function sniffImage(data: Buffer): ImageType | null {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  if (
+    data.length >= 8 &&
+    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  ) {
+    return 'image/png';
+  }
+  if (
+    data.length >= 12 &&
+    data.toString('latin1', 0, 4) === 'RIFF' &&
+    data.toString('latin1', 8, 12) === 'WEBP'
+  ) {
+    return 'image/webp';
+  }
+  return null;
+}
 
 export interface PhotoLimits {
   /** Longest side, pixels. */

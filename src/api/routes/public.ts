@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { buildCapFeed, feedEtag, loadFeed, notModified } from '../../adapters/notification/cap-feed.js';
-import { defaultPlan, toCstIso } from '../../domain/index.js';
+import { defaultPlan } from '../../domain/index.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { booleanQuery, errorBody } from '../schemas.js';
