@@ -1,12 +1,14 @@
 /** The worker process: runs the workflows and activities on the task queue until told to stop. */
 import { pathToFileURL } from 'node:url';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
 import { activityDepsFromConfig } from './src/activities/deps.js';
 import { createHistoryExportActivities } from './src/activities/history-export.js';
+import { ensurePhotoCleanupSchedule } from './src/activities/photo-cleanup.js';
 import { type ActivityDeps, createActivities } from './src/activities/index.js';
 import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
+import { temporalConnectConfig } from './src/temporal/connect-config.js';
 import { logger } from './src/logger.js';
 import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
 import { freeLoopbackPort, startWorkerHttp } from './src/ops/worker-http.js';
@@ -47,14 +49,15 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {
   const corePort = config.WORKER_CORE_METRICS_PORT ?? (await freeLoopbackPort());
   installRuntime(corePort);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const historyClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connectionOptions, namespace } = temporalConnectConfig(config);
+  const connection = await NativeConnection.connect(connectionOptions);
+  const clientConnection = await Connection.connect(connectionOptions as ConnectionOptions);
+  const historyClient = new Client({ connection: clientConnection, namespace });
   const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
   try {
     const worker = await createWorker({
       connection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activityDeps: await activityDepsFromConfig(config, pool),
       historyClient,
@@ -69,6 +72,20 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       },
       { once: true },
     );
+    const scheduleConnection = await Connection.connect(connectionOptions as ConnectionOptions);
+    try {
+      const outcome = await ensurePhotoCleanupSchedule(
+        new Client({ connection: scheduleConnection, namespace }),
+        {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          olderThanHours: config.PHOTO_ORPHAN_HOURS,
+        },
+      );
+      logger.info({ outcome }, 'photo clean-up schedule');
+    } finally {
+      await scheduleConnection.close();
+    }
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
     const running = worker.run();
     const ops = await startWorkerHttp({
       host: config.WORKER_HTTP_HOST,

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -23,16 +23,37 @@ export const configSchema = z.object({
   API_PUBLIC_URL: z.string().url().optional(),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   // --- HTTP API security and limits (src/api) ---
+  /** Trust X-Forwarded-For from: 'false' (default), 'true', a hop count, or comma-separated proxy addresses/CIDRs. */
+  API_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   /** Requests per principal (per IP when unauthenticated) per window. */
   API_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(600),
   API_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
   /** Largest report photo (jpeg/png/webp), bytes; and most photos per request. */
   API_PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(5_242_880),
   API_PHOTO_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
+  /** Photo storage per unit (bytes), longest side (pixels) and most pixels of a photo. */
+  API_PHOTO_UNIT_QUOTA_BYTES: z.coerce.number().int().positive().default(2_147_483_648),
+  API_PHOTO_MAX_SIDE: z.coerce.number().int().min(100).default(12_000),
+  API_PHOTO_MAX_PIXELS: z.coerce.number().int().min(10_000).default(50_000_000),
+  /** Photos no report names are deleted after this many hours (the photo-cleanup schedule). */
+  PHOTO_ORPHAN_HOURS: z.coerce.number().int().min(1).default(72),
   /** Largest CSV/XLSX import (enterprises, readings), bytes. */
   API_IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(20_971_520),
+  /** Longest time to receive a whole request (headers and body), and longest idle socket, ms. */
+  API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
+  API_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How long answers to POSTs with an Idempotency-Key are kept (at least 24 h). */
   API_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(720).default(48),
+  /** An episode's business date may lie this many days before / after today (CST). */
+  API_BUSINESS_DATE_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(31),
+  API_BUSINESS_DATE_FUTURE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  /** Who confirms a token an administrator requests for another principal: a second administrator, or the principal. */
+  ADMIN_TOKEN_CONFIRMATION: z.enum(['second-admin', 'principal']).default('second-admin'),
+  /** Tokens expire after this many days unless the issuer says otherwise (dev tokens too). */
+  API_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** The launcher seeds one principal per role and writes their tokens here (relative to DATA_DIR). */
   DEV_TOKENS_FILE: z.string().default('dev-tokens.json'),
   /** Seed the development principals on `npm start` (turn off in production). */
@@ -146,7 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration:\n  SMS_PROVIDER=tencent: set SMS_SDK_APP_ID');
   }
   const dataDir = path.resolve(projectRoot, parsed.data.DATA_DIR);
+  // The embedded server's password is generated at its first start (src/db/embedded.ts); the launcher
+  // sets databaseUrl from the server it started, the CLIs read the password file.
+  const pwFile = path.join(dataDir, 'pg.password');
+  const pw = existsSync(pwFile) ? readFileSync(pwFile, 'utf8').trim() : '';
   const databaseUrl =
-    parsed.data.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${parsed.data.EMBEDDED_PG_PORT}/smog`;
+    parsed.data.DATABASE_URL ??
+    `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${parsed.data.EMBEDDED_PG_PORT}/smog`;
   return { ...parsed.data, dataDir, projectRoot, databaseUrl };
 }

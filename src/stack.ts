@@ -42,6 +42,7 @@ async function main() {
       const dir = path.join(config.dataDir, 'pg');
       logger.info({ dir, port: config.EMBEDDED_PG_PORT }, 'starting embedded PostgreSQL');
       const db = await startEmbeddedPostgres({ databaseDir: dir, port: config.EMBEDDED_PG_PORT });
+      config.databaseUrl = db.url; // its generated password
       stoppers.push(['postgres', db.stop]);
     }
     const applied = await migrateUp(config.databaseUrl);

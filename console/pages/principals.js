@@ -76,7 +76,15 @@ export function PrincipalsPage({ me }) {
         body: { label: '控制台签发' },
         idempotent: true,
       });
-      setIssued(t);
+      if (t.status === 'pending') {
+        // another principal's token: a second administrator (or the principal) confirms it
+        setIssued(null);
+        setNotice(
+          `已提交 ${t.principalId} 的令牌申请（申请号 ${t.requestId}），须由${
+            t.confirmBy === 'principal' ? '该用户本人' : '另一位管理员'
+          }确认后签发。`,
+        );
+      } else setIssued(t);
     });
   const revoke = (p) => {
     if (!confirm(`撤销 ${p.id} 的全部令牌？撤销后立即失效。`)) return;

@@ -12,6 +12,7 @@ import { electricityActivities } from './electricity.js';
 import { instrumentNotifier } from './metrics.js';
 import { notificationActivities } from './notifications.js';
 import { projectionActivities } from './projection.js';
+import { photoCleanupActivities } from './photo-cleanup.js';
 import { submissionActivities } from './submissions.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...submissionActivities(deps),
     ...electricityActivities(deps),
     ...documentActivities(deps),
+    ...photoCleanupActivities(deps.pool),
   };
 }
 

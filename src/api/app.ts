@@ -40,6 +40,16 @@ export async function buildApp(options: AppOptions) {
     // One request id end to end: the caller's X-Request-Id when it is a sane token, else a new UUID.
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     requestIdHeader: false,
+    // behind a reverse proxy, req.ip (and so the per-IP rate limit) is the client's (API_TRUST_PROXY)
+    trustProxy: (deps.trustProxy ?? false) as boolean,
+    requestTimeout: deps.timeouts?.requestMs ?? 120_000,
+    connectionTimeout: deps.timeouts?.connectionMs ?? 30_000,
+    // node arms its request timeout only when it is given to http.createServer, and checks it every 30 s
+    // by default: pass it there too, and check often enough for the timeout to hold
+    http: {
+      requestTimeout: deps.timeouts?.requestMs ?? 120_000,
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil((deps.timeouts?.requestMs ?? 120_000) / 3)),
+    },
     // Ids carry ':' (episode:chaoyang:2026-11-29:1); allow long ids in params.
     routerOptions: { maxParamLength: 300 },
   }).withTypeProvider<ZodTypeProvider>();
@@ -138,6 +148,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(auditRoutes, { deps });
   await app.register(liveRoutes, { deps });
   await app.register(historyRoutes, { deps });
+  await app.register((await import('./routes/admin.js')).adminRoutes, { deps });
   await app.register((await import('./routes/console.js')).consoleRoutes, { deps });
   return app;
 }

@@ -2,6 +2,9 @@
  * What the API is built from: its infrastructure (Temporal client, PostgreSQL pool), limits and
  * clock. Its own module so route plugins can name the type without importing `app.ts`.
  */
+import type { TokenConfirmation } from './admin-log.js';
+import type { BusinessDateWindow } from './business-date.js';
+import type { PhotoLimits } from './photo-checks.js';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
@@ -39,6 +42,16 @@ export interface AppDeps {
   workflowBundle?: WorkflowBundleOption;
   /** The projection's LISTEN feed (SSE, read-your-writes); built over the pool's settings if absent. */
   feed?: ProjectionFeed;
+  /** fastify's trustProxy: false, true, a hop count, or addresses/CIDRs of the trusted proxies. */
+  trustProxy?: boolean | number | string;
+  /** How far from today (CST) an episode's business date may be (business-date.ts). */
+  businessDates?: BusinessDateWindow;
+  /** Photo dimension limits and the per-unit storage quota (photo-checks.ts). */
+  photos?: PhotoLimits;
+  /** Administration: who confirms a token for another principal, and how long tokens last by default. */
+  admin?: { tokenConfirmation: TokenConfirmation; tokenTtlDays: number };
+  /** Whole-request and idle-socket timeouts, ms (a body trickled in slowly is cut off with 408). */
+  timeouts?: { requestMs: number; connectionMs: number };
 }
 
 export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &

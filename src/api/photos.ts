@@ -1,57 +1,63 @@
 /** Photos of unit reports, stored in PostgreSQL (bytea); the type is sniffed from the bytes. */
 import type pg from 'pg';
-import { ApiError } from './errors.js';
+import {
+  DEFAULT_PHOTO_LIMITS,
+  type ImageFacts,
+  type PhotoLimits,
+  inspectImage,
+  quotaExceeded,
+  unitPhotoBytes,
+} from './photo-checks.js';
 import type { UploadedFile } from './security.js';
 
-export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
-
-/** The image type from the file's magic bytes (a client's Content-Type is not trusted). */
-export function sniffImage(data: Buffer): ImageType | null {
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
-  if (
-    data.length >= 8 &&
-    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-  ) {
-    return 'image/png';
-  }
-  if (
-    data.length >= 12 &&
-    data.toString('latin1', 0, 4) === 'RIFF' &&
-    data.toString('latin1', 8, 12) === 'WEBP'
-  ) {
-    return 'image/webp';
-  }
-  return null;
-}
+export { type ImageType, sniffImage } from './photo-checks.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Checks every file is an accepted image; stores them in one transaction; returns their ids in order. */
+/**
+ * Checks every file is an accepted image within the dimension limits and the unit's quota (photo-checks.ts);
+ * stores them, with their dimensions and EXIF facts, in one transaction; returns their ids in order.
+ */
 export async function storePhotos(
   pool: pg.Pool,
   unitId: string,
   uploadedBy: string,
   files: UploadedFile[],
+  limits: PhotoLimits = DEFAULT_PHOTO_LIMITS,
 ): Promise<string[]> {
   if (files.length === 0) return [];
-  const types = files.map((f) => sniffImage(f.data));
-  const bad = files.filter((_, i) => types[i] === null).map((f) => f.fileName || f.fieldName);
-  if (bad.length > 0) {
-    throw new ApiError(
-      415,
-      'unsupported_media_type',
-      `only jpeg, png and webp photos are accepted: ${bad.join(', ')}`,
-    );
-  }
+  const facts: ImageFacts[] = [];
+  for (const f of files) facts.push(await inspectImage(f.data, f.fileName || f.fieldName, limits));
+  const adding = files.reduce((n, f) => n + f.data.length, 0);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // one upload at a time per unit, so two parallel ones cannot both pass the quota
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`photos:${unitId}`]);
+    const used = await unitPhotoBytes(client, unitId);
+    if (used + adding > limits.unitQuotaBytes) throw quotaExceeded(used, adding, limits.unitQuotaBytes);
     const ids: string[] = [];
     for (const [i, f] of files.entries()) {
+      const x = facts[i]!;
       const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO photos (unit_id, uploaded_by, content_type, file_name, size, sha256, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [unitId, uploadedBy, types[i], f.fileName, f.data.length, f.sha256, f.data],
+        `INSERT INTO photos (unit_id, uploaded_by, content_type, file_name, size, sha256, data,
+                             width, height, taken_at, gps_lat, gps_lon, camera)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        [
+          unitId,
+          uploadedBy,
+          x.type,
+          f.fileName,
+          f.data.length,
+          f.sha256,
+          f.data,
+          x.width,
+          x.height,
+          x.takenAt,
+          x.gps?.lat ?? null,
+          x.gps?.lon ?? null,
+          x.camera,
+        ],
       );
       ids.push(rows[0]!.id);
     }

@@ -114,6 +114,9 @@ export interface IssuedToken {
   expiresAt: string | null;
 }
 
+/** Tokens expire by default (API_TOKEN_TTL_DAYS; the dev tokens of the launcher too). */
+export const DEFAULT_TOKEN_TTL_DAYS = 90;
+
 /** Issues a new token for an existing principal; the token is returned once and never again. */
 export async function issueToken(
   pool: pg.Pool,
@@ -126,7 +129,7 @@ export async function issueToken(
      SELECT $1, id, $3, CASE WHEN $4::int IS NULL THEN NULL ELSE now() + make_interval(days => $4::int) END
      FROM principals WHERE id = $2
      RETURNING id, expires_at`,
-    [hashToken(token), principalId, opts.label ?? '', opts.expiresInDays ?? null],
+    [hashToken(token), principalId, opts.label ?? '', opts.expiresInDays ?? DEFAULT_TOKEN_TTL_DAYS],
   );
   const row = rows[0];
   if (!row) throw new PrincipalError('not_found', `principal ${principalId} not found`);

@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import type pg from 'pg';
 import { type ResponsePlan, defaultPlan, toCstIso } from '../domain/index.js';
+import { safeCsvRow } from './csv-safe.js';
 
 export interface ReportQuery {
   episodeId: string;
@@ -44,6 +45,7 @@ const CHOSEN = `WITH numbered AS (
      LEFT JOIN LATERAL (
        SELECT min(e.seq) AS seq FROM episode_events e
        WHERE e.episode_id = r.episode_id AND e.type = 'report.submitted' AND e.payload->>'reportId' = r.report_id
+         AND e.payload->>'unitId' = r.unit_id
      ) e ON true
      WHERE r.episode_id = $1 AND ($2::text IS NULL OR r.unit_id = $2) AND ($3::int IS NULL OR r.response_day = $3)
      WINDOW w AS (PARTITION BY r.unit_id, r.response_day ORDER BY e.seq NULLS LAST, r.submitted_at, r.report_id)
@@ -123,7 +125,7 @@ export async function reportsWorkbook(
     { header: '照片数', key: 'photos', width: 8 },
   ];
   for (const r of reports) {
-    sheet.addRow({
+    const row = {
       day: r.responseDay,
       unit: r.unitName,
       unitId: r.unitId,
@@ -134,7 +136,8 @@ export async function reportsWorkbook(
       by: r.submittedBy,
       ...Object.fromEntries(formFields.map((f) => [`f:${f.name}`, r.fields[f.name] ?? null])),
       photos: r.photoIds.length,
-    });
+    };
+    sheet.addRow(format === 'csv' ? safeCsvRow(row) : row);
   }
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: 'frozen', ySplit: 1 }];

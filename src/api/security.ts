@@ -3,8 +3,10 @@
  *
  *   onRequest    authenticate: `Authorization: Bearer <token>` → `req.principal` (token hashed, looked up)
  *   onRequest    rate limit (@fastify/rate-limit, keyed by principal, else by IP; see app.ts)
- *   preParsing   authorize the route: 401 without a principal, 403 when the role is not listed
- *   preValidation  multipart bodies → `req.body` (JSON fields) + `req.files` (size/count limited)
+ *   preParsing   authorize the route: 401 without a principal, 403 when the role is not listed; then
+ *                the route's `beforeBody` object checks — all before the body is read
+ *   preValidation  multipart bodies → `req.body` (JSON fields) + `req.files` (size/count limited);
+ *                then `req.bodyReceivedAt` (the body is complete)
  *   preHandler   Idempotency-Key on POST: replay the first answer, or refuse a reused key
  *   onSend       store the answer of an idempotent POST (PostgreSQL, kept `ttlHours`)
  *
@@ -36,6 +38,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     multipart?: MultipartConfig;
+    /**
+     * Object-level checks that need only the principal and the URL, run before the body is read (a
+     * refused upload is not received first): episode access, the unit's photo quota.
+     */
+    beforeBody?: (req: FastifyRequest) => Promise<void> | void;
     /** Replaces secrets in a stored idempotent answer (the replay then answers the redacted body). */
     redactIdempotent?: (body: unknown) => unknown;
   }
@@ -47,6 +54,8 @@ declare module 'fastify' {
     principal?: ApiPrincipal;
     uploads?: UploadedFile[];
     idempotency?: { key: string; replay: boolean };
+    /** When the whole body had arrived (ms): the receipt time of reports and summaries. */
+    bodyReceivedAt?: number;
   }
 }
 
@@ -107,6 +116,7 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
     if (access === 'public') return payload;
     if (!req.principal) throw unauthorized();
     if (!access?.includes(req.principal.role)) throw forbidden();
+    await req.routeOptions.config?.beforeBody?.(req);
     return payload;
   });
 
@@ -161,6 +171,12 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
     }
     req.body = body;
     req.uploads = files;
+  });
+
+  // After the body (JSON, or every multipart part above) has been read: a request opened before a
+  // deadline whose body comes after it is received after it.
+  app.addHook('preValidation', async (req) => {
+    req.bodyReceivedAt = Date.now();
   });
 
   app.addHook('preHandler', async (req, reply) => {

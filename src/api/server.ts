@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
-import { Client } from '@temporalio/client';
+import { Client, type ConnectionOptions } from '@temporalio/client';
 import { type Config, loadConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { logger } from '../logger.js';
+import { temporalConnectConfig } from '../temporal/connect-config.js';
 import { createApiConnection } from '../temporal/connection.js';
 import { buildApp } from './app.js';
 
@@ -13,8 +14,9 @@ export interface RunningApi {
 
 /** Starts the API on the configured port. Temporal is connected lazily, so the API starts while it is down. */
 export async function startApi(config: Config): Promise<RunningApi> {
-  const connection = createApiConnection(config.TEMPORAL_ADDRESS);
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connectionOptions, namespace } = temporalConnectConfig(config);
+  const connection = createApiConnection(connectionOptions as ConnectionOptions);
+  const temporal = new Client({ connection, namespace });
   const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
   const app = await buildApp({
     temporal,
@@ -29,6 +31,18 @@ export async function startApi(config: Config): Promise<RunningApi> {
       importBytes: config.API_IMPORT_MAX_BYTES,
     },
     idempotencyTtlHours: config.API_IDEMPOTENCY_TTL_HOURS,
+    trustProxy: config.API_TRUST_PROXY,
+    businessDates: {
+      pastDays: config.API_BUSINESS_DATE_PAST_DAYS,
+      futureDays: config.API_BUSINESS_DATE_FUTURE_DAYS,
+    },
+    photos: {
+      unitQuotaBytes: config.API_PHOTO_UNIT_QUOTA_BYTES,
+      maxSide: config.API_PHOTO_MAX_SIDE,
+      maxPixels: config.API_PHOTO_MAX_PIXELS,
+    },
+    admin: { tokenConfirmation: config.ADMIN_TOKEN_CONFIRMATION, tokenTtlDays: config.API_TOKEN_TTL_DAYS },
+    timeouts: { requestMs: config.API_REQUEST_TIMEOUT_MS, connectionMs: config.API_CONNECTION_TIMEOUT_MS },
     ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),
     publicSender: { id: config.NOTIFY_SENDER_ID, name: config.NOTIFY_SENDER_NAME },
   });

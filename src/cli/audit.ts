@@ -5,7 +5,8 @@
  * history JSON: one run as `temporal workflow show -o json` does, or the whole continue-as-new chain.
  */
 import { writeFile } from 'node:fs/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { temporalConnectConfig } from '../temporal/connect-config.js';
 import { chainJson, fetchRunHistories, historyJson, replayRuns } from '../api/audit.js';
 import { EPISODE_ID } from '../api/schemas.js';
 import { loadConfig } from '../config.js';
@@ -42,9 +43,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (command === 'replay' && values.out !== undefined) throw new UsageError('--out: only for export');
     const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
     const config = loadConfig();
-    const connection = await Connection.connect({ address: str('address') ?? config.TEMPORAL_ADDRESS });
+    const temporal = temporalConnectConfig(config);
+    const connection = await Connection.connect({
+      ...(temporal.connectionOptions as ConnectionOptions),
+      ...(str('address') ? { address: str('address') as string } : {}),
+    });
     try {
-      const client = new Client({ connection, namespace: str('namespace') ?? config.TEMPORAL_NAMESPACE });
+      const client = new Client({ connection, namespace: str('namespace') ?? temporal.namespace });
       const runId = str('run-id');
       const runs = await fetchRunHistories(client, episodeId, runId);
       if (command === 'export') {

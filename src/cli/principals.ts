@@ -3,6 +3,7 @@
  * embedded PostgreSQL of the config). Tables for people, `--json` for scripts; `token` and
  * `bootstrap` print the token once (only its SHA-256 is stored).
  */
+import { userInfo } from 'node:os';
 import {
   PrincipalError,
   createPrincipal,
@@ -11,6 +12,7 @@ import {
   revokeTokens,
   setDisabled,
 } from '../api/principal-store.js';
+import { type AdminAction, recordAdminAct } from '../api/admin-log.js';
 import { loadConfig } from '../config.js';
 import { ROLES, type Role } from '../domain/index.js';
 import { createPool } from '../db/pool.js';
@@ -108,6 +110,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (command === 'bootstrap' && !str('name')) throw new UsageError("--name: the administrator's name");
 
     const pool = createPool(loadConfig().databaseUrl, 2);
+    // the operator on the server, recorded in the admin log like an administrator of the API
+    const log = (action: AdminAction, target: string, details: Record<string, unknown> = {}) =>
+      recordAdminAct(pool, { actor: `cli:${userInfo().username}`, action, target, details });
     try {
       switch (command) {
         case 'bootstrap': {
@@ -116,6 +121,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             name: str('name')!,
             ...(days ? { expiresInDays: days } : {}),
           });
+          await log('token.issued', id, { tokenId: issued.tokenId, bootstrap: true });
           printRows(io, json, [{ ...issued }], TOKEN_COLUMNS);
           return EXIT.ok;
         }
@@ -126,6 +132,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             ...(str('unit') ? { unit: str('unit')! } : {}),
             ...(str('name') ? { name: str('name')! } : {}),
           });
+          if (created)
+            await log('principal.created', id, { role: principal.role, unit: principal.unit ?? null });
           printRows(
             io,
             json,
@@ -139,27 +147,32 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             ...(str('label') ? { label: str('label')! } : {}),
             ...(days ? { expiresInDays: days } : {}),
           });
+          await log('token.issued', id, { tokenId: issued.tokenId, expiresAt: issued.expiresAt });
           printRows(io, json, [{ ...issued }], TOKEN_COLUMNS);
           return EXIT.ok;
         }
         case 'list':
           printRows(io, json, await listPrincipals(pool), PRINCIPAL_COLUMNS);
           return EXIT.ok;
-        case 'revoke':
+        case 'revoke': {
+          const revoked = await revokeTokens(pool, id);
+          await log('tokens.revoked', id, { revoked });
           printRows(
             io,
             json,
-            [{ principalId: id, revoked: await revokeTokens(pool, id) }],
+            [{ principalId: id, revoked }],
             [
               ['principalId', '用户'],
               ['revoked', '已撤销令牌'],
             ],
           );
           return EXIT.ok;
+        }
         case 'disable':
         case 'enable': {
           const updated = await setDisabled(pool, id, command === 'disable');
           if (!updated) throw new PrincipalError('not_found', `principal ${id} not found`);
+          await log(command === 'disable' ? 'principal.disabled' : 'principal.enabled', id);
           printRows(io, json, [{ ...updated }], PRINCIPAL_COLUMNS.slice(0, 5));
           return EXIT.ok;
         }

@@ -1,13 +1,18 @@
-import { Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import {
+  Connection,
+  type ConnectionOptions,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 
 /**
  * The API's connection to Temporal: lazy (the API starts while Temporal is down) and failing fast
  * (a few short retries, then the API answers 503 and the caller retries), instead of the SDK default of
  * ten retries with up to 5 s between them.
  */
-export function createApiConnection(address: string): Connection {
+export function createApiConnection(target: string | ConnectionOptions): Connection {
   return Connection.lazy({
-    address,
+    ...(typeof target === 'string' ? { address: target } : target),
     interceptors: [
       makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4, maxIntervalMs: () => 500 })),
     ],

@@ -1,2 +1,3 @@
 export { episodeWorkflow } from './episode/index.js';
 export { historyExportWorkflow } from './history-export.js';
+export { photoCleanupWorkflow } from './photo-cleanup.js';

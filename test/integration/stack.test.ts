@@ -132,6 +132,14 @@ describe('docker-compose.yml', () => {
     const json = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
       cwd: projectRoot,
       encoding: 'utf8',
+      // compose has no default passwords (test/integration/deploy-security.test.ts)
+      env: {
+        ...process.env,
+        POSTGRES_PASSWORD: 'a',
+        SMOG_DB_PASSWORD: 'b',
+        TEMPORAL_DB_PASSWORD: 'c',
+        TEMPORAL_UI_PASSWORD: 'd',
+      },
     });
     for (const service of ['postgres', 'temporal-schema', 'temporal', 'temporal-ui', 'worker', 'api']) {
       expect(json).toMatch(new RegExp(`^  ${service}:`, 'm'));

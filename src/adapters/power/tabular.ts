@@ -3,10 +3,16 @@
  * each row came from so that errors can name it.
  */
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import {
+  DEFAULT_XLSX_LIMITS,
+  type XlsxCell,
+  type XlsxLimits,
+  XlsxLimitError,
+  readXlsxRows,
+} from './xlsx-rows.js';
 
 export type TabularFormat = 'csv' | 'xlsx';
-export type CellValue = string | number | boolean | Date | null;
+export type CellValue = XlsxCell;
 
 export interface TabularRow {
   /** 1-based line (CSV) or row (XLSX) number in the file; the header is line 1. */
@@ -47,8 +53,9 @@ export async function readTabular(
   format: TabularFormat,
   aliases: Record<string, readonly string[]>,
   required: readonly string[],
+  limits: XlsxLimits = DEFAULT_XLSX_LIMITS,
 ): Promise<TabularFile> {
-  const raw = format === 'csv' ? readCsv(content) : await readXlsx(content);
+  const raw = format === 'csv' ? readCsv(content, limits) : await readXlsx(content, limits);
   const [head, ...body] = raw;
   if (!head) throw new TabularError([{ line: 1, field: '表头', reason: '文件为空' }]);
   const lookup = new Map<string, string>();
@@ -88,7 +95,8 @@ interface RawRow {
   cells: CellValue[];
 }
 
-function readCsv(content: Buffer): RawRow[] {
+/** CSV: the same row cap as XLSX (the body limit already bounds its size; extra columns cost only their bytes). */
+function readCsv(content: Buffer, limits: XlsxLimits): RawRow[] {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(content, {
@@ -101,40 +109,24 @@ function readCsv(content: Buffer): RawRow[] {
     const line = (err as { lines?: number }).lines ?? 1;
     throw new TabularError([{ line, field: '文件', reason: `CSV格式错误：${(err as Error).message}` }]);
   }
+  if (records.length - 1 > limits.maxRows) {
+    throw new TabularError([
+      { line: 1, field: '文件', reason: `数据超过${limits.maxRows}行，请拆分后分批导入` },
+    ]);
+  }
   return records.map((r) => ({ line: r.info.lines, cells: r.record }));
 }
 
-async function readXlsx(content: Buffer): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook();
+async function readXlsx(content: Buffer, limits: XlsxLimits): Promise<RawRow[]> {
   try {
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+    return await readXlsxRows(content, limits);
   } catch (err) {
+    if (err instanceof XlsxLimitError)
+      throw new TabularError([{ line: err.line, field: '文件', reason: err.reason }]);
     throw new TabularError([
       { line: 1, field: '文件', reason: `无法读取XLSX文件：${(err as Error).message}` },
     ]);
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
-  const rows: RawRow[] = [];
-  const width = sheet.columnCount;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: CellValue[] = [];
-    for (let c = 1; c <= width; c++) cells.push(cellValue(row.getCell(c).value));
-    rows.push({ line: rowNumber, cells });
-  });
-  return rows;
-}
-
-function cellValue(v: ExcelJS.CellValue): CellValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return cellValue((v.result ?? null) as ExcelJS.CellValue);
-    if ('error' in v) return null;
-  }
-  return String(v);
 }
 
 /** Cell → trimmed string ('' for empty). Integral numbers lose no digits; dates become YYYY-MM-DD. */

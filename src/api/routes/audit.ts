@@ -18,6 +18,9 @@ const runIdQuery = z.string().regex(/^[0-9a-f-]{36}$/i, 'a run id (UUID)');
 /** Fetching and replaying histories is heavy: a tighter limit per principal. */
 const heavy = { max: 10, timeWindow: 60_000 };
 
+const withTemporal = (req: { query: unknown }) =>
+  ['true', '1', 'yes'].includes(String((req.query as { temporal?: unknown }).temporal ?? '').toLowerCase());
+
 interface EventRow {
   seq: number;
   type: string;
@@ -55,7 +58,16 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
   app.get(
     '/episodes/:id/audit/timeline',
     {
-      config: { access: AUDIT_READERS },
+      config: {
+        access: AUDIT_READERS,
+        // `temporal=true` fetches and correlates every run's history: under the heavy limit, counted apart
+        rateLimit: {
+          max: (req) => (withTemporal(req) ? heavy.max : (deps.rateLimit?.max ?? 600)),
+          timeWindow: heavy.timeWindow,
+          keyGenerator: (req) =>
+            `${req.principal?.id ?? req.ip}:timeline:${withTemporal(req) ? 'temporal' : 'plain'}`,
+        },
+      },
       schema: {
         tags: ['audit'],
         summary:

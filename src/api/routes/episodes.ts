@@ -39,6 +39,9 @@ import { badRequest, mapDomainError } from '../errors.js';
 import { awaitProjection } from '../read-your-writes.js';
 import { episodeStartMetadata } from '../start-metadata.js';
 import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
+import { DEFAULT_BUSINESS_DATES, assertBusinessDate } from '../business-date.js';
+import { photoHashes, withClaim } from '../submission-claims.js';
+import { assertQuotaLeft } from './photos.js';
 import {
   accepted,
   booleanQuery,
@@ -61,11 +64,12 @@ import { principalOf } from '../security.js';
 import { mapTemporalError } from '../temporal-errors.js';
 
 /**
- * When the request arrived (before its body — photos included — was read): the workflow judges a
- * report's lateness by it, so a slow upload or a worker restart does not make an on-time report late.
+ * When the request's body (photos included) had fully arrived: the workflow judges a report's
+ * lateness by it, so a worker restart does not make an on-time report late, and a request opened
+ * before the deadline whose body is sent after it is late.
  */
-function receiptOf(reply: { elapsedTime: number }): string {
-  return toCstIso(Math.round(Date.now() - reply.elapsedTime));
+function receiptOf(req: { bodyReceivedAt?: number }): string {
+  return toCstIso(req.bodyReceivedAt ?? Date.now());
 }
 
 export function episodeIdOf(b: {
@@ -161,6 +165,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     async (req, reply) => {
       const p = principalOf(req);
       const body = req.body;
+      if (body.date) assertBusinessDate(body.date, now(), deps.businessDates ?? DEFAULT_BUSINESS_DATES);
       const id = episodeIdOf({ ...body, date: body.date ?? cstDate(now()) });
       let plan: ReturnType<typeof getPlan>;
       try {
@@ -404,6 +409,12 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           maxFiles: deps.limits.photoFiles,
           maxFileBytes: deps.limits.photoBytes,
         },
+        // before up to photoFiles × photoBytes of body are read: the episode, and room for photos
+        beforeBody: async (req) => {
+          const p = principalOf(req);
+          assertEpisodeAccess(p, (req.params as { id: string }).id);
+          if (req.isMultipart()) await assertQuotaLeft(deps, p.unit!);
+        },
       },
       schema: {
         tags: ['commands'],
@@ -421,7 +432,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (req, reply) => {
-      const receivedAt = receiptOf(reply);
+      const receivedAt = receiptOf(req);
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
       const b = req.body;
@@ -456,23 +467,33 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           issues: check.errors.map((e) => ({ path: `body.fields.${e.path}`, message: e.message })),
         });
       }
-      const stored = await storePhotos(deps.pool, unitId, p.id, files);
-      fields.photoIds = [...givenIds, ...stored];
       const reportId =
         b.reportId ?? updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`).slice(0, 32);
-      try {
-        const result = await executeEpisodeUpdate(
-          deps,
-          req.params.id,
-          submitReportUpdate,
-          { actor: p, unitId, responseDay: b.responseDay, reportId, fields, receivedAt },
-          updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`),
-        );
-        return reply.code(result.duplicate ? 200 : 201).send({ ...result, photoIds: fields.photoIds });
-      } catch (err) {
-        await deletePhotos(deps.pool, stored).catch(() => {});
-        throw err;
-      }
+      // The content, photos by their bytes' hash (a retry uploads new copies with new ids).
+      const { photoIds: _ids, ...rest } = fields;
+      const content = {
+        responseDay: b.responseDay,
+        fields: rest,
+        photos: [...(await photoHashes(deps.pool, givenIds)), ...files.map((f) => f.sha256)],
+      };
+      const claim = { episodeId: req.params.id, kind: 'report' as const, unitId, submissionId: reportId };
+      return withClaim(deps.pool, { ...claim, content, claimedBy: p.id }, async () => {
+        const stored = await storePhotos(deps.pool, unitId, p.id, files, deps.photos);
+        fields.photoIds = [...givenIds, ...stored];
+        try {
+          const result = await executeEpisodeUpdate(
+            deps,
+            req.params.id,
+            submitReportUpdate,
+            { actor: p, unitId, responseDay: b.responseDay, reportId, fields, receivedAt },
+            updateIdFor(p.id, req.idempotency?.key, `report:${req.params.id}`),
+          );
+          return reply.code(result.duplicate ? 200 : 201).send({ ...result, photoIds: fields.photoIds });
+        } catch (err) {
+          await deletePhotos(deps.pool, stored).catch(() => {});
+          throw err;
+        }
+      });
     },
   );
 
@@ -490,7 +511,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (req, reply) => {
-      const receivedAt = receiptOf(reply);
+      const receivedAt = receiptOf(req);
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
       const unitId = req.body.unitId ?? p.unit;
@@ -498,12 +519,18 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       assertActsFor(p, unitId);
       const summaryId =
         req.body.summaryId ?? `${unitId}:${updateIdFor(p.id, req.idempotency?.key, 'summary').slice(0, 16)}`;
-      const result = await executeEpisodeUpdate(
-        deps,
-        req.params.id,
-        submitSummaryUpdate,
-        { actor: p, unitId, summaryId, text: req.body.text, receivedAt },
-        updateIdFor(p.id, req.idempotency?.key, `summary:${req.params.id}`),
+      const claim = { episodeId: req.params.id, kind: 'summary' as const, unitId, submissionId: '' };
+      const result = await withClaim(
+        deps.pool,
+        { ...claim, content: { text: req.body.text }, claimedBy: p.id },
+        () =>
+          executeEpisodeUpdate(
+            deps,
+            req.params.id,
+            submitSummaryUpdate,
+            { actor: p, unitId, summaryId, text: req.body.text, receivedAt },
+            updateIdFor(p.id, req.idempotency?.key, `summary:${req.params.id}`),
+          ),
       );
       return reply.code(201).send(result);
     },

@@ -76,7 +76,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         response: { 200: readyBody, 503: readyBody },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       const checks: Record<
         string,
         { ok: boolean; error?: string; critical?: boolean; [k: string]: unknown }
@@ -94,14 +94,17 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
             checks.temporal = { ok: true };
           })
           .catch((err: Error) => {
-            checks.temporal = { ok: false, error: err.message.split('\n')[0] };
+            // the dependency's own error text (addresses, versions) is for the log, not the public
+            req.log.warn({ err }, 'readiness: Temporal unreachable');
+            checks.temporal = { ok: false, error: 'unreachable' };
           }),
         within(CHECK_TIMEOUT_MS, deps.pool.query('SELECT 1'))
           .then(() => {
             checks.postgres = { ok: true };
           })
           .catch((err: Error) => {
-            checks.postgres = { ok: false, error: err.message.split('\n')[0] };
+            req.log.warn({ err }, 'readiness: PostgreSQL unreachable');
+            checks.postgres = { ok: false, error: 'unreachable' };
           }),
         within(CHECK_TIMEOUT_MS, tracked(workerPresence(deps.temporal, deps.taskQueue, CHECK_TIMEOUT_MS)))
           .then((w) => {
@@ -115,7 +118,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
             };
           })
           .catch((err: Error) => {
-            checks.worker = { ok: false, critical: false, error: err.message.split('\n')[0] };
+            req.log.warn({ err }, 'readiness: worker check failed');
+            checks.worker = { ok: false, critical: false, error: 'unreachable' };
           }),
         within(CHECK_TIMEOUT_MS, projectionLag(deps.pool))
           .then((lag) => {
@@ -129,7 +133,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
             };
           })
           .catch((err: Error) => {
-            checks.projection = { ok: false, critical: false, error: err.message.split('\n')[0] };
+            req.log.warn({ err }, 'readiness: projection check failed');
+            checks.projection = { ok: false, critical: false, error: 'unreachable' };
           }),
       ]);
       const up = Object.values(checks).every((c) => c.ok || c.critical === false);

@@ -6,7 +6,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDocument } from '../../adapters/reporting/index.js';
 import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
-import { EPISODE_READERS, LOG_READERS, assertActsFor, assertEpisodeAccess } from '../access.js';
+import {
+  EPISODE_READERS,
+  LOG_READERS,
+  assertActsFor,
+  assertEpisodeAccess,
+  confinedJurisdiction,
+} from '../access.js';
 import type { ApiPrincipal } from '../principal-store.js';
 import type { AppDeps } from '../deps.js';
 import { readModel } from '../episode-access.js';
@@ -406,7 +412,10 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       },
     },
     async (req) => {
-      assertEpisodeAccess(principalOf(req), req.params.id);
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      // a branch sees the verdicts on its own county's enterprises only
+      const county = confinedJurisdiction(p);
       const args: unknown[] = [req.params.id];
       if (req.query.day) args.push(req.query.day);
       const { rows } = await deps.pool.query<{
@@ -429,9 +438,12 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         cut: number | null;
         required: number | null;
       }>(
-        `SELECT day::text AS day, enterprise_id, verdict, reason, baseline, consumption, cut, required
-         FROM electricity_verdicts WHERE episode_id = $1 AND verdict <> 'compliant' ORDER BY day, enterprise_id`,
-        [req.params.id],
+        `SELECT v.day::text AS day, v.enterprise_id, v.verdict, v.reason, v.baseline, v.consumption, v.cut, v.required
+         FROM electricity_verdicts v
+         WHERE v.episode_id = $1 AND v.verdict <> 'compliant'
+           AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM enterprises e WHERE e.id = v.enterprise_id AND e.county = $2))
+         ORDER BY v.day, v.enterprise_id`,
+        [req.params.id, county],
       );
       return {
         items: rows.map((r) => ({

@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { importEnterprises, importReadings } from '../../adapters/power/index.js';
 import { ROLES, defaultPlan, toCstIso } from '../../domain/index.js';
 import { ADMIN, ANY_ROLE, EPISODE_READERS, OFFICE, confinedJurisdiction } from '../access.js';
+import { recordAdminAct, requestToken } from '../admin-log.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
   type PrincipalRecord,
   PrincipalError,
   createPrincipal,
+  DEFAULT_TOKEN_TTL_DAYS,
   getPrincipal,
-  issueToken,
   listPrincipals,
   revokeTokens,
   setDisabled,
@@ -236,6 +237,14 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       } catch (err) {
         throw mapPrincipalError(err);
       }
+      if (out.created) {
+        await recordAdminAct(deps.pool, {
+          actor: principalOf(req).id,
+          action: 'principal.created',
+          target: out.principal.id,
+          details: { role: out.principal.role, unit: out.principal.unit ?? null, name: out.principal.name },
+        });
+      }
       return reply
         .code(out.created ? 201 : 200)
         .header('location', `/principals/${out.principal.id}`)
@@ -253,7 +262,13 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       },
       schema: {
         tags: ['admin'],
-        summary: 'Issue a bearer token (shown once; stored as a SHA-256 hash)',
+        summary:
+          'Issue a bearer token (shown once; stored as a SHA-256 hash), or request one for another principal',
+        description:
+          'Its own token is issued at once (201). A token for another principal is a request (202) that ' +
+          'a second administrator, or the principal itself (ADMIN_TOKEN_CONFIRMATION), confirms with ' +
+          'POST /token-requests/:id/confirm; the token is shown to the confirmer. Tokens expire ' +
+          `(default ${deps.admin?.tokenTtlDays ?? DEFAULT_TOKEN_TTL_DAYS} days). Every act is in GET /admin-log.`,
         security,
         params: principalIdParams,
         body: z.strictObject({
@@ -268,20 +283,29 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
             label: z.string(),
             expiresAt: z.string().nullable(),
           }),
+          202: z.object({
+            status: z.literal('pending'),
+            requestId: z.string(),
+            principalId: z.string(),
+            confirmBy: z.enum(['second-admin', 'principal']),
+          }),
           ...errors,
         },
       },
     },
     async (req, reply) => {
-      try {
-        const issued = await issueToken(deps.pool, req.params.id, {
-          ...(req.body.label ? { label: req.body.label } : {}),
-          ...(req.body.expiresInDays ? { expiresInDays: req.body.expiresInDays } : {}),
-        });
-        return reply.code(201).send(issued);
-      } catch (err) {
-        throw mapPrincipalError(err);
-      }
+      const answer = await requestToken(deps.pool, principalOf(req), req.params.id, {
+        label: req.body.label ?? '',
+        expiresInDays: req.body.expiresInDays ?? deps.admin?.tokenTtlDays ?? DEFAULT_TOKEN_TTL_DAYS,
+        confirmBy: deps.admin?.tokenConfirmation ?? 'second-admin',
+      });
+      if (answer.status === 'issued') return reply.code(201).send(answer.issued);
+      return reply.code(202).send({
+        status: 'pending' as const,
+        requestId: answer.requestId,
+        principalId: req.params.id,
+        confirmBy: answer.confirmBy,
+      });
     },
   );
 
@@ -299,7 +323,14 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
     },
     async (req) => {
       if (!(await getPrincipal(deps.pool, req.params.id))) throw notFound('principal');
-      return { principalId: req.params.id, revoked: await revokeTokens(deps.pool, req.params.id) };
+      const revoked = await revokeTokens(deps.pool, req.params.id);
+      await recordAdminAct(deps.pool, {
+        actor: principalOf(req).id,
+        action: 'tokens.revoked',
+        target: req.params.id,
+        details: { revoked },
+      });
+      return { principalId: req.params.id, revoked };
     },
   );
 
@@ -322,6 +353,11 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       }
       const updated = await setDisabled(deps.pool, req.params.id, req.body.disabled);
       if (!updated) throw notFound('principal');
+      await recordAdminAct(deps.pool, {
+        actor: principalOf(req).id,
+        action: req.body.disabled ? 'principal.disabled' : 'principal.enabled',
+        target: req.params.id,
+      });
       return updated;
     },
   );

@@ -31,4 +31,31 @@ describe('storeReport', () => {
     );
     expect(rows).toEqual(episodes.sort().map((e) => ({ episode_id: e, notes: e })));
   });
+
+  it('keys reports by unit: two units under one id keep both; the same key with other content fails loudly', async () => {
+    const activities = createActivities(logOnlyActivityDeps(pool));
+    const episodeId = `episode:chaoyang:store-${Date.now()}:1`;
+    const base = {
+      episodeId,
+      responseDay: 1,
+      reportId: 'R1',
+      submittedBy: 'x',
+      late: false,
+      at: '2026-11-29T16:00:00+08:00',
+    };
+    await activities.storeReport({ ...base, unitId: 'enforcement', fields: { notes: '执法' } });
+    await activities.storeReport({ ...base, unitId: 'branch.shuangta', fields: { notes: '双塔' } });
+    await activities.storeReport({ ...base, unitId: 'branch.shuangta', fields: { notes: '双塔' } }); // a retry
+    await expect(
+      activities.storeReport({ ...base, unitId: 'branch.shuangta', fields: { notes: '别的内容' } }),
+    ).rejects.toMatchObject({ type: 'report_conflict', nonRetryable: true });
+    const { rows } = await pool.query(
+      "SELECT unit_id, fields->>'notes' AS notes FROM unit_reports WHERE episode_id = $1 ORDER BY unit_id",
+      [episodeId],
+    );
+    expect(rows).toEqual([
+      { unit_id: 'branch.shuangta', notes: '双塔' },
+      { unit_id: 'enforcement', notes: '执法' },
+    ]);
+  });
 });

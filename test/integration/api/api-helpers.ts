@@ -48,6 +48,8 @@ export async function testApp(
     taskQueue,
     logger: false,
     rateLimit: { max: 100_000, timeWindowMs: 60_000 },
+    // tests keep their episodes apart by far-away business dates (uniqueDate); the bound has its own test
+    businessDates: { pastDays: 3650, futureDays: 365 * 900 },
     ...(ctx.workflowBundle ? { workflowBundle: ctx.workflowBundle } : {}),
     ...extra,
   });
@@ -73,6 +75,7 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'episode_events',
     'unit_reports',
     'unit_summaries',
+    'submission_claims',
     'photos',
     'principals',
     'api_tokens',
@@ -112,9 +115,11 @@ export const PNG_1x1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
-export const JPEG_HEAD = Buffer.from([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01,
-]);
+/** A JPEG's head: SOI, JFIF and a frame header saying 1×1 (photos' dimensions are checked). */
+export const JPEG_HEAD = Buffer.from(
+  'ffd8ffe000104a46494600010100000100010000ffc0001108000100010301110002110103110100ffd9',
+  'hex',
+);
 
 /** A multipart/form-data body. */
 export function multipart(

@@ -3,13 +3,14 @@
  * change state (row counts of the main tables are unchanged).
  */
 import fc from 'fast-check';
+import { handMadeXlsx, inline } from '../../xlsx-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { type PrincipalKey, apiSuite, bearer, settledCounts, tableCounts } from './api-helpers.js';
+import { type PrincipalKey, apiSuite, bearer, multipart, settledCounts, tableCounts } from './api-helpers.js';
 
 const s = apiSuite('fuzz-no-worker');
 
 /** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
-const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: PrincipalKey }> = [
   { method: 'POST', url: '/episodes', as: 'office' },
   { method: 'GET', url: '/episodes?jurisdiction={p}&limit={p}&cursor={p}', as: 'shuangta' },
   { method: 'GET', url: '/episodes/{p}', as: 'office' },
@@ -37,6 +38,11 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; as: PrincipalKey }> =
   { method: 'GET', url: '/documents/{p}?format={p}', as: 'office' },
   { method: 'POST', url: '/photos', as: 'shuangta' },
   { method: 'GET', url: '/photos/{p}', as: 'auditor' },
+  { method: 'DELETE', url: '/photos/{p}', as: 'enforcement' },
+  // security findings 6 and 7: the token confirmation and the admin log
+  { method: 'POST', url: '/token-requests/{p}/confirm', as: 'admin' },
+  { method: 'POST', url: '/token-requests/{p}/confirm', as: 'commander' },
+  { method: 'GET', url: '/admin-log?targetId={p}&afterSeq={p}&limit={p}', as: 'auditor' },
   { method: 'POST', url: '/enterprises/import', as: 'office' },
   { method: 'POST', url: '/readings/import', as: 'office' },
   { method: 'GET', url: '/units', as: 'admin' },
@@ -69,6 +75,9 @@ const MAIN_TABLES = [
   'documents',
   'cap_alerts',
   'notification_deliveries',
+  'submission_claims',
+  'admin_log',
+  'token_requests',
 ];
 
 const param = fc.oneof(
@@ -159,6 +168,43 @@ describe('fuzzed requests', () => {
     );
     expect(await mainCounts()).toEqual(before);
     expect([...seen].some((s) => s >= 400)).toBe(true);
+  });
+
+  it('spreadsheet amplification: an XLSX import with a cell in any column never answers 5xx, imports nothing, is refused past column 200', {
+    timeout: 120_000,
+  }, async () => {
+    const before = await mainCounts();
+    const letters = (n: number): string =>
+      n <= 0 ? '' : letters(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 16_384 }),
+        fc.integer({ min: 1, max: 300 }),
+        async (col, rows) => {
+          let xml = `<row r="1">${inline('A1', '电表编号')}${inline('B1', '日期')}${inline('C1', '用电量')}</row>`;
+          for (let r = 2; r <= rows + 1; r++)
+            xml += `<row r="${r}">${inline(`A${r}`, '')}${inline(`${letters(col)}${r}`, 'x')}</row>`;
+          const file = multipart([
+            {
+              name: 'file',
+              filename: 'r.xlsx',
+              contentType: 'application/octet-stream',
+              data: handMadeXlsx(xml),
+            },
+          ]);
+          const res = await s.app.inject({
+            method: 'POST',
+            url: '/readings/import',
+            headers: { ...bearer(s.who.office), ...file.headers },
+            payload: file.payload,
+          });
+          expect(res.statusCode).toBeLessThan(500);
+          if (col > 200) expect(res.body).toContain(`表格用到第${col}列，超过200列的上限`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(await mainCounts()).toEqual(before);
   });
 
   it('malformed authorization headers answer 401, never 5xx', async () => {

@@ -1,9 +1,37 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
-import { hashToken, issueToken } from '../../../src/api/principal-store.js';
+import { createPrincipal, hashToken, issueToken } from '../../../src/api/principal-store.js';
 import { type PrincipalKey, bearer, tableCounts, testApp, apiSuite } from './api-helpers.js';
 
 const s = apiSuite('no-worker-needed');
+
+let admin2: { id: string; token: string } | undefined;
+/** A second administrator (tokens for another principal need one to confirm them). */
+async function secondAdmin() {
+  if (!admin2) {
+    const id = `t-admin2-${Date.now().toString(36)}`;
+    await createPrincipal(s.ctx.pool, { id, role: 'admin' });
+    admin2 = { id, token: (await issueToken(s.ctx.pool, id)).token };
+  }
+  return admin2;
+}
+/** A token for `id`: requested by the suite's administrator, confirmed by the second one. */
+async function issueConfirmed(id: string, body: object = {}): Promise<string> {
+  const req = await s.app.inject({
+    method: 'POST',
+    url: `/principals/${id}/tokens`,
+    headers: bearer(s.who.admin),
+    payload: body,
+  });
+  expect(req.statusCode).toBe(202);
+  const ok = await s.app.inject({
+    method: 'POST',
+    url: `/token-requests/${req.json().requestId}/confirm`,
+    headers: bearer(await secondAdmin()),
+  });
+  expect(ok.statusCode).toBe(201);
+  return ok.json().token as string;
+}
 
 /** A city-wide episode id (visible to every reader) that does not exist. */
 const E = encodeURIComponent('episode:chaoyang:2199-01-01:1');
@@ -14,7 +42,7 @@ const UNITS: PrincipalKey[] = ['shuangta', 'enforcement'];
 const ALL: PrincipalKey[] = [...READERS, 'admin'];
 
 interface RouteCase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   url: string;
   allowed: PrincipalKey[] | 'public';
@@ -58,6 +86,7 @@ const routeCases: RouteCase[] = [
   { method: 'GET', path: '/documents/{id}', url: `/documents/${UUID}`, allowed: READERS },
   { method: 'POST', path: '/photos', url: '/photos', allowed: UNITS },
   { method: 'GET', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: READERS },
+  { method: 'DELETE', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: UNITS },
   { method: 'POST', path: '/enterprises/import', url: '/enterprises/import', allowed: ['office'] },
   { method: 'POST', path: '/readings/import', url: '/readings/import', allowed: ['office'] },
   { method: 'GET', path: '/enterprises', url: '/enterprises', allowed: READERS },
@@ -101,6 +130,14 @@ const routeCases: RouteCase[] = [
     url: `/episodes/${E}/audit/state?at=2199-01-01T12:00:00%2B08:00`,
     allowed: AUDIT,
   },
+  // any principal may try: only a second administrator or the principal itself succeeds (admin-trace.test.ts)
+  {
+    method: 'POST',
+    path: '/token-requests/{id}/confirm',
+    url: `/token-requests/${UUID}/confirm`,
+    allowed: ALL,
+  },
+  { method: 'GET', path: '/admin-log', url: '/admin-log', allowed: ['auditor', 'admin'] },
   { method: 'GET', path: '/public/cap', url: '/public/cap', allowed: 'public' },
   { method: 'GET', path: '/public/cap/{identifier}', url: '/public/cap/nothing-here', allowed: 'public' },
   { method: 'GET', path: '/public/warnings', url: '/public/warnings', allowed: 'public' },
@@ -228,14 +265,8 @@ describe('principals admin', () => {
     });
     expect(badUnit.statusCode).toBe(400);
 
-    const tok = await s.app.inject({
-      method: 'POST',
-      url: `/principals/${id}/tokens`,
-      headers: bearer(s.who.admin),
-      payload: { label: 'laptop' },
-    });
-    expect(tok.statusCode).toBe(201);
-    const token = tok.json().token as string;
+    // a token for another principal: requested by one administrator, confirmed by a second one
+    const token = await issueConfirmed(id, { label: 'laptop' });
     const units = await s.app.inject({
       method: 'GET',
       url: '/units',
@@ -278,14 +309,7 @@ describe('principals admin', () => {
     expect(nobody.statusCode).toBe(404);
 
     // disabled: a fresh token of the principal is refused until it is enabled again
-    const fresh = (
-      await s.app.inject({
-        method: 'POST',
-        url: `/principals/${id}/tokens`,
-        headers: bearer(s.who.admin),
-        payload: {},
-      })
-    ).json().token as string;
+    const fresh = await issueConfirmed(id);
     const status = (disabled: unknown, who = id) =>
       s.app.inject({
         method: 'POST',
@@ -325,11 +349,19 @@ describe('Idempotency-Key', () => {
     });
     expect(first.statusCode).toBe(201);
     const tokenKey = `${key}-token`;
-    const tokenFirst = await s.app.inject({
+    const requested = await s.app.inject({
       method: 'POST',
       url: `/principals/${id}/tokens`,
-      headers: { ...bearer(s.who.admin), 'idempotency-key': tokenKey },
+      headers: bearer(s.who.admin),
       payload: {},
+    });
+    expect(requested.statusCode).toBe(202);
+    const confirmUrl = `/token-requests/${requested.json().requestId}/confirm`;
+    const admin2 = await secondAdmin();
+    const tokenFirst = await s.app.inject({
+      method: 'POST',
+      url: confirmUrl,
+      headers: { ...bearer(admin2), 'idempotency-key': tokenKey },
     });
     expect(tokenFirst.statusCode).toBe(201);
     const again = await s.app.inject({
@@ -343,9 +375,8 @@ describe('Idempotency-Key', () => {
     expect(again.json()).toEqual(first.json());
     const tokenAgain = await s.app.inject({
       method: 'POST',
-      url: `/principals/${id}/tokens`,
-      headers: { ...bearer(s.who.admin), 'idempotency-key': tokenKey },
-      payload: {},
+      url: confirmUrl,
+      headers: { ...bearer(admin2), 'idempotency-key': tokenKey },
     });
     expect(tokenAgain.statusCode).toBe(201);
     expect(tokenAgain.json().tokenId).toBe(tokenFirst.json().tokenId);

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../../src/adapters/power/index.js';
+import { createPrincipal, issueToken } from '../../../src/api/principal-store.js';
 import {
   type Browser,
   type ConsoleStack,
@@ -145,9 +146,21 @@ describe('the reference pages in a browser', () => {
     expect(await row.textContent()).toContain('凌源分局');
     expect(await row.locator('td.tokens').textContent()).toBe('0');
 
+    // a token for another principal is a request a second administrator confirms (security finding 7)
     await row.getByRole('button', { name: '签发令牌' }).click();
-    const token = await page.locator('.issued input.token').inputValue();
+    const notice = page.getByRole('status').filter({ hasText: '须由另一位管理员确认后签发' });
+    await notice.waitFor();
+    const requestId = /申请号 ([0-9a-f-]{36})/.exec((await notice.textContent()) ?? '')?.[1];
+    const second = `t-${t.toLowerCase()}-admin2`;
+    await createPrincipal(ctx.pool, { id: second, role: 'admin' });
+    const confirmed = await fetch(`${stack.baseUrl}/token-requests/${requestId}/confirm`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${(await issueToken(ctx.pool, second)).token}` },
+    });
+    expect(confirmed.status).toBe(201);
+    const token = ((await confirmed.json()) as { token: string }).token;
     expect(token.length).toBeGreaterThan(20);
+    await page.reload();
     await expect.poll(() => row.locator('td.tokens').textContent()).toBe('1');
 
     // the new principal signs in with it, in its own tab, and lands on the board

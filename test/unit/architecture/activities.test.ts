@@ -7,6 +7,7 @@ import type { ActivityDeps } from '../../../src/activities/deps.js';
 import { documentActivities } from '../../../src/activities/documents.js';
 import { electricityActivities } from '../../../src/activities/electricity.js';
 import { createActivities } from '../../../src/activities/index.js';
+import { photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
 import { notificationActivities } from '../../../src/activities/notifications.js';
 import { projectionActivities } from '../../../src/activities/projection.js';
 import { submissionActivities } from '../../../src/activities/submissions.js';
@@ -18,6 +19,7 @@ describe('createActivities', () => {
   it('offers exactly the activities the workflow schedules', () => {
     expect(Object.keys(createActivities(deps)).sort()).toEqual([
       'assessElectricity',
+      'deleteOrphanPhotos',
       'notify',
       'produceDocument',
       'publishWarning',
@@ -34,6 +36,7 @@ describe('createActivities', () => {
       submissions: submissionActivities(deps),
       electricity: electricityActivities(deps),
       documents: documentActivities(deps),
+      photoCleanup: photoCleanupActivities(deps.pool),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);

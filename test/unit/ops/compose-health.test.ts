@@ -19,6 +19,14 @@ describe('docker-compose healthchecks', () => {
     const yaml = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
       cwd: projectRoot,
       encoding: 'utf8',
+      // compose has no default passwords (test/integration/deploy-security.test.ts)
+      env: {
+        ...process.env,
+        POSTGRES_PASSWORD: 'a',
+        SMOG_DB_PASSWORD: 'b',
+        TEMPORAL_DB_PASSWORD: 'c',
+        TEMPORAL_UI_PASSWORD: 'd',
+      },
     });
     const services = serviceBlocks(yaml);
     expect(Object.keys(services).sort()).toEqual(
