@@ -20,6 +20,21 @@ export function nextReportStepAt(
   return step ? dueMs + scale(step.offsetMinutes * MS_PER_MINUTE) : null;
 }
 
+/** Step `index` (0-based) of the overdue-report ladder, or undefined past its end. */
+export function reportStep(plan: ResponsePlan, index: number): EscalationStep | undefined {
+  return plan.escalation.reports[index];
+}
+
+/** True once `taken` steps have used up the overdue-report ladder. */
+export function reportLadderDone(plan: ResponsePlan, taken: number): boolean {
+  return reportStep(plan, taken) === undefined;
+}
+
+/** Step `index` (0-based) of the undecided-proposal ladder, or undefined past its end. */
+export function proposalStep(plan: ResponsePlan, index: number): EscalationStep | undefined {
+  return plan.deadlines.commanderDecision.escalation[index];
+}
+
 /** The recipients of a ladder step, the late unit itself in place of '$unit'. */
 export function stepTargets(step: EscalationStep, lateUnitId: string): string[] {
   return step.targets.map((t) => (t === LATE_UNIT_TARGET ? lateUnitId : t));

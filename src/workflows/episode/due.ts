@@ -3,7 +3,7 @@
  * settling of finished days and, once all is in, the work summary; and the earliest instant at which
  * something next becomes due (the main loop's timer).
  */
-import { nextProposalStepAt, parseIso } from '../../domain/index.js';
+import { nextProposalStepAt, parseIso, reportLadderDone } from '../../domain/index.js';
 import { dayAt, officeReportAt, scaled, summaryDueMs } from './calendar.js';
 import { finish, produceDayReport } from './documents.js';
 import { assignDays, obliged } from './duties.js';
@@ -26,12 +26,11 @@ const daysSettled = (run: EpisodeRun) => run.schedule.settledThrough === run.sch
  */
 function settleDays(run: EpisodeRun): void {
   const { schedule } = run;
-  const ladder = run.plan.escalation.reports;
   while (schedule.settledThrough < schedule.assignedThrough) {
     const k = schedule.settledThrough + 1;
     if (!schedule.dayReportsDone.includes(k)) return;
     const open = obliged(run).some(
-      (u) => !submitted(run, k, u) && (schedule.stepsTaken[`${k}|${u}`] ?? 0) < ladder.length,
+      (u) => !submitted(run, k, u) && !reportLadderDone(run.plan, schedule.stepsTaken[`${k}|${u}`] ?? 0),
     );
     if (open) return;
     schedule.settledThrough = k;

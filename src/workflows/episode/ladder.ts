@@ -9,6 +9,8 @@ import {
   internalUnits,
   nextProposalStepAt,
   nextReportStepAt,
+  proposalStep,
+  reportStep,
   parseIso,
   stepTargets,
   toCstIso,
@@ -45,14 +47,13 @@ export function nextStepAt(run: EpisodeRun, slot: ReportSlot, dueMs: number, uni
 /** Takes every ladder step due by `t` (now, or a report's arrival when catching up). */
 export function takeEscalationSteps(run: EpisodeRun, t = now()): void {
   const { schedule, plan } = run;
-  const ladder = plan.escalation.reports;
   for (const { slot, dueMs } of openSlots(run)) {
     for (const unitId of obliged(run)) {
       let at = nextStepAt(run, slot, dueMs, unitId);
       while (at !== null && at <= t) {
         const key = `${slot}|${unitId}`;
         const index = schedule.stepsTaken[key] ?? 0;
-        const step = ladder[index]!;
+        const step = reportStep(plan, index)!;
         schedule.stepsTaken[key] = index + 1;
         const dueAt = toCstIso(dueMs);
         if (index === 0)
@@ -101,11 +102,10 @@ export function escalateProposal(run: EpisodeRun, t = now()): void {
   const { plan } = run;
   const p = run.state.pendingProposal;
   if (!p) return;
-  const steps = plan.deadlines.commanderDecision.escalation;
   const proposedMs = parseIso(p.proposedAt);
   const stepAt = (taken: number) => nextProposalStepAt(plan, proposedMs, taken, (ms) => scaled(run, ms));
   for (let index = p.escalations, at = stepAt(index); at !== null && at <= t; at = stepAt(++index)) {
-    const step = steps[index]!;
+    const step = proposalStep(plan, index)!;
     const targets = step.targets;
     emit(run, {
       type: 'proposal.escalated',
