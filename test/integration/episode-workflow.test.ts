@@ -471,7 +471,7 @@ describe('episode workflow (time-skipping)', () => {
       ];
       for (const [attempt, type] of cases) expect((await rejected(attempt())).type).toBe(type);
 
-      // a stale proposal: P1 is replaced by P2 after a new consultation
+      // a stale proposal: P1 is withdrawn and replaced by P2 after a new consultation
       await consult(handle, forecast(before.forecast[0]!.date, [205, 90]));
       await consult(handle, forecast(before.forecast[0]!.date, [230, 240]));
       const pending = (await viewOf(handle)).pendingProposal!;
@@ -485,7 +485,15 @@ describe('episode workflow (time-skipping)', () => {
       const after = await viewOf(handle);
       expect(after.level).toBe('none');
       expect(after.decisions).toEqual([]);
-      expect(after.eventCount).toBe(before.eventCount + 4); // only the two consultations and two proposals
+      // only the two consultations, P1, its withdrawal by the second one, and P2 — nothing of the refusal
+      const added = after.recentEvents.filter((e) => e.seq > before.eventCount).map((e) => e.event.type);
+      expect(added).toEqual([
+        'consultation.recorded',
+        'level.proposed',
+        'consultation.recorded',
+        'proposal.withdrawn',
+        'level.proposed',
+      ]);
     });
   });
 });
