@@ -46,12 +46,27 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   });
 }
 
+/** Connects, retrying for up to 60 s while the frontend is still starting ("not healthy yet"). */
+async function connectWhenReady<T>(connect: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await connect();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
 export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {
   const corePort = config.WORKER_CORE_METRICS_PORT ?? (await freeLoopbackPort());
   installRuntime(corePort);
   const { connectionOptions, namespace } = temporalConnectConfig(config);
-  const connection = await NativeConnection.connect(connectionOptions);
-  const clientConnection = await Connection.connect(connectionOptions as ConnectionOptions);
+  const connection = await connectWhenReady(() => NativeConnection.connect(connectionOptions));
+  const clientConnection = await connectWhenReady(() =>
+    Connection.connect(connectionOptions as ConnectionOptions),
+  );
   const historyClient = new Client({ connection: clientConnection, namespace });
   const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
   try {

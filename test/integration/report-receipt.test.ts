@@ -104,9 +104,9 @@ describe('reports that arrive while the worker is down', () => {
       return { receivedAt, result };
     };
     await at(16.5);
-    const onTime = report('enforcement'); // reached the API at 16:30
+    const onTime = report('enforcement', 1, origin + 16.5 * HOUR); // reached the API at 16:30 (a loaded machine may wake late)
     await at(18.1);
-    const late = report('branch.beipiao'); // at 18:06
+    const late = report('branch.beipiao', 1, Math.max(Date.now(), origin + 18.1 * HOUR)); // at 18:06
     expect(Date.parse(onTime.receivedAt)).toBeLessThan(origin + 17 * HOUR);
     expect(Date.parse(late.receivedAt)).toBeGreaterThan(origin + 18 * HOUR);
     await at(18.6);

@@ -160,6 +160,11 @@ describe('photos', () => {
 
   it('the clean-up schedule is created once, whatever the number of worker starts', async () => {
     const opts = { taskQueue: 'smog-response-test', olderThanHours: 72 };
+    // other files' workers may have created it on the run's shared server: start from none
+    await ctx.client.schedule
+      .getHandle('photo-cleanup')
+      .delete()
+      .catch(() => undefined);
     expect(await ensurePhotoCleanupSchedule(ctx.client, opts)).toBe('created');
     expect(await ensurePhotoCleanupSchedule(ctx.client, opts)).toBe('exists');
     const handle = ctx.client.schedule.getHandle('photo-cleanup');
