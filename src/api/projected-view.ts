@@ -3,7 +3,7 @@
  * state in `episode_projection`), never from a workflow Query, so reads need no worker at all.
  */
 import type pg from 'pg';
-import type { EpisodeState, ForecastDay } from '../domain/index.js';
+import { type EpisodeState, type ForecastDay, dutiesInView } from '../domain/index.js';
 import type { EpisodeView, SequencedEvent } from '../contracts/index.js';
 
 export interface ProjectedRow {
@@ -44,14 +44,7 @@ export function projectedView(row: ProjectedRow): EpisodeView {
   if (!s || row.applied_seq === null || row.applied_seq === 0) return row.view;
   const v = row.view;
   const today = v.responseDay ?? null;
-  const duties = s.duties.filter(
-    (d) =>
-      d.responseDay === null ||
-      d.responseDay === 'summary' ||
-      d.status === 'pending' ||
-      d.status === 'overdue' ||
-      (today !== null && typeof d.responseDay === 'number' && d.responseDay >= today - 1),
-  );
+  const duties = dutiesInView(s.duties, today);
   return {
     episodeId: row.id,
     jurisdiction: s.jurisdiction,

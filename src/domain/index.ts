@@ -24,3 +24,4 @@ export * from './time-words.js';
 export * from './message-vars.js';
 export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';
 export { getPlan, listPlans } from './plans/index.js';
+export * from './view-window.js';

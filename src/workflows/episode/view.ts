@@ -2,6 +2,7 @@
  * The episode view answered by the Query and projected to PostgreSQL: the live state sized for an
  * API response (recent duties, open escalations, the last notices and events).
  */
+import { dutiesInView } from '../../domain/index.js';
 import type { EpisodeView } from '../definitions.js';
 import { dayOf } from './calendar.js';
 import { type EpisodeRun, now, responding } from './run.js';
@@ -9,14 +10,7 @@ import { type EpisodeRun, now, responding } from './run.js';
 export function view(run: EpisodeRun): EpisodeView {
   const { state, schedule } = run;
   const today = responding(run) || schedule.liftedMs !== null ? dayOf(run, now()) : null;
-  const duties = state.duties.filter(
-    (d) =>
-      d.responseDay === null ||
-      d.responseDay === 'summary' ||
-      d.status === 'pending' ||
-      d.status === 'overdue' ||
-      (today !== null && typeof d.responseDay === 'number' && d.responseDay >= today - 1),
-  );
+  const duties = dutiesInView(state.duties, today);
   return {
     episodeId: run.episodeId,
     jurisdiction: state.jurisdiction,
