@@ -61,14 +61,15 @@ export function notificationActivities(
     title: string,
     err: unknown,
   ) {
-    if (recipientId === 'office') return;
+    const plan = getPlan(input.planId, input.planVersion);
+    const office = plan.roles.office;
+    if (recipientId === office) return;
     let info: ReturnType<typeof activityInfo>;
     try {
       info = activityInfo();
     } catch {
       return; // called outside an activity (tests of the adapters)
     }
-    const plan = getPlan(input.planId, input.planVersion);
     if (Date.now() - info.scheduledTimestampMs < plan.deadlines.deliveryAlertMinutes * 60_000) return;
     const text = renderPlanTemplate(plan, 'deliveryAlert', {
       recipientName: unitName(plan, recipientId),
@@ -82,7 +83,7 @@ export function notificationActivities(
         idempotencyKey: `${input.episodeId}|${input.step}|${recipientId}|delivery-alert`,
         episodeId: input.episodeId,
         step: `${input.step}:delivery-alert`,
-        recipientId: 'office',
+        recipientId: office,
         title: text.title,
         body: text.body,
         exercise: input.exercise,
@@ -115,9 +116,11 @@ export function notificationActivities(
         const jurisdictionName =
           plan.jurisdictions.find((j) => j.id === input.jurisdiction)?.name ?? input.jurisdiction;
         const action = input.msgType === 'Cancel' ? '解除' : input.msgType === 'Update' ? '调整为' : '发布';
-        const text = renderPlanTemplate(plan, 'publicWarning', {
+        // a lift says what ends (publicLifted); plans without that template keep the older wording
+        const lifted = input.msgType === 'Cancel' && plan.templates.publicLifted !== undefined;
+        const text = renderPlanTemplate(plan, lifted ? 'publicLifted' : 'publicWarning', {
           jurisdictionName,
-          levelName: input.msgType === 'Cancel' ? `${rule.name}（已解除）` : rule.name,
+          levelName: input.msgType === 'Cancel' && !lifted ? `${rule.name}（已解除）` : rule.name,
           forecastSummary: forecastSummary(input.forecast),
           effectiveAt: cstDateTimeWords(parseIso(input.effective ?? input.sent)),
           responseName: rule.responseName,
@@ -156,7 +159,7 @@ export function notificationActivities(
             vars: {},
           },
           'public',
-          `${action}${text.title}`,
+          lifted ? text.title : `${action}${text.title}`,
           text.body,
           xml,
           smsTemplateFor(plan, input.msgType, {

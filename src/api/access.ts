@@ -2,7 +2,7 @@
  * Who may do what. Route level: each route declares `config.access` (a list of roles, or 'public');
  * a route without one is refused to everybody. Object level: the helpers below, called by handlers.
  */
-import { ROLES, type Role, defaultPlan } from '../domain/index.js';
+import { ROLES, type Role, defaultPlan, unitOfAnyPlan } from '../domain/index.js';
 import { forbidden } from './errors.js';
 import type { ApiPrincipal } from './principal-store.js';
 
@@ -15,15 +15,21 @@ export const AUDIT_READERS: readonly Role[] = ['auditor', 'office', 'leader'];
 export const OFFICE: readonly Role[] = ['office'];
 export const COMMANDER: readonly Role[] = ['commander'];
 export const UNIT: readonly Role[] = ['unit'];
+/** Who may keep an episode (start, consult, end an early response): the city's office and, for their
+ * own county's episodes, the branches (object level: `keepsEpisode` of the episode's plan). */
+export const KEEPERS: readonly Role[] = ['office', 'unit'];
 export const ADMIN: readonly Role[] = ['admin'];
 /** The delivery log names recipients' addresses: the episode readers but the units. */
 export const LOG_READERS: readonly Role[] = EPISODE_READERS.filter((r) => r !== 'unit');
 export const ANY_ROLE: readonly Role[] = ROLES;
 
-/** The county a principal is confined to (a branch), or null when it sees every jurisdiction. */
+/**
+ * The county a principal is confined to, or null when it sees every jurisdiction: a branch, and a
+ * county's commander or branch head (units of a county's plan bound to the county).
+ */
 export function confinedJurisdiction(p: ApiPrincipal): string | null {
-  if (p.role !== 'unit' || !p.unit) return null;
-  return defaultPlan.units.find((u) => u.id === p.unit)?.jurisdiction ?? null;
+  if (!p.unit || (p.role !== 'unit' && p.role !== 'commander' && p.role !== 'leader')) return null;
+  return unitOfAnyPlan(p.unit)?.jurisdiction ?? null;
 }
 
 /** The jurisdictions a principal may see (null = all): its own county and the city-wide episodes. */

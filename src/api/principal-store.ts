@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { ROLES, type Role, defaultPlan } from '../domain/index.js';
+import { ROLES, type Role, commanderUnits, unitOfAnyPlan } from '../domain/index.js';
 
 /** Who calls the API: what the auth plugin puts on the request and what the workflow records as actor. */
 export interface ApiPrincipal {
@@ -34,17 +34,21 @@ export const newToken = () => `smog_${randomBytes(32).toString('base64url')}`;
 
 const PRINCIPAL_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-/** Checks a principal against the plan: `unit` principals need a unit that files daily reports. */
+/**
+ * Checks a principal against the plans: `unit` principals need a unit that files daily reports, and
+ * a commander the unit of a plan's commander (the city's or a county's: a commander decides only there).
+ */
 export function checkPrincipal(p: ApiPrincipal): string | null {
   if (!PRINCIPAL_ID.test(p.id)) return 'id: lower-case letters, digits, . _ - (max 64)';
   if (!ROLES.includes(p.role)) return `role: one of ${ROLES.join(', ')}`;
-  if (p.unit !== undefined && !defaultPlan.units.some((u) => u.id === p.unit)) {
-    return `unit: "${p.unit}" is not a unit of the plan`;
-  }
+  const unit = p.unit === undefined ? undefined : unitOfAnyPlan(p.unit);
+  if (p.unit !== undefined && !unit) return `unit: "${p.unit}" is not a unit of the plan`;
   if (p.role === 'unit') {
-    const unit = defaultPlan.units.find((u) => u.id === p.unit);
     if (!unit) return 'unit: required for the unit role';
     if (!unit.filesDailyReport) return `unit: "${p.unit}" files no reports`;
+  }
+  if (p.role === 'commander' && !commanderUnits().includes(p.unit ?? '')) {
+    return `unit: a commander belongs to the commander of a plan (${commanderUnits().join(', ')})`;
   }
   return null;
 }

@@ -10,7 +10,7 @@ import { type ApiPrincipal, authenticate, createPrincipal, issueToken } from '..
 
 export const DEV_PRINCIPALS: ReadonlyArray<ApiPrincipal & { name: string }> = [
   { id: 'dev-office', role: 'office', unit: 'office', name: '专班办公室（开发）' },
-  { id: 'dev-commander', role: 'commander', name: '指挥长（开发）' },
+  { id: 'dev-commander', role: 'commander', unit: 'commander', name: '指挥长（开发）' },
   { id: 'dev-leader', role: 'leader', unit: 'taskforce.leader', name: '专班组长（开发）' },
   { id: 'dev-branch-shuangta', role: 'unit', unit: 'branch.shuangta', name: '双塔分局（开发）' },
   { id: 'dev-enforcement', role: 'unit', unit: 'enforcement', name: '执法队（开发）' },

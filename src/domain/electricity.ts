@@ -334,3 +334,12 @@ export function assessElectricity(
   }
   return out;
 }
+
+/**
+ * The counties whose enterprises an episode under `plan` accounts for (二.5): a county's plan its own
+ * county only (二.2), the city's plan every county (null).
+ */
+export function accountedCounties(plan: ResponsePlan): string[] | null {
+  const own = plan.jurisdictions.find((j) => j.id === plan.jurisdiction);
+  return own?.kind === 'county' ? [own.id] : null;
+}

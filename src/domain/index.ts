@@ -5,6 +5,7 @@
  * workflow. Its types are re-exported here as type-only exports.
  */
 export * from './aqi.js';
+export * from './authority.js';
 export * from './calendar.js';
 export * from './classify.js';
 export * from './duties.js';
@@ -23,5 +24,5 @@ export * from './ladder.js';
 export * from './time-words.js';
 export * from './message-vars.js';
 export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';
-export { getPlan, listPlans } from './plans/index.js';
+export { commanderUnits, getPlan, listPlans, planForJurisdiction, unitOfAnyPlan } from './plans/index.js';
 export * from './view-window.js';

@@ -195,7 +195,14 @@ const planObjectSchema = z.strictObject({
   effectiveFrom: isoDate,
   jurisdiction: id,
   jurisdictions: z.array(jurisdictionSchema).min(1),
+  basedOn: z.strictObject({ id, version: z.number().int().min(1), reuses: text }).optional(),
   units: z.array(unitSchema).min(1),
+  roles: z.strictObject({
+    office: id,
+    commander: id,
+    leaders: z.array(id).min(1),
+    summaryRecipients: z.array(id).min(1),
+  }),
   warning: z.strictObject({ levels: z.array(levelRuleSchema).length(3) }),
   earlyResponse: z.strictObject({ description: text, conditions: z.array(earlyConditionSchema) }),
   lift: z.strictObject({
@@ -288,6 +295,20 @@ function checkReferences(plan: PlanObject, ctx: z.RefinementCtx): void {
     }
   });
   if (!unitIds.has(plan.issuer)) issue(['issuer'], `unknown issuing unit "${plan.issuer}"`);
+  const roleUnits: Array<[string[], string]> = [
+    [[plan.roles.office], 'office'],
+    [[plan.roles.commander], 'commander'],
+    [plan.roles.leaders, 'leaders'],
+    [plan.roles.summaryRecipients, 'summaryRecipients'],
+  ];
+  for (const [ids, role] of roleUnits) {
+    ids.forEach((unitId, k) => {
+      const path = role === 'office' || role === 'commander' ? ['roles', role] : ['roles', role, k];
+      if (!unitIds.has(unitId)) issue(path, `roles.${role} names unknown unit "${unitId}"`);
+    });
+  }
+  const office = plan.units.find((u) => u.id === plan.roles.office);
+  if (office && office.kind !== 'internal') issue(['roles', 'office'], 'the office must be an internal unit');
 
   // warning levels: yellow, orange, red in order, distinct responses, coherent conditions
   const seenResponses = new Set<string>();

@@ -235,6 +235,30 @@ export interface ReportForm {
   fields: ReportField[];
 }
 
+/**
+ * Who fills the plan's standing roles (unit ids of `units`). The city's plan names its 专班办公室,
+ * its commander, the task-force leaders and 市政府/省; a county's plan (二.2: 属地预案) names its
+ * branch, the county's commander and leaders, the county government and the city command office.
+ */
+export interface PlanRoles {
+  /** Consults, proposes, records directives and keeps the episode (五(一)2: a county's branch). */
+  office: string;
+  /** Whose orders start, change and lift the warning. */
+  commander: string;
+  /** Receive the office's daily response report (三.2). */
+  leaders: string[];
+  /** Receive the work summary after the lift (三.2). */
+  summaryRecipients: string[];
+}
+
+/** A plan that reuses another plan's rules (a county's plan reusing the city's thresholds and duties). */
+export interface PlanBasis {
+  id: string;
+  version: number;
+  /** What is taken from it, in words (for the office reading the plan). */
+  reuses: string;
+}
+
 export interface ResponsePlan {
   id: string;
   version: number;
@@ -243,10 +267,13 @@ export interface ResponsePlan {
   issuer: string;
   issuedOn: string;
   effectiveFrom: string;
-  /** The city the plan belongs to. */
+  /** The jurisdiction whose episodes the plan governs (the city, or one county for a county's plan). */
   jurisdiction: string;
   jurisdictions: Jurisdiction[];
+  /** Set when the plan reuses another plan's rules. */
+  basedOn?: PlanBasis;
   units: Unit[];
+  roles: PlanRoles;
   warning: { levels: WarningLevelRule[] };
   earlyResponse: { description: string; conditions: EarlyResponseCondition[] };
   lift: LiftRule;

@@ -13,6 +13,11 @@ export function levelName(plan: ResponsePlan, level: LevelOrNone): string {
   return level === 'none' ? '无预警' : (plan.warning.levels.find((l) => l.level === level)?.name ?? level);
 }
 
+/** Ⅲ级应急响应 … for a level ('' for none). */
+export function responseName(plan: ResponsePlan, level: LevelOrNone): string {
+  return plan.warning.levels.find((l) => l.level === level)?.responseName ?? '';
+}
+
 export function unitName(plan: ResponsePlan, unitId: string): string {
   return plan.units.find((u) => u.id === unitId)?.name ?? unitId;
 }

@@ -155,14 +155,17 @@ export function nextDay(date: string, n = 1): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Starts an exercise episode in 双塔 with a yellow forecast; waits until it is proposed. */
+/**
+ * Starts a city-wide exercise episode with a yellow forecast (双塔's branch and the enforcement team
+ * among its reporting units; a county's own episode has its branch alone); waits until it is proposed.
+ */
 export async function startExercise(
   stack: ConsoleStack,
   date: string,
   opts: { exerciseDayMs?: number; forecast?: Array<{ date: string; aqi: number }> } = {},
 ): Promise<string> {
   const started = await http(stack.baseUrl, stack.who.office, 'POST', '/episodes', {
-    jurisdiction: 'shuangta',
+    jurisdiction: 'chaoyang',
     date,
     exercise: true,
     exerciseDayMs: opts.exerciseDayMs ?? 20_000,

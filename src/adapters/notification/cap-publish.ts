@@ -109,10 +109,10 @@ async function alertOffice(deps: CapPublishDeps, input: PublishCapInput, errors:
   const step = `cap-rejected:${alert.identifier}`;
   await deps.notifier
     .send({
-      idempotencyKey: `${input.episodeId}|${step}|office`,
+      idempotencyKey: `${input.episodeId}|${step}|${plan.roles.office}`,
       episodeId: input.episodeId,
       step,
-      recipientId: 'office',
+      recipientId: plan.roles.office,
       title: text.title,
       body: text.body,
       exercise: alert.exercise,

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { cstDate, nextDate } from '../../domain/calendar.js';
 import {
+  accountedCounties,
   assessWithBaseline,
   computeBaseline,
   consumptionOn,
@@ -103,7 +104,9 @@ export async function assessDay(
 
   const [enterprises, series] = await Promise.all([
     pool.query<EnterpriseRow>(
-      `SELECT id, name, county, grade, key_enterprise, exemption, measures FROM enterprises ORDER BY id`,
+      `SELECT id, name, county, grade, key_enterprise, exemption, measures FROM enterprises
+       WHERE $1::text[] IS NULL OR county = ANY($1::text[]) ORDER BY id`,
+      [accountedCounties(plan)],
     ),
     // Per enterprise: the daily sum over its meters; a day on which a meter is missing counts as missing.
     pool.query<SeriesRow>(

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cstDate, defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
+import { cstDate, getPlan, keepsEpisode, planForJurisdiction, toCstIso } from '../../domain/index.js';
 import { buildReportValidator } from '../../domain/plan-schema.js';
 import type { episodeWorkflow } from '../../workflows/index.js';
 import {
@@ -20,10 +20,11 @@ import {
 import {
   COMMANDER,
   EPISODE_READERS,
-  OFFICE,
+  KEEPERS,
   UNIT,
   assertActsFor,
   assertEpisodeAccess,
+  jurisdictionOfEpisode,
   visibleJurisdictions,
 } from '../access.js';
 import type { AppDeps } from '../deps.js';
@@ -35,7 +36,7 @@ import {
   type ReadModelRow,
   updateIdFor,
 } from '../episode-access.js';
-import { badRequest, mapDomainError } from '../errors.js';
+import { badRequest, forbidden, mapDomainError } from '../errors.js';
 import { awaitProjection } from '../read-your-writes.js';
 import { episodeStartMetadata } from '../start-metadata.js';
 import { deletePhotos, storePhotos, unitOwnsPhotos } from '../photos.js';
@@ -150,13 +151,15 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
   app.post(
     '/episodes',
     {
-      config: { access: OFFICE },
+      config: { access: KEEPERS },
       schema: {
         tags: ['episodes'],
         summary: 'Start an episode from a consultation or a provincial directive (idempotent business id)',
         description:
           'The id is `episode:<jurisdiction>:<date>:<seq>` (`exercise:…` for exercises): starting the same id ' +
-          'again answers the same episode. The plan version is pinned to the latest of the plan unless given.',
+          'again answers the same episode. The episode runs under the plan that governs its jurisdiction (the ' +
+          'city’s, or the county’s own: 二.2), its latest version unless `planVersion` is given; a `planId` ' +
+          'of another jurisdiction is refused. The city’s office starts any episode, a branch its county’s.',
         security,
         body: startEpisodeBody,
         response: { 202: accepted, ...errors },
@@ -169,10 +172,17 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       const id = episodeIdOf({ ...body, date: body.date ?? cstDate(now()) });
       let plan: ReturnType<typeof getPlan>;
       try {
-        plan = getPlan(body.planId ?? defaultPlan.id, body.planVersion);
+        plan = body.planId
+          ? getPlan(body.planId, body.planVersion)
+          : getPlan(planForJurisdiction(body.jurisdiction).id, body.planVersion);
       } catch (err) {
         throw mapDomainError(err);
       }
+      if (plan.jurisdiction !== body.jurisdiction) {
+        const message = `《${plan.name}》不适用于该行政区，应使用其属地方案`;
+        throw badRequest(`planId: ${message}`, { issues: [{ path: 'planId', message }] });
+      }
+      if (!keepsEpisode(plan, p)) throw forbidden();
       const input: StartEpisodeInput = {
         episodeId: id,
         jurisdiction: body.jurisdiction,
@@ -331,7 +341,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
   app.post(
     '/episodes/:id/consultations',
     {
-      config: { access: OFFICE },
+      config: { access: KEEPERS },
       schema: {
         tags: ['commands'],
         summary: 'Record a consultation (or a provincial directive); may propose a level to the commander',
@@ -456,7 +466,9 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       }
       const fields: ReportFields = { ...b.fields, photoIds: givenIds };
       const row = await readModel(deps, req.params.id);
-      const plan = row ? getPlan(row.plan_id, row.plan_version) : defaultPlan;
+      const plan = row
+        ? getPlan(row.plan_id, row.plan_version)
+        : planForJurisdiction(jurisdictionOfEpisode(req.params.id));
       // Validate the form before storing anything (uploaded photos count as present).
       const check = buildReportValidator(plan)({
         ...fields,
@@ -539,7 +551,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
   app.post(
     '/episodes/:id/close',
     {
-      config: { access: OFFICE },
+      config: { access: KEEPERS },
       schema: {
         tags: ['commands'],
         summary: 'End an early response (summaries follow) or cancel an episode with no response under way',

@@ -274,6 +274,12 @@ export const chaoyang2024Plan: ResponsePlan = {
     })),
   ],
   units,
+  roles: {
+    office: 'office',
+    commander: 'commander',
+    leaders: ['taskforce.leader', 'taskforce.deputy'],
+    summaryRecipients: ['city-gov', 'province'],
+  },
   warning: {
     // 三、(一) 预警级别 — the national unified thresholds (环办大气函〔2019〕648号).
     levels: [
@@ -504,6 +510,13 @@ export const chaoyang2024Plan: ResponsePlan = {
         '据预报，{forecastSummary}。{jurisdictionName}自{effectiveAt}起启动重污染天气{levelName}，执行{responseName}。' +
         '健康防护提示：{healthEffects}；{healthAdvice}。',
     },
+    // the public's lift notice: no forecast of the process that has passed, what ends and what to watch
+    publicLifted: {
+      title: '{jurisdictionName}重污染天气{levelName}解除',
+      body:
+        '经会商研判，{jurisdictionName}空气质量将持续改善，自{effectiveAt}起解除重污染天气{levelName}，终止{responseName}。' +
+        '请继续关注空气质量信息，儿童、老年人和心脏病、肺病患者等敏感人群仍应注意健康防护。',
+    },
     earlyResponseStarted: {
       title: '关于开展污染过程提前应对的通知',
       body:
@@ -605,7 +618,7 @@ export const chaoyang2024Plan: ResponsePlan = {
   },
 };
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);

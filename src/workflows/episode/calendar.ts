@@ -81,9 +81,8 @@ export const officeReportAt = (run: EpisodeRun, k: number): number =>
   dayAt(run, k, run.plan.deadlines.officeDailyReport.time);
 
 /** When the units' episode summaries are due: the plan's offset from the day of the lift. */
-export function summaryDueMs(run: EpisodeRun): number {
+export function summaryDueMs(run: EpisodeRun, lifted = run.schedule.liftedMs!): number {
   const { dayOffset, time } = run.plan.deadlines.unitSummary;
-  const lifted = run.schedule.liftedMs!;
   const day = dayOf(run, lifted) + dayOffset;
   // the working-time rule holds for summaries too (in runs that follow it)
   const tooClose =

@@ -29,7 +29,7 @@ function propose(run: EpisodeRun, kind: ProposalKind, level: LevelOrNone, reason
   run.schedule.counters.proposal += 1;
   const proposalId = `P${run.schedule.counters.proposal}`;
   emit(run, { type: 'level.proposed', at: nowIso(run), actor: 'system', proposalId, kind, level, reasons });
-  notify(run, `proposal:${proposalId}`, 'proposalToCommander', ['commander'], {
+  notify(run, `proposal:${proposalId}`, 'proposalToCommander', [run.plan.roles.commander], {
     proposalAction: proposalAction(run.plan, kind, level, run.state.level),
     proposalId,
     consultationAt: cstDateTimeWords(Math.max(now(), run.clock)),
@@ -52,7 +52,7 @@ function withdraw(run: EpisodeRun, pending: PendingProposal, reason: string): vo
     proposalId: pending.proposalId,
     reason,
   });
-  notify(run, `proposal:${pending.proposalId}:withdrawn`, 'proposalWithdrawn', ['commander'], {
+  notify(run, `proposal:${pending.proposalId}:withdrawn`, 'proposalWithdrawn', [run.plan.roles.commander], {
     proposalAction: proposalAction(run.plan, pending.kind, pending.level, run.state.level),
     proposalId: pending.proposalId,
     withdrawReason: reason,

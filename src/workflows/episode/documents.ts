@@ -111,7 +111,7 @@ export async function produceDayReport(run: EpisodeRun, k: number): Promise<void
     responseDay: k,
   });
   const vars = dailyReportVars(plan, k, date, units.length, received.length, late, doc.documentId);
-  notify(run, `daily-report:${k}`, 'dailyResponseReport', ['taskforce.leader', 'taskforce.deputy'], vars);
+  notify(run, `daily-report:${k}`, 'dailyResponseReport', run.plan.roles.leaders, vars);
   schedule.dayReportsDone.push(k);
 }
 
@@ -145,7 +145,9 @@ export async function finish(run: EpisodeRun): Promise<void> {
     documentId: doc.documentId,
   });
   schedule.workSummaryDone = true;
-  notify(run, 'work-summary', 'workSummary', ['city-gov', 'province'], { documentId: doc.documentId });
+  notify(run, 'work-summary', 'workSummary', run.plan.roles.summaryRecipients, {
+    documentId: doc.documentId,
+  });
   const reason = run.state.warnings.length > 0 ? 'lifted' : 'early-response-ended';
   emit(run, { type: 'episode.closed', at: nowIso(run), actor: 'system', reason });
 }

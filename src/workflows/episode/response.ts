@@ -8,12 +8,14 @@ import {
   type RuleReason,
   type WarningLevel,
   cstDateTimeWords,
+  cstDeadlineWords,
   forecastSummary,
   levelName,
   internalUnits,
   responseFor,
+  responseName,
 } from '../../domain/index.js';
-import { ensureOrigin } from './calendar.js';
+import { ensureOrigin, summaryDueMs } from './calendar.js';
 import {
   assignDays,
   assignStandingDuties,
@@ -95,8 +97,12 @@ export function liftWarning(run: EpisodeRun, actor: Actor, effectMs = now()): vo
   const { plan } = run;
   const level = run.state.level as WarningLevel;
   emit(run, { type: 'warning.lifted', at: nowIso(run), actor, level, response: responseFor(plan, level)! });
+  // the level is 'none' once lifted and the summaries begin below: name the lifted response and the
+  // summaries' deadline here (the lift's texts printed "终止。请各报送单位于前报送" before)
   notify(run, 'warning-lifted', 'warningLifted', internalUnits(plan), {
     levelName: levelName(plan, level),
+    responseName: responseName(plan, level),
+    summaryDueAt: cstDeadlineWords(summaryDueMs(run, now())),
     effectiveAt: cstDateTimeWords(effectMs),
   });
   publishPublicWarning(run, 'Cancel', level, effectMs);

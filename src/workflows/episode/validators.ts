@@ -10,6 +10,8 @@ import {
   LEVEL_RANK,
   assertConsecutiveForecast,
   checkReportFields,
+  commandsEpisode,
+  keepsEpisode,
   parseIso,
 } from '../../domain/index.js';
 import type {
@@ -51,6 +53,15 @@ function requireRole(p: Principal, ...roles: Principal['role'][]): void {
     fail(ErrorCode.FORBIDDEN, `role ${p.role} may not do this (needs ${roles.join(' or ')})`);
 }
 
+/** The episode's keeper: the city's office, or the plan's own office (a county's branch). */
+function requireKeeper(run: EpisodeRun, p: Principal): void {
+  if (!keepsEpisode(run.plan, p))
+    fail(
+      ErrorCode.FORBIDDEN,
+      `${p.id} does not keep episodes of ${run.plan.jurisdiction} (${run.plan.name})`,
+    );
+}
+
 function requireOpen(run: EpisodeRun): void {
   if (run.state.phase === 'closed') fail(ErrorCode.INVALID_TRANSITION, 'the episode is closed');
 }
@@ -65,19 +76,20 @@ export function validateForecast(days: ForecastDay[]): void {
 }
 
 export function validateConsultation(run: EpisodeRun, c: ConsultationInput): void {
-  requireRole(c.actor, 'office', 'province');
+  if (c.actor.role !== 'province') requireKeeper(run, c.actor);
   requireOpen(run);
   if (run.state.phase === 'lifting')
     fail(ErrorCode.INVALID_TRANSITION, 'the warning was lifted; start a new episode');
-  if (c.directedLevel && c.actor.role !== 'province' && c.actor.role !== 'office') {
-    fail(ErrorCode.FORBIDDEN, 'only the office records a provincial directive');
-  }
   validateForecast(c.forecast);
 }
 
 export function validateDecision(run: EpisodeRun, d: DecisionInput): void {
   const { state } = run;
   requireRole(d.actor, 'commander');
+  if (!commandsEpisode(run.plan, d.actor)) {
+    const commander = run.plan.units.find((u) => u.id === run.plan.roles.commander)?.name;
+    fail(ErrorCode.FORBIDDEN, `only ${commander ?? run.plan.roles.commander} orders this episode's warning`);
+  }
   requireOpen(run);
   const pending = state.pendingProposal;
   if (d.effectiveAt !== undefined) validateEffectiveAt(d.effectiveAt);
@@ -195,7 +207,7 @@ export function validateSummary(run: EpisodeRun, s: SummaryInput): void {
 
 export function validateClose(run: EpisodeRun, c: CloseInput): void {
   const { state } = run;
-  requireRole(c.actor, 'office');
+  requireKeeper(run, c.actor);
   requireOpen(run);
   if (c.reason === 'end-early-response') {
     if (!state.earlyResponseActive || state.level !== 'none') {

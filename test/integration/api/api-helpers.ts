@@ -8,7 +8,9 @@ import { type IntegrationContext, integrationContext } from '../../helpers.js';
 
 export const ROLE_PRINCIPALS = {
   office: { role: 'office', unit: 'office' },
-  commander: { role: 'commander' },
+  commander: { role: 'commander', unit: 'commander' },
+  /** The commander of 双塔区's own plan (二.2): decides that county's episodes only. */
+  shuangtaCommander: { role: 'commander', unit: 'shuangta.commander' },
   leader: { role: 'leader', unit: 'taskforce.leader' },
   shuangta: { role: 'unit', unit: 'branch.shuangta' },
   beipiao: { role: 'unit', unit: 'branch.beipiao' },
@@ -29,7 +31,7 @@ export async function seedPrincipals(ctx: IntegrationContext): Promise<Record<Pr
   const s = suffix();
   const out = {} as Record<PrincipalKey, TestPrincipal>;
   for (const [key, p] of Object.entries(ROLE_PRINCIPALS) as Array<[PrincipalKey, Omit<ApiPrincipal, 'id'>]>) {
-    const id = `t-${s}-${key}`;
+    const id = `t-${s}-${key.toLowerCase()}`;
     await createPrincipal(ctx.pool, { id, ...p });
     const { token } = await issueToken(ctx.pool, id);
     out[key] = { id, ...p, token };

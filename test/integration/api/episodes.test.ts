@@ -217,18 +217,26 @@ describe('episodes', () => {
         .toBe('proposed');
       const proposalId = (await call(who.office, 'GET', url)).json().pendingProposal.proposalId;
 
-      const stale = await call(who.commander, 'POST', `${url}/decisions`, {
+      // a county's episode is ordered by the county's commander (二.2), not the city's
+      const cityCommander = await call(who.commander, 'POST', `${url}/decisions`, {
+        decision: 'approve',
+        proposalId,
+      });
+      expect(cityCommander.statusCode).toBe(403);
+      const stale = await call(who.shuangtaCommander, 'POST', `${url}/decisions`, {
         decision: 'approve',
         proposalId: 'P99',
       });
       expect(stale.statusCode).toBe(409);
       expect(stale.json().code).toBe('stale_proposal');
-      const incomplete = await call(who.commander, 'POST', `${url}/decisions`, { decision: 'approve' });
+      const incomplete = await call(who.shuangtaCommander, 'POST', `${url}/decisions`, {
+        decision: 'approve',
+      });
       expect(incomplete.statusCode).toBe(400);
       expect(incomplete.json().errors[0].path).toBe('body.proposalId');
       expect(
         (
-          await call(who.commander, 'POST', `${path(`episode:shuangta:${date}:9`)}/decisions`, {
+          await call(who.shuangtaCommander, 'POST', `${path(`episode:shuangta:${date}:9`)}/decisions`, {
             decision: 'lift',
           })
         ).statusCode,
@@ -236,7 +244,7 @@ describe('episodes', () => {
 
       const key = { 'idempotency-key': `${id}-approve` };
       const approved = await call(
-        who.commander,
+        who.shuangtaCommander,
         'POST',
         `${url}/decisions`,
         { decision: 'approve', proposalId },
@@ -244,7 +252,7 @@ describe('episodes', () => {
       );
       expect(approved.statusCode).toBe(200);
       const replayed = await call(
-        who.commander,
+        who.shuangtaCommander,
         'POST',
         `${url}/decisions`,
         { decision: 'approve', proposalId },
@@ -255,7 +263,7 @@ describe('episodes', () => {
       expect(replayed.body).toBe(approved.body);
       const view = (await call(who.leader, 'GET', url)).json();
       expect(view.decisions).toHaveLength(1);
-      expect(view.decisions[0].by).toBe(who.commander.id);
+      expect(view.decisions[0].by).toBe(who.shuangtaCommander.id);
       expect(view.level).toBe('yellow');
 
       // reports: for itself only, only its county, only open days, only its own photos
@@ -363,15 +371,62 @@ describe('episodes', () => {
       expect(duties.json().duties.some((d: { unitId: string }) => d.unitId === 'branch.shuangta')).toBe(true);
 
       // the commander lifts without a proposal; the episode goes on to its summaries
-      const lifted = await call(who.commander, 'POST', `${url}/decisions`, {
+      const lifted = await call(who.shuangtaCommander, 'POST', `${url}/decisions`, {
         decision: 'lift',
         comment: '空气质量好转',
       });
       expect(lifted.statusCode).toBe(200);
       expect(lifted.json().phase).toBe('lifting');
-      const again = await call(who.commander, 'POST', `${url}/decisions`, { decision: 'lift' });
+      const again = await call(who.shuangtaCommander, 'POST', `${url}/decisions`, { decision: 'lift' });
       expect(again.statusCode).toBe(409);
       await ctx.client.workflow.getHandle(id).terminate('test done');
+      await app.close();
+    });
+  });
+});
+
+describe('a county’s episode under its own plan (二.2)', () => {
+  it('its branch starts and consults it; another branch, the enforcement team and a wrong plan are refused', async () => {
+    await withWorker(ctx, async (taskQueue) => {
+      const app = await testApp(ctx, taskQueue);
+      const call = caller(app);
+      const date = uniqueDate();
+      const body = { jurisdiction: 'shuangta', date, forecast: [{ date, aqi: 230 }] };
+      const byOther = await call(who.beipiao, 'POST', '/episodes', body);
+      expect(byOther.statusCode).toBe(403);
+      expect((await call(who.enforcement, 'POST', '/episodes', body)).statusCode).toBe(403);
+      const cityPlan = await call(who.office, 'POST', '/episodes', { ...body, planId: 'chaoyang-2024' });
+      expect(cityPlan.statusCode).toBe(400);
+      expect(cityPlan.json().errors).toEqual([
+        expect.objectContaining({ path: 'planId', message: expect.stringContaining('不适用于该行政区') }),
+      ]);
+      const cityByBranch = await call(who.shuangta, 'POST', '/episodes', {
+        ...body,
+        jurisdiction: 'chaoyang',
+      });
+      expect(cityByBranch.statusCode).toBe(403);
+      // nothing was started by the refusals
+      const listed = await call(who.office, 'GET', `/episodes?from=${date}&to=${date}`);
+      expect(listed.json().items).toEqual([]);
+
+      const started = await call(who.shuangta, 'POST', '/episodes', body);
+      expect(started.statusCode).toBe(202);
+      const url = started.headers.location as string;
+      await expect
+        .poll(async () => (await call(who.office, 'GET', url)).json().phase, { timeout: 15_000 })
+        .toBe('proposed');
+      const view = (await call(who.shuangta, 'GET', url)).json();
+      expect(view).toMatchObject({ jurisdiction: 'shuangta', planId: 'shuangta-2024' });
+      const again = await call(who.shuangta, 'POST', `${url}/consultations`, {
+        forecast: [{ date, aqi: 240 }],
+      });
+      expect(again.statusCode).toBe(200);
+      expect(
+        (await call(who.enforcement, 'POST', `${url}/consultations`, { forecast: [{ date, aqi: 240 }] }))
+          .statusCode,
+      ).toBe(403);
+      expect((await call(who.beipiao, 'GET', url)).statusCode).toBe(403);
+      await ctx.client.workflow.getHandle(started.json().id).terminate('test done');
       await app.close();
     });
   });

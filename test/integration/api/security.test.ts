@@ -39,6 +39,8 @@ const UUID = '00000000-0000-4000-8000-000000000000';
 const READERS: PrincipalKey[] = ['office', 'commander', 'leader', 'shuangta', 'enforcement', 'auditor'];
 const AUDIT: PrincipalKey[] = ['auditor', 'office', 'leader'];
 const UNITS: PrincipalKey[] = ['shuangta', 'enforcement'];
+/** Route level: the office and the units (a branch keeps its own county's episodes: checked per object). */
+const KEEPERS: PrincipalKey[] = ['office', ...UNITS];
 const ALL: PrincipalKey[] = [...READERS, 'admin'];
 
 interface RouteCase {
@@ -48,7 +50,7 @@ interface RouteCase {
   allowed: PrincipalKey[] | 'public';
 }
 const routeCases: RouteCase[] = [
-  { method: 'POST', path: '/episodes', url: '/episodes', allowed: ['office'] },
+  { method: 'POST', path: '/episodes', url: '/episodes', allowed: KEEPERS },
   { method: 'GET', path: '/episodes', url: '/episodes', allowed: READERS },
   { method: 'GET', path: '/episodes/{id}', url: `/episodes/${E}`, allowed: READERS },
   { method: 'GET', path: '/episodes/{id}/duties', url: `/episodes/${E}/duties`, allowed: READERS },
@@ -56,7 +58,7 @@ const routeCases: RouteCase[] = [
     method: 'POST',
     path: '/episodes/{id}/consultations',
     url: `/episodes/${E}/consultations`,
-    allowed: ['office'],
+    allowed: KEEPERS,
   },
   {
     method: 'POST',
@@ -66,7 +68,7 @@ const routeCases: RouteCase[] = [
   },
   { method: 'POST', path: '/episodes/{id}/reports', url: `/episodes/${E}/reports`, allowed: UNITS },
   { method: 'POST', path: '/episodes/{id}/summaries', url: `/episodes/${E}/summaries`, allowed: UNITS },
-  { method: 'POST', path: '/episodes/{id}/close', url: `/episodes/${E}/close`, allowed: ['office'] },
+  { method: 'POST', path: '/episodes/{id}/close', url: `/episodes/${E}/close`, allowed: KEEPERS },
   { method: 'GET', path: '/episodes/{id}/documents', url: `/episodes/${E}/documents`, allowed: READERS },
   {
     method: 'GET',

@@ -106,7 +106,7 @@ describe('reads from the projection', () => {
       const first = await stream.next('episode');
       expect(first.phase).toBe('proposed');
 
-      const decided = await call(who.commander, 'POST', `${url}/decisions`, {
+      const decided = await call(who.shuangtaCommander, 'POST', `${url}/decisions`, {
         decision: 'approve',
         proposalId: c.proposal.proposalId,
       });
@@ -142,7 +142,7 @@ describe('reads from the projection', () => {
 
       // a new worker: the stream opened before the stop gets the lift
       w = await startWorker(taskQueue);
-      const lifted = await call(who.commander, 'POST', `${url}/decisions`, { decision: 'lift' });
+      const lifted = await call(who.shuangtaCommander, 'POST', `${url}/decisions`, { decision: 'lift' });
       expect(lifted.statusCode).toBe(200);
       const afterLift = await stream.until('episode', (v) => v.phase === 'lifting');
       expect(afterLift.liftedAt).toEqual(expect.any(String));
