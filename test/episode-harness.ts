@@ -21,6 +21,8 @@ import {
   type ReportFields,
   type StartEpisodeInput,
   consultUpdate,
+  decideEarlyResponseUpdate,
+  decideNoticeUpdate,
   decideUpdate,
   episodeStateQuery,
   submitReportUpdate,
@@ -171,6 +173,20 @@ export async function approvePending(h: EpisodeHandle) {
   if (!view.pendingProposal) throw new Error('no pending proposal');
   return h.executeUpdate(decideUpdate, {
     args: [{ actor: commander, decision: 'approve', proposalId: view.pendingProposal.proposalId }],
+  });
+}
+
+/** The office confirms the early response a consultation proposed. */
+export async function confirmEarlyResponse(h: EpisodeHandle) {
+  return h.executeUpdate(decideEarlyResponseUpdate, { args: [{ actor: office, decision: 'start' }] });
+}
+
+/** The office issues (or declines, saying why) a 通报 the ladder proposed. */
+export async function decideNotice(h: EpisodeHandle, noticeId: string, reason?: string) {
+  return h.executeUpdate(decideNoticeUpdate, {
+    args: [
+      { actor: office, noticeId, decision: reason ? 'decline' : 'issue', ...(reason ? { reason } : {}) },
+    ],
   });
 }
 

@@ -13,6 +13,7 @@ import { installApiMetrics } from './metrics.js';
 import { ProjectionFeed } from './projection-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
+import { officeDecisionRoutes } from './routes/office-decisions.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/histories.js';
 import { liveRoutes, liveStreams } from './routes/live.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(problemRoutes, { deps });
   await app.register(metrics.routes);
   await app.register(episodeRoutes, { deps });
+  await app.register(officeDecisionRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
   await app.register(referenceRoutes, { deps });

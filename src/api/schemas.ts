@@ -239,3 +239,25 @@ export const episodeSummary = z.object({
 });
 
 export const accepted = z.object({ id: z.string(), runId: z.string(), location: z.string() });
+
+/** The office's decision on a proposed 通报 (五(四)2): issue it, or decline it saying why. */
+export const noticeDecisionBody = z
+  .strictObject({
+    decision: z.enum(['issue', 'decline']),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((b) => b.decision !== 'decline' || b.reason !== undefined, {
+    path: ['reason'],
+    message: '不予通报时须说明理由',
+  });
+
+/** The office's decision on a proposed early response (五(二)1): start it, or decline it saying why. */
+export const earlyResponseDecisionBody = z
+  .strictObject({
+    decision: z.enum(['start', 'decline']),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((b) => b.decision !== 'decline' || b.reason !== undefined, {
+    path: ['reason'],
+    message: '不启动提前应对时须说明理由',
+  });

@@ -131,3 +131,20 @@ export interface CloseInput {
   reason: 'end-early-response' | 'cancel';
   comment?: string;
 }
+
+/** The office's decision on a 通报 the ladder proposed (五(四)2). */
+export interface NoticeDecisionInput {
+  actor: Principal;
+  noticeId: string;
+  decision: 'issue' | 'decline';
+  /** Why not: required to decline. */
+  reason?: string;
+}
+
+/** The office's decision on a proposed early response (五(二)1). */
+export interface EarlyResponseDecisionInput {
+  actor: Principal;
+  decision: 'start' | 'decline';
+  /** Why not: required to decline. */
+  reason?: string;
+}

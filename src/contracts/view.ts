@@ -37,7 +37,14 @@ export interface EpisodeView {
   overdueCount: number;
   /** The 20 most recent circulated notices (all of them: the audit timeline). */
   notices: EpisodeState['notices'];
+  /** How many 通报 were issued. */
   noticeCount: number;
+  /** 通报 the ladder proposed that await the office's decision (五(四)2). */
+  proposedNotices: NonNullable<EpisodeState['proposedNotices']>;
+  /** 通报 the office declined, with its reasons. */
+  declinedNotices: NonNullable<EpisodeState['declinedNotices']>;
+  /** An early response proposed to the office, awaiting its confirmation (五(二)1). */
+  pendingEarlyResponse: NonNullable<EpisodeState['pendingEarlyResponse']> | null;
   documents: EpisodeState['documents'];
   decisions: EpisodeState['decisions'];
   warnings: EpisodeState['warnings'];

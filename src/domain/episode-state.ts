@@ -125,6 +125,12 @@ export interface EpisodeState {
   summaries: Record<string, { summaryId: string; at: string; late: boolean }>;
   openEscalations: EscalationRecord[];
   notices: NoticeRecord[];
+  /** 通报 the ladder proposed that the office has not yet issued or declined (absent before the rule). */
+  proposedNotices?: Array<NoticeRecord & { dueAt: string }>;
+  /** 通报 the office declined, with its reason. */
+  declinedNotices?: Array<{ noticeId: string; unitId: string; reason: string; at: string }>;
+  /** An early response proposed to the office and not yet confirmed or declined. */
+  pendingEarlyResponse?: { at: string; reasons: RuleReason[] } | null;
   documents: DocumentRecord[];
   /** electricity[date] */
   electricity: Record<string, { level: WarningLevel; counts: ElectricityCounts; nonCompliantIds: string[] }>;
@@ -273,6 +279,7 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
       s.earlyResponseActive = false;
       s.liftedAt = null;
       s.pendingProposal = null;
+      if (state.pendingEarlyResponse) s.pendingEarlyResponse = null;
       s.warnings = [
         ...state.warnings,
         { kind: 'issued', level: event.level, response: event.response, at: event.at },
@@ -302,6 +309,7 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
       return s;
     case 'early-response.started':
       s.earlyResponseActive = true;
+      if (state.pendingEarlyResponse) s.pendingEarlyResponse = null;
       if (s.firstDay === null) s.firstDay = event.firstDay;
       s.phase = restingPhase(s);
       return s;
@@ -376,7 +384,37 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
     case 'escalation.stopped':
       s.openEscalations = dropEscalation(state.openEscalations, event.unitId, event.responseDay);
       return s;
+    case 'notice.proposed':
+      s.proposedNotices = [
+        ...(state.proposedNotices ?? []),
+        {
+          noticeId: event.noticeId,
+          unitId: event.unitId,
+          responseDay: event.responseDay,
+          reason: event.reason,
+          dueAt: event.dueAt,
+          at: event.at,
+        },
+      ];
+      return s;
+    case 'notice.declined': {
+      const proposed = state.proposedNotices?.find((n) => n.noticeId === event.noticeId);
+      s.proposedNotices = (state.proposedNotices ?? []).filter((n) => n.noticeId !== event.noticeId);
+      s.declinedNotices = [
+        ...(state.declinedNotices ?? []),
+        { noticeId: event.noticeId, unitId: proposed?.unitId ?? '', reason: event.reason, at: event.at },
+      ];
+      return s;
+    }
+    case 'early-response.proposed':
+      s.pendingEarlyResponse = { at: event.at, reasons: event.reasons };
+      return s;
+    case 'early-response.declined':
+      s.pendingEarlyResponse = null;
+      return s;
     case 'notice.circulated':
+      if (state.proposedNotices?.some((n) => n.noticeId === event.noticeId))
+        s.proposedNotices = state.proposedNotices.filter((n) => n.noticeId !== event.noticeId);
       s.notices = [
         ...state.notices,
         {

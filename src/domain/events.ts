@@ -106,6 +106,16 @@ export type EarlyResponseEnded = EventBase<'early-response.ended'> & {
   reason: string;
 };
 
+/** A consultation shows a sub-threshold process: an early response is proposed to the office (五(二)1). */
+export type EarlyResponseProposed = EventBase<'early-response.proposed'> & {
+  reasons: RuleReason[];
+};
+
+/** The office declines the proposed early response (or a later consultation no longer supports it). */
+export type EarlyResponseDeclined = EventBase<'early-response.declined'> & {
+  reason: string;
+};
+
 export type DutyAssigned = EventBase<'duty.assigned'> & {
   dutyId: string;
   unitId: string;
@@ -149,6 +159,22 @@ export type NoticeCirculated = EventBase<'notice.circulated'> & {
   noticeId: string;
   unitId: string;
   responseDay: ReportSlot;
+  reason: string;
+};
+
+/** The ladder's last step proposes a 通报 to the office (五(四)2): only the office issues it. */
+export type NoticeProposed = EventBase<'notice.proposed'> & {
+  noticeId: string;
+  unitId: string;
+  responseDay: ReportSlot;
+  /** When the report was due (ISO, +08:00). */
+  dueAt: string;
+  reason: string;
+};
+
+/** The office declines a proposed 通报, with its reason. */
+export type NoticeDeclined = EventBase<'notice.declined'> & {
+  noticeId: string;
   reason: string;
 };
 
@@ -213,6 +239,10 @@ export type EpisodeEvent =
   | WarningLifted
   | EarlyResponseStarted
   | EarlyResponseEnded
+  | EarlyResponseProposed
+  | EarlyResponseDeclined
+  | NoticeProposed
+  | NoticeDeclined
   | DutyAssigned
   | ReportSubmitted
   | ReportOverdue
@@ -246,6 +276,10 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'escalation.step',
   'escalation.stopped',
   'notice.circulated',
+  'notice.proposed',
+  'notice.declined',
+  'early-response.proposed',
+  'early-response.declined',
   'proposal.escalated',
   'proposal.withdrawn',
   'electricity.assessed',

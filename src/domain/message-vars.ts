@@ -127,3 +127,29 @@ export function partnerVars(
     ...(news === 'lifted' ? {} : { actionWords: news === 'issued' ? '启动' : '调整为' }),
   };
 }
+
+/** A 通报 about one unit's overdue report, proposed to the office or issued by it. */
+export function noticeVars(
+  plan: ResponsePlan,
+  notice: { noticeId: string; unitId: string; responseDay: ReportSlot; dueAt: string },
+  dueMs: number,
+): MessageVars {
+  return {
+    // people read the short number (N1); the console and the API carry the full id
+    noticeId: notice.noticeId.split(':').at(-1) ?? notice.noticeId,
+    unitName: unitName(plan, notice.unitId),
+    itemLabel: reportItemLabel(notice.responseDay),
+    dueAt: cstDeadlineWords(dueMs),
+  };
+}
+
+/** An early response proposed to the office: when the consultation found what. */
+export function earlyResponseProposalVars(
+  reasons: ReadonlyArray<{ rule: string }>,
+  consultedMs: number,
+): MessageVars {
+  return {
+    consultationAt: cstDateTimeWords(consultedMs),
+    reasonText: reasons.map((r) => r.rule).join('；') || '预报出现污染过程',
+  };
+}

@@ -12,13 +12,20 @@ import { levelName, proposalAction } from './wording.js';
 export type ConsultationOutcome =
   | { action: 'propose'; kind: ProposalKind; level: LevelOrNone; reasons: RuleReason[] }
   | { action: 'early-response'; reasons: RuleReason[] }
+  /** The early response in force ends: the forecast no longer shows a process (五(二)1). */
+  | { action: 'end-early-response'; reason: string }
   | { action: 'none' };
 
 export interface ConsultedEpisode {
   level: LevelOrNone;
   earlyResponseActive: boolean;
   phase: string;
+  /** An early response proposed to the office and not yet decided. */
+  pendingEarlyResponse?: unknown;
 }
+
+/** The reason an early response ends by itself, as the units read it. */
+export const EARLY_RESPONSE_OVER = '最新会商研判预报不再出现污染过程，提前应对结束';
 
 export function consultationOutcome(
   plan: ResponsePlan,
@@ -47,13 +54,11 @@ export function consultationOutcome(
     case 'lift':
       return { action: 'propose', kind: 'lift', level: 'none', reasons: advice.reasons };
   }
-  if (
-    episode.level === 'none' &&
-    advice.earlyResponse &&
-    !episode.earlyResponseActive &&
-    episode.phase !== 'lifting'
-  )
+  if (episode.level !== 'none' || episode.phase === 'lifting') return { action: 'none' };
+  if (advice.earlyResponse && !episode.earlyResponseActive && !episode.pendingEarlyResponse)
     return { action: 'early-response', reasons: advice.reasons };
+  if (!advice.earlyResponse && episode.earlyResponseActive)
+    return { action: 'end-early-response', reason: EARLY_RESPONSE_OVER };
   return { action: 'none' };
 }
 

@@ -9,7 +9,9 @@ import type {
   ConsultationInput,
   ConsultationResult,
   DecisionInput,
+  EarlyResponseDecisionInput,
   EpisodeView,
+  NoticeDecisionInput,
   ReportInput,
   ReportResult,
   SummaryInput,
@@ -24,7 +26,9 @@ export type {
   ConsultationResult,
   DecisionInput,
   DecisionKind,
+  EarlyResponseDecisionInput,
   EpisodeView,
+  NoticeDecisionInput,
   Principal,
   ReportFields,
   ReportInput,
@@ -44,3 +48,7 @@ export const decideUpdate = defineUpdate<EpisodeView, [DecisionInput]>('decide')
 export const submitReportUpdate = defineUpdate<ReportResult, [ReportInput]>('submitReport');
 export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummaryInput]>('submitSummary');
 export const closeEpisodeUpdate = defineUpdate<EpisodeView, [CloseInput]>('closeEpisode');
+export const decideNoticeUpdate = defineUpdate<EpisodeView, [NoticeDecisionInput]>('decideNotice');
+export const decideEarlyResponseUpdate = defineUpdate<EpisodeView, [EarlyResponseDecisionInput]>(
+  'decideEarlyResponse',
+);

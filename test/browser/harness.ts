@@ -162,10 +162,15 @@ export function nextDay(date: string, n = 1): string {
 export async function startExercise(
   stack: ConsoleStack,
   date: string,
-  opts: { exerciseDayMs?: number; forecast?: Array<{ date: string; aqi: number }> } = {},
+  opts: {
+    exerciseDayMs?: number;
+    forecast?: Array<{ date: string; aqi: number }>;
+    /** A county's own episode instead (its plan: the county's branch alone reports). */
+    jurisdiction?: string;
+  } = {},
 ): Promise<string> {
   const started = await http(stack.baseUrl, stack.who.office, 'POST', '/episodes', {
-    jurisdiction: 'chaoyang',
+    jurisdiction: opts.jurisdiction ?? 'chaoyang',
     date,
     exercise: true,
     exerciseDayMs: opts.exerciseDayMs ?? 20_000,

@@ -84,9 +84,10 @@ describe('a 30-day red episode', () => {
       expect(seqs.length).toBe(final.eventCount);
       const notices = await pool.query(
         'SELECT count(*)::int AS n FROM episode_events WHERE episode_id = $1 AND type = $2',
-        [handle.workflowId, 'notice.circulated'],
+        [handle.workflowId, 'notice.proposed'],
       );
-      // 8 units × 31 days of reports, plus their 8 summaries, each reached the third step
+      // 8 units × 31 days of reports, plus their 8 summaries, each reached the third step: a 通报 is
+      // proposed to the office each time (none issued: the office decides, and nobody did here)
       expect(notices.rows[0].n).toBe(8 * 31 + 8);
       await saveGoldenHistory(handle, 'red-30-days-first-run');
     });

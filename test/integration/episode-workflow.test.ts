@@ -18,7 +18,9 @@ import {
   CITY_REPORTING_UNITS,
   approvePending,
   commander,
+  confirmEarlyResponse,
   consult,
+  decideNotice,
   createTimeSkippingEnv,
   episodeInput,
   forecast,
@@ -35,7 +37,7 @@ import {
   viewOf,
 } from '../episode-harness.js';
 import { inject } from 'vitest';
-import { deliveries as deliveriesOf, loggedEvents, rejected } from '../episode-records.js';
+import { deliveredAtLeast, deliveries as deliveriesOf, loggedEvents, rejected } from '../episode-records.js';
 
 let env: TestWorkflowEnvironment;
 let pool: pg.Pool;
@@ -179,8 +181,25 @@ describe('episode workflow (time-skipping)', () => {
       expect(third.map((e) => [e.payload.unitId, e.payload.targets, e.at])).toEqual([
         ['enforcement', ['taskforce.leader', 'taskforce.deputy'], `${day1}T20:00:00+08:00`],
       ]);
+      // the ladder proposes the 通报 to the office; nothing is circulated until the office issues it
+      const proposed = await events(id, 'notice.proposed');
+      expect(proposed.map((e) => [e.payload.unitId, e.at])).toEqual([
+        ['enforcement', `${day1}T20:00:00+08:00`],
+      ]);
+      expect(await events(id, 'notice.circulated')).toEqual([]);
+      const asked = await deliveredAtLeast(pool, id, 'notice:%:proposed');
+      expect(asked.map((d) => d.recipient_id)).toEqual(['office']);
+      expect(asked[0]!.body).toMatch(
+        /^专班办公室：市生态环境保护综合行政执法队未按要求于\d+月\d+日17时前报送第1天工作日报/,
+      );
+      const leadersTold = await deliveredAtLeast(pool, id, 'escalation:1:enforcement:3', 2);
+      expect(leadersTold[0]!.body).toContain('拟予以通报');
+      await decideNotice(handle, proposed[0]!.payload.noticeId as string);
       const notices = await events(id, 'notice.circulated');
       expect(notices.map((e) => e.payload.unitId)).toEqual(['enforcement']);
+      const circulated = await deliveredAtLeast(pool, id, `notice:${proposed[0]!.payload.noticeId}`, 10);
+      expect(circulated[0]!.body).toContain('现予以通报');
+      expect((await viewOf(handle)).noticeCount).toBe(1);
       expect((await events(id, 'escalation.stopped')).map((e) => e.payload.unitId)).toEqual([
         'branch.beipiao',
       ]);
@@ -292,7 +311,11 @@ describe('episode workflow (time-skipping)', () => {
         { forecast: forecast('2000-01-01', [130, 140, 120]) },
         taskQueue,
       );
+      // the early response is proposed to the office, and starts on its confirmation
       let view = await viewOf(handle);
+      expect(view).toMatchObject({ phase: 'consultation', pendingEarlyResponse: expect.anything() });
+      expect(view.duties).toEqual([]);
+      view = await confirmEarlyResponse(handle);
       expect(view).toMatchObject({
         phase: 'early-response',
         level: 'none',
@@ -347,7 +370,7 @@ describe('episode workflow (time-skipping)', () => {
   it('closes an early response without a warning: summaries, then the work summary', async () => {
     await runScenario(env, pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine({ forecast: forecast('2000-01-01', [120, 130]) }, taskQueue);
-      expect((await viewOf(handle)).phase).toBe('early-response');
+      expect((await confirmEarlyResponse(handle)).phase).toBe('early-response');
       await reportAll(handle, 1);
       await skipTo(env, atCst(nextDate(day1, 1), '08:00'));
       await reportAll(handle, 2);
@@ -368,7 +391,7 @@ describe('episode workflow (time-skipping)', () => {
       expect(final).toMatchObject({ phase: 'closed', closeReason: 'early-response-ended', level: 'none' });
       expect(final.warnings).toEqual([]);
       const missing = CITY_REPORTING_UNITS.at(-1)!;
-      const notices = await events(handle.workflowId, 'notice.circulated');
+      const notices = await events(handle.workflowId, 'notice.proposed');
       expect(notices.map((n) => [n.payload.unitId, n.payload.responseDay])).toEqual([[missing, 'summary']]);
       expect(notices[0]!.at).toBe(`${nextDate(day1, 2)}T13:00:00+08:00`);
       expect(final.documents.map((d) => d.kind)).toContain('work-summary');
@@ -378,6 +401,7 @@ describe('episode workflow (time-skipping)', () => {
   it('rejects invalid commands synchronously and changes nothing', async () => {
     await runScenario(env, pool, async (taskQueue) => {
       const { handle } = await startAtNine({ forecast: forecast('2000-01-01', [120, 110]) }, taskQueue);
+      await confirmEarlyResponse(handle);
       const before = await viewOf(handle);
       expect(before.pendingProposal).toBeNull();
       const cases: Array<[() => Promise<unknown>, string]> = [

@@ -537,6 +537,24 @@ export const chaoyang2024Plan: ResponsePlan = {
         '{targetName}：{unitName}未按时报送{itemLabel}（截止时间{dueAt}），经提醒和专班办公室督促后仍未报送，' +
         '现逾期{overdueHours}小时，拟予以通报。',
     },
+    // 五(四)2: the 通报 is the office's decision; the ladder's last step asks for it
+    noticeProposed: {
+      title: '拟通报：{unitName}未按时报送{itemLabel}',
+      body:
+        '专班办公室：{unitName}未按要求于{dueAt}前报送{itemLabel}，经提醒和督促后仍未报送，按方案拟予以通报。' +
+        '请审核后在系统中签发通报或说明不予通报的理由（通报编号：{noticeId}）。',
+    },
+    // 五(二)1: an early response is proposed to the office and started on its confirmation
+    earlyResponseProposed: {
+      title: '拟开展污染过程提前应对',
+      body:
+        '专班办公室：经{consultationAt}会商研判，{forecastSummary}。{reasonText}。' +
+        '建议开展污染过程提前应对，请在系统中确认启动或说明不启动的理由。',
+    },
+    earlyResponseEnded: {
+      title: '污染过程提前应对结束',
+      body: '各有关单位：{endReason}。自{effectiveAt}起结束提前应对，请各报送单位于{summaryDueAt}前报送污染过程应对工作总结。',
+    },
     noticeCirculated: {
       title: '关于{unitName}未按时报送{itemLabel}的通报',
       body:

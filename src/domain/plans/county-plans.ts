@@ -159,6 +159,14 @@ function countyTemplates(
         '各有关单位：经会商研判，根据指挥长指令，{jurisdictionName}自{effectiveAt}起启动重污染天气{levelName}，执行{responseName}，主要大气污染物减排比例不低于{reductionPercent}%。请按照《{planName}》落实相应职责，每日{dailyReportTime}前报送工作开展情况及影像资料。',
       ),
       own(
+        'noticeProposed',
+        `${branch.name}：{unitName}未按要求于{dueAt}前报送{itemLabel}，经提醒和督促后仍未报送，按方案拟予以通报。请审核后在系统中签发通报或说明不予通报的理由（通报编号：{noticeId}）。`,
+      ),
+      own(
+        'earlyResponseProposed',
+        `${branch.name}：经{consultationAt}会商研判，{forecastSummary}。{reasonText}。建议开展污染过程提前应对，请在系统中确认启动或说明不启动的理由。`,
+      ),
+      own(
         'escalationLeaders',
         '{targetName}：{unitName}未按时报送{itemLabel}（截止时间{dueAt}），经提醒和督促后仍未报送，现逾期{overdueHours}小时，拟予以通报。',
       ),

@@ -1,7 +1,8 @@
 /**
  * Consultations and proposals: records what a consultation found, and carries out what
  * `consultationDecision` decides — withdrawing a pending proposal it no longer supports, a proposal to
- * the commander (who is told at once) or an early response; a provincial directive sets a floor.
+ * the commander (who is told at once), an early response proposed to the office or ended; a
+ * provincial directive sets a floor.
  */
 import { patched } from '@temporalio/workflow';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../../domain/index.js';
 import type { ConsultationInput, ConsultationResult } from '../definitions.js';
 import { notify } from './notify.js';
+import { endEarlyResponse, proposeEarlyResponse, withdrawEarlyResponse } from './office.js';
 import { startEarlyResponse } from './response.js';
 import { type EpisodeRun, emit, now, nowIso } from './run.js';
 import { actorOf, validateForecast } from './validators.js';
@@ -38,9 +40,27 @@ function propose(run: EpisodeRun, kind: ProposalKind, level: LevelOrNone, reason
   });
 }
 
+/** Runs started before this patch started an early response by themselves and never ended one. */
+export const officeConfirmsEarlyResponse = (): boolean => patched('early-response-confirmed-by-office');
+
 function act(run: EpisodeRun, outcome: ConsultationOutcome): void {
   if (outcome.action === 'propose') propose(run, outcome.kind, outcome.level, outcome.reasons);
-  else if (outcome.action === 'early-response') startEarlyResponse(run, outcome.reasons);
+  else if (outcome.action === 'early-response') {
+    if (officeConfirmsEarlyResponse()) proposeEarlyResponse(run, outcome.reasons);
+    else startEarlyResponse(run, outcome.reasons);
+  } else if (outcome.action === 'end-early-response' && officeConfirmsEarlyResponse())
+    endEarlyResponse(run, outcome.reason);
+}
+
+/** A proposed early response the new forecast no longer supports (or a warning overtakes) is withdrawn. */
+function supersedeEarlyResponse(run: EpisodeRun, warned: boolean, early: boolean): void {
+  if (!run.state.pendingEarlyResponse || (early && !warned)) return;
+  withdrawEarlyResponse(
+    run,
+    warned
+      ? '最新会商研判建议启动预警，提前应对建议撤回'
+      : '最新会商研判结果已不再出现污染过程，提前应对建议撤回',
+  );
 }
 
 /** The pending proposal is withdrawn, and the commander told why. */
@@ -98,6 +118,7 @@ export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResu
       directive,
     );
     if (decision.withdraw !== null && pendingBefore) withdraw(run, pendingBefore, decision.withdraw);
+    supersedeEarlyResponse(run, classification.level !== 'none', early);
     act(run, decision.outcome);
   } else act(run, consultationOutcome(plan, run.state, c.forecast, c.directedLevel));
   return {

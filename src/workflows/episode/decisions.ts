@@ -4,7 +4,9 @@
  */
 import { earlyResponse, parseIso } from '../../domain/index.js';
 import type { CloseInput, DecisionInput, EpisodeView } from '../definitions.js';
+import { officeConfirmsEarlyResponse } from './consultation.js';
 import { beginSummaries } from './duties.js';
+import { proposeEarlyResponse } from './office.js';
 import { liftWarning, orderLevel, startEarlyResponse } from './response.js';
 import { type EpisodeRun, emit, now, nowIso } from './run.js';
 import { actorOf } from './validators.js';
@@ -54,7 +56,9 @@ export function decide(run: EpisodeRun, d: DecisionInput): EpisodeView {
       });
       const { state, plan, forecast } = run;
       if (state.level === 'none' && !state.earlyResponseActive && earlyResponse(plan, forecast).early) {
-        startEarlyResponse(run, earlyResponse(plan, forecast).reasons);
+        const reasons = earlyResponse(plan, forecast).reasons;
+        if (officeConfirmsEarlyResponse()) proposeEarlyResponse(run, reasons);
+        else startEarlyResponse(run, reasons);
       }
       break;
     }

@@ -6,6 +6,8 @@ import { setHandler } from '@temporalio/workflow';
 import {
   closeEpisodeUpdate,
   consultUpdate,
+  decideEarlyResponseUpdate,
+  decideNoticeUpdate,
   decideUpdate,
   episodeStateQuery,
   submitReportUpdate,
@@ -13,6 +15,7 @@ import {
 } from '../definitions.js';
 import { consult } from './consultation.js';
 import { closeEpisode, decide } from './decisions.js';
+import { decideEarlyResponse, decideNotice } from './office.js';
 import type { EpisodeRun } from './run.js';
 import { submitReport, submitSummary } from './submissions.js';
 import * as v from './validators.js';
@@ -31,4 +34,10 @@ export function installHandlers(run: EpisodeRun): void {
     validator: (s) => v.validateSummary(run, s),
   });
   setHandler(closeEpisodeUpdate, (c) => closeEpisode(run, c), { validator: (c) => v.validateClose(run, c) });
+  setHandler(decideNoticeUpdate, (d) => decideNotice(run, d), {
+    validator: (d) => v.validateNoticeDecision(run, d),
+  });
+  setHandler(decideEarlyResponseUpdate, (d) => decideEarlyResponse(run, d), {
+    validator: (d) => v.validateEarlyResponseDecision(run, d),
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Carries out the escalation ladders: every step of an overdue report that has fallen due (reminder,
- * director, leaders, 通报), and the reminders about a proposal the commander has not decided.
+ * director, leaders, the 通报 proposed to the office), and the reminders about a proposal the commander has not decided.
  */
+import { patched } from '@temporalio/workflow';
 import {
   type ReportSlot,
   escalationVars,
@@ -18,6 +19,7 @@ import {
 import { reportDue, scaled, summaryDueMs } from './calendar.js';
 import { obliged } from './duties.js';
 import { notify } from './notify.js';
+import { proposeNotice } from './office.js';
 import { type EpisodeRun, emit, now, nowIso } from './run.js';
 
 /** Slots (response days, then 'summary') whose reports may still need chasing. */
@@ -77,7 +79,10 @@ export function takeEscalationSteps(run: EpisodeRun, t = now()): void {
         });
         const vars = escalationVars(plan, unitId, slot, dueMs, step, targets);
         notify(run, `escalation:${slot}:${unitId}:${index + 1}`, step.template, targets, vars);
-        if (step.circulateNotice) {
+        // Runs started before this patch circulated the 通报 at once; now the office decides it.
+        if (step.circulateNotice && patched('notice-decided-by-office')) {
+          proposeNotice(run, unitId, slot, dueMs, step.description);
+        } else if (step.circulateNotice) {
           schedule.counters.notice += 1;
           const noticeId = `${run.episodeId}:N${schedule.counters.notice}`;
           emit(run, {

@@ -18,7 +18,9 @@ import type {
   CloseInput,
   ConsultationInput,
   DecisionInput,
+  EarlyResponseDecisionInput,
   ForecastDay,
+  NoticeDecisionInput,
   Principal,
   ReportInput,
   SummaryInput,
@@ -218,4 +220,40 @@ export function validateClose(run: EpisodeRun, c: CloseInput): void {
       fail(ErrorCode.INVALID_TRANSITION, 'only an episode with no response under way can be cancelled');
     }
   } else fail(ErrorCode.VALIDATION, `unknown reason ${String(c.reason)}`);
+}
+
+/** A declining office says why (at most 500 characters). */
+function requireReason(decision: string, reason: string | undefined): void {
+  if (decision !== 'decline') return;
+  const text = reason?.trim() ?? '';
+  if (text.length === 0 || text.length > 500) {
+    const message = text.length === 0 ? '不予通过时须说明理由' : '理由不超过500字';
+    fail(ErrorCode.VALIDATION, `reason: ${message}`, { issues: [{ path: 'reason', message }] });
+  }
+}
+
+export function validateNoticeDecision(run: EpisodeRun, d: NoticeDecisionInput): void {
+  requireKeeper(run, d.actor);
+  if (d.decision !== 'issue' && d.decision !== 'decline')
+    fail(ErrorCode.VALIDATION, `unknown decision ${String(d.decision)}`, {
+      issues: [{ path: 'decision', message: 'issue 或 decline' }],
+    });
+  const decided =
+    run.state.notices.some((n) => n.noticeId === d.noticeId) ||
+    run.state.declinedNotices?.some((n) => n.noticeId === d.noticeId);
+  if (decided) fail(ErrorCode.INVALID_TRANSITION, `notice ${d.noticeId} was already decided`);
+  if (!run.state.proposedNotices?.some((n) => n.noticeId === d.noticeId))
+    fail(ErrorCode.NOT_FOUND, `no proposed notice ${d.noticeId}`);
+  requireReason(d.decision, d.reason);
+}
+
+export function validateEarlyResponseDecision(run: EpisodeRun, d: EarlyResponseDecisionInput): void {
+  requireKeeper(run, d.actor);
+  requireOpen(run);
+  if (d.decision !== 'start' && d.decision !== 'decline')
+    fail(ErrorCode.VALIDATION, `unknown decision ${String(d.decision)}`, {
+      issues: [{ path: 'decision', message: 'start 或 decline' }],
+    });
+  if (!run.state.pendingEarlyResponse) fail(ErrorCode.INVALID_TRANSITION, 'no early response is proposed');
+  requireReason(d.decision, d.reason);
 }

@@ -295,10 +295,11 @@ describe('the console in a browser', () => {
   });
 
   it('pages show only what the principal may see', async () => {
-    // another county's branch is refused the episode; the unit page has no audit tab
+    // another county's branch is refused a county's episode; the unit page has no audit tab
+    const countyId = await startExercise(stack, uniqueDate(), { jurisdiction: 'shuangta' });
     const beipiao = await signedInPage(browser, stack.baseUrl, stack.who.beipiao);
-    expect(await beipiao.locator(`tr[data-episode="${id}"]`).count()).toBe(0);
-    await beipiao.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    expect(await beipiao.locator(`tr[data-episode="${countyId}"]`).count()).toBe(0);
+    await beipiao.goto(consoleUrl(stack.baseUrl, 'episode', countyId));
     await beipiao.getByRole('alert').filter({ hasText: '403' }).waitFor();
     await beipiao.close();
     const unit = await signedInPage(browser, stack.baseUrl, stack.who.shuangta);

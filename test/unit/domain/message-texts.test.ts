@@ -9,6 +9,9 @@ import {
   cstDateTimeWords,
   dailyReportVars,
   defaultPlan,
+  earlyResponseProposalVars,
+  noticeVars,
+  planForJurisdiction,
   episodeVars,
   escalationVars,
   forecastSummary,
@@ -45,12 +48,16 @@ const category = aqiCategory(235);
 const cases: Record<string, Record<string, string | number>> = {
   warningIssued: episodeVars(base),
   warningChanged: { ...episodeVars({ ...base, level: 'orange' }), previousLevelName: '黄色预警' },
+  // as the lift sends it: the level is already 'none' in the state, the lifted one is named explicitly
   warningLifted: {
     ...episodeVars({
       ...base,
+      level: 'none',
       effectiveMs: parseIso('2026-12-04T09:30:00+08:00'),
       summaryDueMs: parseIso('2026-12-05T10:00:00+08:00'),
     }),
+    levelName: '黄色预警',
+    responseName: 'Ⅲ级应急响应',
   },
   publicWarning: {
     ...episodeVars(base),
@@ -96,14 +103,43 @@ const cases: Record<string, Record<string, string | number>> = {
   ),
   escalationDirector: escalationVars(plan, 'branch.jianping', 1, due, director!, stepTargets(director!, 'x')),
   escalationLeaders: escalationVars(plan, 'branch.jianping', 1, due, leaders!, stepTargets(leaders!, 'x')),
-  noticeCirculated: escalationVars(
+  noticeCirculated: noticeVars(
     plan,
-    'branch.jianping',
-    'summary',
+    {
+      noticeId: 'episode:chaoyang:2026-12-01:1:N1',
+      unitId: 'branch.jianping',
+      responseDay: 'summary',
+      dueAt: '',
+    },
     due,
-    leaders!,
-    stepTargets(leaders!, 'x'),
   ),
+  noticeProposed: noticeVars(
+    plan,
+    { noticeId: 'episode:chaoyang:2026-12-01:1:N1', unitId: 'branch.jianping', responseDay: 2, dueAt: '' },
+    due,
+  ),
+  publicLifted: {
+    ...episodeVars({ ...base, effectiveMs: parseIso('2026-12-04T09:30:00+08:00') }),
+  },
+  earlyResponseProposed: {
+    ...episodeVars({
+      ...base,
+      level: 'none',
+      forecast: [
+        { date: '2026-12-01', aqi: 128 },
+        { date: '2026-12-02', aqi: 146, primaryPollutants: ['O3'] },
+      ],
+    }),
+    ...earlyResponseProposalVars(
+      [{ rule: '预报日AQI>100（轻度及以上污染，含臭氧污染），未达到预警启动条件（early.1）' }],
+      ordered,
+    ),
+  },
+  earlyResponseEnded: {
+    ...episodeVars({ ...base, level: 'none', effectiveMs: parseIso('2026-12-04T09:30:00+08:00') }),
+    endReason: '最新会商研判预报不再出现污染过程，提前应对结束',
+    summaryDueAt: '12月5日10时',
+  },
   dailyResponseReport: {
     ...episodeVars(base),
     ...dailyReportVars(plan, 2, '2026-12-02', 8, 7, ['branch.kazuo'], 'doc-123'),
@@ -157,5 +193,55 @@ describe('the texts people read', () => {
     const lifted = renderPlanTemplate(plan, 'warningLifted', cases.warningLifted!).body;
     expect(lifted).toContain('自2026年12月4日9时30分起解除');
     expect(lifted).toContain('于12月5日10时前报送');
+  });
+});
+
+/** The variables production fills in for the county's own units. */
+function countyVars(county: typeof plan): Record<string, Record<string, string | number>> {
+  const [, , last] = county.escalation.reports;
+  const notice = {
+    noticeId: 'episode:beipiao:2026-12-01:1:N1',
+    unitId: 'branch.beipiao',
+    responseDay: 2,
+    dueAt: '',
+  };
+  return {
+    escalationLeaders: escalationVars(
+      county,
+      'branch.beipiao',
+      2,
+      due,
+      last!,
+      stepTargets(last!, 'branch.beipiao'),
+    ),
+    partnerWarning: partnerVars(county, 'traffic-police', 'issued', 'yellow', ordered),
+    noticeProposed: noticeVars(county, notice, due),
+    dailyResponseReport: dailyReportVars(county, 2, '2026-12-02', 1, 0, ['branch.beipiao'], 'doc-123'),
+    deliveryAlert: { recipientName: '北票分局主要负责同志' },
+  };
+}
+
+describe('the county’s own texts (二.2)', () => {
+  it('render in the county’s names, as reviewed (snapshot of every template its plan words differently)', async () => {
+    const county = planForJurisdiction('beipiao');
+    const own = Object.keys(county.templates).filter(
+      (k) => JSON.stringify(county.templates[k]) !== JSON.stringify(plan.templates[k]),
+    );
+    expect(own.length).toBeGreaterThan(5);
+    const texts = own
+      .sort()
+      .map((key) => {
+        const vars = {
+          ...cases[key],
+          ...countyVars(county)[key],
+          jurisdictionName: '北票市',
+          planName: county.name,
+        };
+        const { title, body } = renderPlanTemplate(county, key, vars);
+        expect(`${title}${body}`).not.toMatch(/\{\w+\}|专班|市政府、省/);
+        return `[${key}]\n${title}\n${body}\n`;
+      })
+      .join('\n');
+    await expect(texts).toMatchFileSnapshot('__snapshots__/message-texts.beipiao.txt');
   });
 });
