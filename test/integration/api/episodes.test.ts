@@ -432,6 +432,53 @@ describe('a county’s episode under its own plan (二.2)', () => {
   });
 });
 
+describe('the office’s decisions through HTTP', () => {
+  it('confirms or declines a proposed early response and decides a 通报; bad input names the field, others are refused', async () => {
+    await withWorker(ctx, async (taskQueue) => {
+      const app = await testApp(ctx, taskQueue);
+      const call = caller(app);
+      const date = uniqueDate();
+      const start = await call(who.office, 'POST', '/episodes', {
+        jurisdiction: 'chaoyang',
+        date,
+        forecast: [{ date, aqi: 125 }],
+      });
+      const url = start.headers.location as string;
+      await expect
+        .poll(async () => (await call(who.office, 'GET', url)).json().pendingEarlyResponse, {
+          timeout: 15_000,
+        })
+        .not.toBeNull();
+      const noReason = await call(who.office, 'POST', `${url}/early-response/decision`, {
+        decision: 'decline',
+      });
+      expect(noReason.statusCode).toBe(400);
+      expect(noReason.json().errors).toEqual([expect.objectContaining({ path: 'body.reason' })]);
+      const byBranch = await call(who.shuangta, 'POST', `${url}/early-response/decision`, {
+        decision: 'start',
+      });
+      expect(byBranch.statusCode).toBe(403);
+      expect((await call(who.office, 'GET', url)).json().phase).toBe('consultation');
+      const started = await call(who.office, 'POST', `${url}/early-response/decision`, { decision: 'start' });
+      expect(started.statusCode).toBe(200);
+      expect(started.json()).toMatchObject({ phase: 'early-response', pendingEarlyResponse: null });
+      const again = await call(who.office, 'POST', `${url}/early-response/decision`, { decision: 'start' });
+      expect(again.statusCode).toBe(409);
+      const unknown = await call(who.office, 'POST', `${url}/notices/${encodeURIComponent('N9')}/decision`, {
+        decision: 'issue',
+      });
+      expect(unknown.statusCode).toBe(404);
+      const badDecision = await call(who.office, 'POST', `${url}/notices/N1/decision`, {
+        decision: 'publish',
+      });
+      expect(badDecision.statusCode).toBe(400);
+      expect(JSON.stringify(badDecision.json().errors)).toContain('decision');
+      await ctx.client.workflow.getHandle(start.json().id).terminate('test done');
+      await app.close();
+    });
+  });
+});
+
 describe('when Temporal is down', () => {
   it('/readyz answers 503 naming Temporal, episode reads still answer from the projection, and it recovers', async () => {
     const port = await freePort();

@@ -69,6 +69,18 @@ const routeCases: RouteCase[] = [
   { method: 'POST', path: '/episodes/{id}/reports', url: `/episodes/${E}/reports`, allowed: UNITS },
   { method: 'POST', path: '/episodes/{id}/summaries', url: `/episodes/${E}/summaries`, allowed: UNITS },
   { method: 'POST', path: '/episodes/{id}/close', url: `/episodes/${E}/close`, allowed: KEEPERS },
+  {
+    method: 'POST',
+    path: '/episodes/{id}/notices/{noticeId}/decision',
+    url: `/episodes/${E}/notices/N1/decision`,
+    allowed: KEEPERS,
+  },
+  {
+    method: 'POST',
+    path: '/episodes/{id}/early-response/decision',
+    url: `/episodes/${E}/early-response/decision`,
+    allowed: KEEPERS,
+  },
   { method: 'GET', path: '/episodes/{id}/documents', url: `/episodes/${E}/documents`, allowed: READERS },
   {
     method: 'GET',
