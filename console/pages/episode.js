@@ -28,6 +28,7 @@ import {
   unitName,
 } from '../lib.js';
 import { OfficeActions } from './office.js';
+import { OfficeDecisions } from './office-decisions.js';
 import { UnitReports } from './reports.js';
 
 export function EpisodeHeader({ me, view, id, current }) {
@@ -269,7 +270,8 @@ export function EpisodePage({ me, id }) {
     </div>
     ${
       me.principal.role === 'office' &&
-      html`<${OfficeActions} view=${view} id=${id} onChanged=${(next) => next && setDecided(next)} />`
+      html`<${OfficeDecisions} me=${me} view=${view} id=${id} onChanged=${(next) => next && setDecided(next)} />
+      <${OfficeActions} view=${view} id=${id} onChanged=${(next) => next && setDecided(next)} />`
     }
     <section class="card">
       <h3>任务与报送</h3>
@@ -297,9 +299,16 @@ export function EpisodePage({ me, id }) {
         }
         ${
           view.noticeCount > 0 &&
-          html`<h4>通报（${view.noticeCount}）</h4>
-          <ul>
+          html`<h4>已签发通报（${view.noticeCount}）</h4>
+          <ul class="notices">
             ${view.notices.map((n) => html`<li>${unitName(me, n.unitId)} · ${n.reason} · ${fmtTime(n.at)}</li>`)}
+          </ul>`
+        }
+        ${
+          (view.declinedNotices ?? []).length > 0 &&
+          html`<h4>不予通报（${view.declinedNotices.length}）</h4>
+          <ul class="declined-notices">
+            ${view.declinedNotices.map((n) => html`<li>${unitName(me, n.unitId)} · ${n.reason} · ${fmtTime(n.at)}</li>`)}
           </ul>`
         }
       </section>
