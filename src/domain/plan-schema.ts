@@ -68,6 +68,22 @@ const smsTemplateSchema = z.strictObject({
     .max(10),
 });
 
+const unitList = z.array(id);
+const documentSettingsSchema = z.strictObject({
+  issuerMark: text,
+  issuerName: text,
+  agencyCode: text,
+  briefingName: text,
+  briefingAddressees: unitList.min(1),
+  summaryAddressees: unitList.min(1),
+  noticeAddressees: unitList.min(1),
+  ccUnits: unitList,
+  printedBy: text,
+  signer: text,
+  noticeUrgency: z.enum(['特急', '加急']),
+  lessonsPlaceholder: text,
+});
+
 const publicationSchema = z.strictObject({
   agencyCode: z.string().regex(/^\d{8}$/, 'the agency code: 8 digits'),
   eventType: z.string().regex(/^\w{1,10}$/, 'an event type code'),
@@ -248,6 +264,7 @@ const planObjectSchema = z.strictObject({
   templates: z.record(z.string().min(1), templateSchema),
   reportForm: z.strictObject({ id, title: text, fields: z.array(reportFieldSchema).min(1) }),
   publication: publicationSchema.optional(),
+  documents: documentSettingsSchema,
 });
 
 type PlanObject = z.infer<typeof planObjectSchema>;
@@ -288,6 +305,11 @@ function checkReferences(plan: PlanObject, ctx: z.RefinementCtx): void {
     }
   });
   if (!unitIds.has(plan.issuer)) issue(['issuer'], `unknown issuing unit "${plan.issuer}"`);
+  for (const list of ['briefingAddressees', 'summaryAddressees', 'noticeAddressees', 'ccUnits'] as const) {
+    plan.documents[list].forEach((u, i) => {
+      if (!unitIds.has(u)) issue(['documents', list, i], `unknown unit "${u}"`);
+    });
+  }
 
   // warning levels: yellow, orange, red in order, distinct responses, coherent conditions
   const seenResponses = new Set<string>();
