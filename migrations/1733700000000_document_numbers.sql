@@ -16,6 +16,7 @@ ALTER TABLE documents ADD CONSTRAINT documents_kind_check
 ALTER TABLE documents ADD COLUMN series text;
 ALTER TABLE documents ADD COLUMN year integer;
 ALTER TABLE documents ADD COLUMN number integer;
+ALTER TABLE documents ADD COLUMN printed_number text;
 ALTER TABLE documents ADD COLUMN pdf bytea;
 ALTER TABLE documents ADD COLUMN pdf_hash text;
 CREATE UNIQUE INDEX documents_number ON documents (series, year, number) WHERE number IS NOT NULL;
@@ -35,6 +36,7 @@ DROP TABLE episode_document_texts;
 DROP INDEX documents_number;
 ALTER TABLE documents DROP COLUMN pdf_hash;
 ALTER TABLE documents DROP COLUMN pdf;
+ALTER TABLE documents DROP COLUMN printed_number;
 ALTER TABLE documents DROP COLUMN number;
 ALTER TABLE documents DROP COLUMN year;
 ALTER TABLE documents DROP COLUMN series;

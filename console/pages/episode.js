@@ -170,10 +170,11 @@ function Documents({ docs }) {
   return html`<ul class="documents">
       ${docs.map(
         (d) => html`<li>
-          <span class="tag">${DOC_KIND[d.kind] ?? d.kind}</span> ${d.title}
+          <span class="tag">${DOC_KIND[d.kind] ?? d.kind}</span> ${d.number ? `${d.number} ` : ''}${d.title}
           <span class="muted small">${fmtTime(d.updatedAt)}</span>
           <button class="link" onClick=${() => get(d, 'docx')}>下载DOCX</button>
           <button class="link" onClick=${() => get(d, 'html')}>下载HTML</button>
+          <button class="link" onClick=${() => get(d, 'pdf')}>下载PDF</button>
         </li>`,
       )}
     </ul>

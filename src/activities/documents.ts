@@ -53,12 +53,6 @@ export function documentActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
   };
 }
 
-const DECISIONS: Record<string, string> = {
-  approve: '批准',
-  'order-level': '指令',
-  decline: '不同意',
-  lift: '指令解除',
-};
 
 async function documentFacts(
   pool: pg.Pool,
@@ -141,7 +135,7 @@ async function documentFacts(
       ...(l.submittedAt ? { submittedAt: l.submittedAt } : {}),
     })),
     notices: req.notices.map((n) => ({
-      title: `关于${unitName(n.unitId)}${n.reason}的通报`,
+      title: n.reason,
       at: n.at,
       unitName: unitName(n.unitId),
     })),
@@ -177,9 +171,19 @@ function timelineOf(
     const p = e.payload as Record<string, string | undefined>;
     switch (e.type) {
       case 'commander.decided': {
-        const level = p.level && p.level !== 'none' ? `（${levelName(p.level)}）` : '';
-        const comment = p.comment ? `：“${p.comment}”` : '';
-        return [{ at: e.at, text: `指挥长${DECISIONS[p.decision ?? ''] ?? p.decision}${level}${comment}` }];
+        const level = p.level && p.level !== 'none' ? levelName(p.level) : null;
+        const what =
+          p.decision === 'approve'
+            ? level
+              ? `批准执行${level}`
+              : '批准解除预警'
+            : p.decision === 'order-level'
+              ? `指令执行${level ?? '预警'}`
+              : p.decision === 'lift'
+                ? '指令解除预警'
+                : '不同意所提建议';
+        const comment = p.comment ? `（${p.comment}）` : '';
+        return [{ at: e.at, text: `指挥长${what}${comment}` }];
       }
       case 'warning.issued':
         return [{ at: e.at, text: `发布${levelName(p.level!)}，启动${responseName(p.level!)}` }];

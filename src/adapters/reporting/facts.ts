@@ -125,7 +125,9 @@ export const documentFactsSchema = z.object({
     })
     .optional(),
   /** A 通报 of a unit. */
-  circulated: z.object({ unitName: z.string(), reason: z.string(), at: isoDateTime }).optional(),
+  circulated: z
+    .object({ unitName: z.string(), item: z.string(), reason: z.string(), at: isoDateTime })
+    .optional(),
 });
 
 /** What a document says; the input form (defaults optional). */

@@ -181,11 +181,12 @@ export async function produceDocument(
     const htmlBytes = Buffer.from(html, 'utf8');
     const contentHash = sha256(docx, htmlBytes);
     const { rows } = await client.query<{ id: string; content_hash: string }>(
-      `INSERT INTO documents (episode_id, kind, doc_key, title, facts, facts_hash, content_hash, docx, html, series, year, number)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      `INSERT INTO documents (episode_id, kind, doc_key, title, facts, facts_hash, content_hash, docx, html, series, year, number, printed_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT ON CONSTRAINT documents_business_key DO UPDATE SET title = EXCLUDED.title, facts = EXCLUDED.facts,
          facts_hash = EXCLUDED.facts_hash, content_hash = EXCLUDED.content_hash, docx = EXCLUDED.docx,
          html = EXCLUDED.html, series = EXCLUDED.series, year = EXCLUDED.year, number = EXCLUDED.number,
+         printed_number = EXCLUDED.printed_number,
          pdf = NULL, pdf_hash = NULL, updated_at = now()
        RETURNING id, content_hash`,
       [
@@ -201,6 +202,7 @@ export async function produceDocument(
         number === null ? null : series,
         number === null ? null : year,
         number,
+        facts.documentNumber ?? null,
       ],
     );
     await client.query('COMMIT');

@@ -347,7 +347,7 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
     const c = f.circulated;
     if (!c) throw new Error('a circulated notice needs facts.circulated');
     add('基本情况', [
-      `${fullTime(c.at)}，${c.unitName}${c.reason}。依据《${plan.name}》（${plan.documentNumber}），现予以通报。`,
+      `${c.unitName}未按时报送${c.item}，${c.reason}。截至${fullTime(c.at)}，依据《${plan.name}》（${plan.documentNumber}）信息报送要求，现予以通报。`,
       ...f.overview,
     ]);
     add('工作要求', [
@@ -358,7 +358,7 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
       ...redHead,
       documentNumber: number,
       exercise: f.exercise,
-      title: f.title ?? `关于${c.unitName}${c.reason}的通报`,
+      title: f.title ?? `关于${c.unitName}未按时报送${c.item}的通报`,
       addressees: `${names(plan, docs.noticeAddressees).join('、')}：`,
       sections,
       date,

@@ -4,7 +4,9 @@
  * (one document per event, keyed by its sequence number), so no workflow command is needed.
  */
 import type pg from 'pg';
+import type { ReportSlot } from '../../domain/events.js';
 import { getPlan } from '../../domain/plans/index.js';
+import { reportItemLabel } from '../../domain/wording.js';
 import type { ResponsePlan } from '../../domain/plan-types.js';
 import type { DocumentFacts } from './facts.js';
 import { type ProducedDocument, produceDocument } from './index.js';
@@ -81,7 +83,7 @@ export async function produceEventDocuments(pool: pg.Pool, episodeId: string): P
         }),
       );
     } else if (e.type === 'notice.circulated') {
-      const p = e.payload as { unitId: string; reason: string };
+      const p = e.payload as { unitId: string; reason: string; responseDay: ReportSlot };
       const facts: DocumentFacts = {
         episodeId,
         jurisdiction: {
@@ -92,6 +94,7 @@ export async function produceEventDocuments(pool: pg.Pool, episodeId: string): P
         issuedAt: e.at,
         circulated: {
           unitName: plan.units.find((u) => u.id === p.unitId)?.name ?? p.unitId,
+          item: reportItemLabel(p.responseDay),
           reason: p.reason,
           at: e.at,
         },
