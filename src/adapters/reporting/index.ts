@@ -14,6 +14,7 @@ import {
   DOCUMENT_KINDS,
   type DocumentFacts,
   type DocumentKind,
+  type NormalizedFacts,
   RED_HEAD_KINDS,
   documentFactsSchema,
 } from './facts.js';
@@ -75,22 +76,25 @@ const sha256 = (...parts: Array<string | Buffer>) => {
   return h.digest('hex');
 };
 
+/** The facts, validated; a DomainError(VALIDATION) naming each bad field otherwise. */
+function validFacts(facts: DocumentFacts): NormalizedFacts {
+  const parsed = documentFactsSchema.safeParse(facts);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  throw new DomainError(
+    ErrorCode.VALIDATION,
+    `invalid document facts: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
+}
+
 /** Renders both formats (pure apart from the DOCX timestamps). */
 export async function renderDocument(
   kind: DocumentKind,
   facts: DocumentFacts,
   plan: ResponsePlan = defaultPlan,
 ): Promise<{ title: string; docx: Buffer; html: string }> {
-  const parsed = documentFactsSchema.safeParse(facts);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-    throw new DomainError(
-      ErrorCode.VALIDATION,
-      `invalid document facts: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      { issues },
-    );
-  }
-  const model = buildModel(kind, parsed.data, plan);
+  const model = buildModel(kind, validFacts(facts), plan);
   return { title: model.title, docx: await renderDocx(model), html: renderHtml(model) };
 }
 
@@ -128,6 +132,7 @@ export async function produceDocument(
   if (input.facts.episodeId !== input.episodeId) {
     throw new DomainError(ErrorCode.VALIDATION, 'facts.episodeId differs from episodeId');
   }
+  validFacts(input.facts);
   const plan = input.plan ?? defaultPlan;
   const factsHash = sha256(
     canonicalJson({

@@ -42,7 +42,7 @@ const UNITS: PrincipalKey[] = ['shuangta', 'enforcement'];
 const ALL: PrincipalKey[] = [...READERS, 'admin'];
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   url: string;
   allowed: PrincipalKey[] | 'public';
@@ -68,6 +68,12 @@ const routeCases: RouteCase[] = [
   { method: 'POST', path: '/episodes/{id}/summaries', url: `/episodes/${E}/summaries`, allowed: UNITS },
   { method: 'POST', path: '/episodes/{id}/close', url: `/episodes/${E}/close`, allowed: ['office'] },
   { method: 'GET', path: '/episodes/{id}/documents', url: `/episodes/${E}/documents`, allowed: READERS },
+  {
+    method: 'PUT',
+    path: '/episodes/{id}/work-summary/lessons',
+    url: `/episodes/${E}/work-summary/lessons`,
+    allowed: ['office'],
+  },
   {
     method: 'GET',
     path: '/episodes/{id}/notifications',

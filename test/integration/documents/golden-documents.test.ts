@@ -6,7 +6,6 @@
  * (__snapshots__/<scenario>/), and the facts in it are checked against what is stored.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,17 +13,16 @@ import { promisify } from 'node:util';
 import { unzipSync, strFromU8 } from 'fflate';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../../src/activities/index.js';
-import { logOnlyActivityDeps } from '../../../src/activities/deps.js';
 import { getDocument, pdfOf } from '../../../src/adapters/reporting/index.js';
-import { produceEventDocuments } from '../../../src/adapters/reporting/notices.js';
 import { listReports } from '../../../src/api/reports.js';
 import { createPool } from '../../../src/db/pool.js';
 import { defaultPlan } from '../../../src/domain/plans/chaoyang-2024.js';
+import { playBackScenario } from '../../documents-playback.js';
 
 const run = promisify(execFile);
 let pool: pg.Pool;
 let tmp: string;
+const playBack = (scenario: string) => playBackScenario(pool, scenario);
 
 beforeAll(async () => {
   pool = createPool(inject('databaseUrl'), 3);
@@ -34,42 +32,6 @@ afterAll(async () => {
   await pool?.end();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
-
-const PLAYED = new Set([
-  'recordEvents',
-  'storeReport',
-  'storeSummary',
-  'assessElectricity',
-  'produceDocument',
-]);
-
-/** Plays a golden history's activity calls back (under a fresh episode id); returns that id. */
-async function playBack(scenario: string): Promise<string> {
-  const history = JSON.parse(await readFile(path.join('test/histories', `${scenario}.json`), 'utf8')) as {
-    events: Array<{
-      activityTaskScheduledEventAttributes?: {
-        activityType: { name: string };
-        input?: { payloads: Array<{ data: string }> };
-      };
-    }>;
-  };
-  const activities = createActivities(logOnlyActivityDeps(pool)) as unknown as Record<
-    string,
-    (input: unknown) => Promise<unknown>
-  >;
-  let original: string | undefined;
-  const episodeId = `episode:chaoyang:golden-${randomUUID().slice(0, 8)}`;
-  for (const e of history.events) {
-    const a = e.activityTaskScheduledEventAttributes;
-    if (!a || !PLAYED.has(a.activityType.name)) continue;
-    let text = Buffer.from(a.input!.payloads[0]!.data, 'base64').toString('utf8');
-    original ??= (JSON.parse(text) as { episodeId: string }).episodeId;
-    text = text.split(original).join(episodeId);
-    await activities[a.activityType.name]!(JSON.parse(text));
-  }
-  await produceEventDocuments(pool, episodeId);
-  return episodeId;
-}
 
 /** The text a reader sees in the HTML rendering, one block a line; numbers of the shared counter as N. */
 function readerText(html: string): string {
