@@ -53,7 +53,6 @@ export function documentActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
   };
 }
 
-
 async function documentFacts(
   pool: pg.Pool,
   plan: ResponsePlan,
