@@ -278,7 +278,7 @@ async function reportTable(
     previousTotals = fields.map((f) => before.reduce((s, r) => s + num(r.fields[f.name]), 0));
   }
   return {
-    fields: fields.map((f) => ({ name: f.name, label: f.label })),
+    fields: fields.map((f) => ({ name: f.name, label: f.shortLabel ?? f.label })),
     rows,
     ...(previousTotals ? { previousTotals } : {}),
   };

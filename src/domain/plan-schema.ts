@@ -192,6 +192,7 @@ const templateSchema = z.strictObject({ title: text, body: text });
 const reportFieldSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'field names are identifiers'),
   label: text,
+  shortLabel: text.optional(),
   type: z.enum(['integer', 'text', 'idList']),
   required: z.boolean(),
   min: z.number().optional(),

@@ -251,6 +251,8 @@ export type ReportFieldType = 'integer' | 'text' | 'idList';
 export interface ReportField {
   name: string;
   label: string;
+  /** The column head in the office's documents (the label when absent). */
+  shortLabel?: string;
   type: ReportFieldType;
   required: boolean;
   min?: number;

@@ -9,7 +9,6 @@ import {
   AlignmentType,
   BorderStyle,
   Document,
-  DocumentGridType,
   Footer,
   LineRuleType,
   Packer,
@@ -117,11 +116,13 @@ function table(t: DocTable): Table {
     new TableCell({
       width: { size: width, type: WidthType.DXA },
       verticalAlign: VerticalAlign.CENTER,
-      margins: { left: 57, right: 57 },
+      margins: { left: 57, right: 57, top: 45, bottom: 45 },
       children: [
         new Paragraph({
           alignment: AlignmentType.CENTER,
-          children: [run(text, strong ? HEITI : FANGSONG, size)],
+          // an exact line of the table's size overrides the page's line grid
+          spacing: exact(Math.round((size / 2) * PT * 1.5)),
+          children: [run(text, strong ? HEITI : FANGSONG, size, { snapToGrid: false })],
         }),
       ],
     });
@@ -153,6 +154,29 @@ export function headSizeHalfPoints(head: string): number {
 }
 
 const rule = (color: string, size: number) => ({ style: BorderStyle.SINGLE, color, size, space: 4 });
+
+/** Characters of 二号 on a line of the 版心. */
+const TITLE_CHARS = Math.floor(156 / 0.3528 / 22);
+
+/**
+ * The title's lines: a title longer than a line breaks before its subject (重污染天气…, 关于…的 tail)
+ * rather than inside a word, where such a break leaves both lines within the width.
+ */
+export function titleLines(title: string): string[] {
+  if (textWidth(title) <= TITLE_CHARS) return [title];
+  const candidates: number[] = [];
+  for (const marker of ['重污染天气', '预警', '应对工作', '工作情况', '未按时']) {
+    for (let i = title.indexOf(marker); i > 0; i = title.indexOf(marker, i + 1)) candidates.push(i);
+  }
+  const fits = candidates
+    .filter((i) => textWidth(title.slice(0, i)) <= TITLE_CHARS && textWidth(title.slice(i)) <= TITLE_CHARS)
+    .sort((a, b) => b - a);
+  const at = fits[0];
+  return at === undefined ? [title] : [title.slice(0, at), title.slice(at)];
+}
+
+const titleRuns = (title: string) =>
+  titleLines(title).map((line, i) => run(line, XIAOBIAOSONG, ERHAO, i > 0 ? { break: 1 } : {}));
 
 function headBlock(model: DocModel): Paragraph[] {
   const out: Paragraph[] = [];
@@ -215,7 +239,7 @@ function headBlock(model: DocModel): Paragraph[] {
       alignment: AlignmentType.CENTER,
       spacing: exact(Math.round(LINE_PITCH * 1.25)),
       keepNext: true,
-      children: [run(model.title, XIAOBIAOSONG, ERHAO)],
+      children: titleRuns(model.title),
     }),
     blank(),
   );
@@ -340,7 +364,13 @@ export async function renderDocx(model: DocModel): Promise<Buffer> {
     evenAndOddHeaderAndFooters: true,
     styles: {
       default: {
-        document: { run: { font: FANGSONG, size: SANHAO, language: LANG } },
+        // 22 lines a page by the exact line pitch of every paragraph (also what the office types in
+        // Word or WPS: the default paragraph has it); no document grid, which LibreOffice would also
+        // force on table rows. 28 characters a line come from the character spacing (BODY_SPACING).
+        document: {
+          run: { font: FANGSONG, size: SANHAO, language: LANG },
+          paragraph: { spacing: exact() },
+        },
       },
     },
     sections: [
@@ -357,8 +387,6 @@ export async function renderDocx(model: DocModel): Promise<Buffer> {
               header: mm(15),
             },
           },
-          // the line grid; 28 characters a line come from the body's character spacing (BODY_SPACING)
-          grid: { type: DocumentGridType.LINES, linePitch: LINE_PITCH },
         },
         footers: { default: pageNumber(AlignmentType.RIGHT), even: pageNumber(AlignmentType.LEFT) },
         children,

@@ -327,7 +327,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           throw new ApiError(
             503,
             'pdf_unavailable',
-            'PDF暂不可用：服务器未安装LibreOffice，请下载DOCX或HTML版本',
+            '暂无法生成PDF：服务器未安装LibreOffice，请下载DOCX或HTML版本',
             {
               reason: err.reason,
               alternatives: ['docx', 'html'],

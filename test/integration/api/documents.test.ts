@@ -68,7 +68,7 @@ describe('documents API', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json()).toMatchObject({
         code: 'pdf_unavailable',
-        detail: 'PDF暂不可用：服务器未安装LibreOffice，请下载DOCX或HTML版本',
+        detail: '暂无法生成PDF：服务器未安装LibreOffice，请下载DOCX或HTML版本',
       });
       const docx = await bare.inject({
         method: 'GET',

@@ -221,6 +221,10 @@ describe('documents of the golden scenarios', () => {
       if (d.kind === 'warning-notice') expect(lines[0]).toBe('特急');
 
       await run('pdftoppm', ['-png', '-r', '40', '-f', '1', '-l', '1', file, path.join(tmp, d.kind)]);
+      // UPDATE_DOC_PICTURES=1 keeps every page as a picture in docs/documents/ (see docs/documents/README.md)
+      if (process.env.UPDATE_DOC_PICTURES === '1') {
+        await run('pdftoppm', ['-png', '-r', '60', file, path.join('docs/documents', d.kind)]);
+      }
       const png = await readFile(path.join(tmp, `${d.kind}-1.png`)).catch(() =>
         readFile(path.join(tmp, `${d.kind}-01.png`)),
       );
