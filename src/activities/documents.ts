@@ -221,7 +221,8 @@ export function processAqi(
     .map((e) => String(e.payload.firstDay ?? cstDate(parseIso(e.at))));
   if (starts.length === 0) return [];
   const first = starts.sort()[0]!;
-  const end = events.find((e) => e.type === 'warning.lifted' || e.type === 'early-response.ended');
+  // the process ends with its last lift (an early response that turned into a warning ended before it)
+  const end = events.filter((e) => e.type === 'warning.lifted' || e.type === 'early-response.ended').at(-1);
   const lastDate = cstDate(parseIso(end?.at ?? issuedAt));
   const consultations = events
     .filter((e) => e.type === 'consultation.recorded')

@@ -307,7 +307,7 @@ function checkReferences(plan: PlanObject, ctx: z.RefinementCtx): void {
   });
   if (!unitIds.has(plan.issuer)) issue(['issuer'], `unknown issuing unit "${plan.issuer}"`);
   for (const list of ['briefingAddressees', 'summaryAddressees', 'noticeAddressees', 'ccUnits'] as const) {
-    plan.documents[list].forEach((u, i) => {
+    (plan.documents?.[list] ?? []).forEach((u, i) => {
       if (!unitIds.has(u)) issue(['documents', list, i], `unknown unit "${u}"`);
     });
   }
