@@ -229,6 +229,13 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
           ),
     );
 
+  /** The sum over the units' reports of one field of the form. */
+  const reportTotal = (name: string) => {
+    const r = f.unitReports;
+    const i = r ? r.fields.findIndex((x) => x.name === name) : -1;
+    return r && i >= 0 ? r.rows.reduce((s, row) => s + (row.values[i] ?? 0), 0) : 0;
+  };
+
   const followupLine = () =>
     f.followups
       ? `对耗电量核算未达标企业新开执法跟进${f.followups.opened}件，办结${f.followups.closed}件。`
@@ -292,7 +299,14 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
     aqiSection('过程空气质量情况');
     reportsSection('各单位应急响应措施落实情况', false);
     electricitySection('重点企业耗电量核算情况');
-    add('执法检查情况', [followupLine()]);
+    add('执法检查情况', [
+      ...(f.unitReports
+        ? [
+            `过程期间各单位执法巡查企业${reportTotal('enterprisesPatrolled')}家次，发现问题${reportTotal('problemsFound')}个，立案处罚${reportTotal('penalties')}件。`,
+          ]
+        : []),
+      followupLine(),
+    ]);
     noticesSection('通报情况');
     lateSection('信息报送情况');
     add(
