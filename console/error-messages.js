@@ -30,4 +30,5 @@ export const ERROR_MESSAGES = {
   rate_limited: '操作过于频繁，请稍后再试',
   internal: '系统内部错误，请联系系统管理员',
   unavailable: '系统暂时不可用，请稍后重试',
+  pdf_unavailable: '暂无法生成PDF（服务器未安装LibreOffice），请下载DOCX或HTML版本',
 };

@@ -66,6 +66,8 @@ export const configSchema = z.object({
   TEMPORAL_EMBEDDED: bool.default(true),
   TEMPORAL_UI_PORT: port.default(18233),
   TEMPORAL_CLI_PATH: z.string().optional(),
+  /** LibreOffice's soffice, for PDF renderings of documents (absent from the machine: PDF answers 503). */
+  SOFFICE_PATH: z.string().min(1).default('soffice'),
   TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
 
   /** External PostgreSQL; when absent the launcher runs embedded PostgreSQL under DATA_DIR. */

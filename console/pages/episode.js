@@ -163,7 +163,36 @@ function Duties({ me, view }) {
   </table>`;
 }
 
-function Documents({ docs }) {
+/** The office writes 存在问题及经验做法 of the work summary; it is re-rendered with the same number. */
+function Lessons({ id, onSaved }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(null);
+  const [error, setError] = useState(null);
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      await api(`${ep(id)}/work-summary/lessons`, { method: 'PUT', body: { text } });
+      setDone('已保存，工作总结已重新生成（发文字号不变）。');
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<details class="lessons">
+    <summary>填写工作总结“存在问题及经验做法”</summary>
+    <textarea rows="5" maxlength="20000" value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
+    <button class="primary" disabled=${busy || text.trim() === ''} onClick=${save}>保存</button>
+    ${done && html`<p class="ok" role="status">${done}</p>`}
+    <${ErrorBox} error=${error} />
+  </details>`;
+}
+
+function Documents({ docs, id, canWrite, onSaved }) {
   const [error, setError] = useState(null);
   if (!docs) return html`<p class="loading">正在加载…</p>`;
   if (docs.length === 0) return html`<p class="muted">暂无文件。</p>`;
@@ -171,13 +200,15 @@ function Documents({ docs }) {
   return html`<ul class="documents">
       ${docs.map(
         (d) => html`<li>
-          <span class="tag">${DOC_KIND[d.kind] ?? d.kind}</span> ${d.title}
+          <span class="tag">${DOC_KIND[d.kind] ?? d.kind}</span> ${d.number ? `${d.number} ` : ''}${d.title}
           <span class="muted small">${fmtTime(d.updatedAt)}</span>
           <button class="link" onClick=${() => get(d, 'docx')}>下载DOCX</button>
           <button class="link" onClick=${() => get(d, 'html')}>下载HTML</button>
+          <button class="link" onClick=${() => get(d, 'pdf')}>下载PDF</button>
         </li>`,
       )}
     </ul>
+    ${canWrite && docs.some((d) => d.kind === 'work-summary') && html`<${Lessons} id=${id} onSaved=${onSaved} />`}
     <${ErrorBox} error=${error} />`;
 }
 
@@ -243,6 +274,7 @@ export function EpisodePage({ me, id }) {
   const view = decided && (!polled || decided.eventCount >= polled.eventCount) ? decided : polled;
   const [docs, setDocs] = useState(null);
   const [elec, setElec] = useState(null);
+  const [docsAgain, setDocsAgain] = useState(0);
   const changeKey = view ? `${view.eventCount}|${view.phase}` : '';
   useEffect(() => {
     if (!view) return;
@@ -252,7 +284,7 @@ export function EpisodePage({ me, id }) {
     api(`${ep(id)}/electricity`)
       .then((r) => setElec(r.items))
       .catch(() => setElec([]));
-  }, [id, changeKey]);
+  }, [id, changeKey, docsAgain]);
   if (!view) {
     return error
       ? html`<div class="error" role="alert">${errorText(error)}</div>`
@@ -314,7 +346,12 @@ export function EpisodePage({ me, id }) {
       </section>
       <section class="card">
         <h3>文件下载</h3>
-        <${Documents} docs=${docs} />
+        <${Documents}
+          docs=${docs}
+          id=${id}
+          canWrite=${me.principal.role === 'office'}
+          onSaved=${() => setDocsAgain((n) => n + 1)}
+        />
       </section>
     </div>
     <section class="card">

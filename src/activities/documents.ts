@@ -7,8 +7,23 @@
 import type pg from 'pg';
 import { getDayAssessment } from '../adapters/power/index.js';
 import { type DocumentFacts, produceDocument } from '../adapters/reporting/index.js';
+import {
+  type LoggedEvent,
+  episodeEvents,
+  officeLessons,
+  reportsInForce,
+  unitSummaries,
+} from '../adapters/reporting/records.js';
 import type { DocumentRequest } from '../contracts/index.js';
-import { type ResponsePlan, getPlan, toCstIso } from '../domain/index.js';
+import {
+  type ForecastDay,
+  type ResponsePlan,
+  cstDate,
+  getPlan,
+  nextDate,
+  parseIso,
+  toCstIso,
+} from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
 import { heartbeating, nonRetryable } from './support.js';
 
@@ -38,28 +53,16 @@ export function documentActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
   };
 }
 
-const DECISIONS: Record<string, string> = {
-  approve: '批准',
-  'order-level': '指令',
-  decline: '不同意',
-  lift: '指令解除',
-};
-
 async function documentFacts(
   pool: pg.Pool,
   plan: ResponsePlan,
   input: DocumentRequest,
 ): Promise<DocumentFacts> {
+  const summary = input.kind === 'work-summary';
   // The work summary lists every circulated notice of the episode: they are in the event log.
-  const req =
-    input.kind === 'work-summary' ? { ...input, notices: await allNotices(pool, input.episodeId) } : input;
+  const req = summary ? { ...input, notices: await allNotices(pool, input.episodeId) } : input;
   const unitName = (id: string) => plan.units.find((u) => u.id === id)?.name ?? id;
   const levelName = (l: string) => plan.warning.levels.find((x) => x.level === l)?.name ?? l;
-  const dutyTitle = (id: string) => {
-    const [base, day] = id.split(':');
-    const title = plan.duties.find((d) => d.id === base)?.title ?? base!;
-    return day ? `${title}（${day}耗电量核算未达标企业跟进）` : title;
-  };
 
   const levels: NonNullable<DocumentFacts['levels']> = [];
   if (req.earlyResponseFrom)
@@ -72,23 +75,6 @@ async function documentFacts(
   }
   const last = levels[levels.length - 1];
   if (last && last.to === undefined && req.liftedAt) last.to = req.liftedAt;
-
-  const timeline = [
-    ...req.decisions.map((d) => ({
-      at: d.at,
-      text: `指挥长${DECISIONS[d.decision] ?? d.decision}${d.level && d.level !== 'none' ? `（${levelName(d.level)}）` : ''}`,
-    })),
-    ...req.warnings.map((w) => ({
-      at: w.at,
-      text:
-        w.kind === 'issued'
-          ? `发布${levelName(w.level)}`
-          : w.kind === 'changed'
-            ? `预警调整为${levelName(w.level)}`
-            : `解除${levelName(w.level)}`,
-    })),
-    ...req.notices.map((n) => ({ at: n.at, text: `通报${unitName(n.unitId)}：${n.reason}` })),
-  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
   const electricity: NonNullable<DocumentFacts['electricity']> = [];
   for (const day of req.electricityDays) {
@@ -107,10 +93,28 @@ async function documentFacts(
     });
   }
 
-  const status = (s: string): 'done' | 'in-progress' | 'not-done' | 'late' =>
-    s === 'submitted' ? 'done' : s === 'late' ? 'late' : s === 'overdue' ? 'not-done' : 'in-progress';
+  const events = await episodeEvents(pool, req.episodeId, [
+    'consultation.recorded',
+    'commander.decided',
+    'warning.issued',
+    'warning.changed',
+    'warning.lifted',
+    'early-response.started',
+    'early-response.ended',
+    'notice.circulated',
+    'enforcement.followup',
+  ]);
+  const issuedDate = cstDate(parseIso(req.issuedAt));
+  const followupEvents = events.filter(
+    (e) => e.type === 'enforcement.followup' && (summary || cstDate(parseIso(e.at)) === issuedDate),
+  );
+  const followups = {
+    opened: followupEvents.filter((e) => e.payload.action !== 'closed').length,
+    closed: followupEvents.filter((e) => e.payload.action === 'closed').length,
+  };
 
-  return {
+  const unitReports = await reportTable(pool, plan, req, summary);
+  const common = {
     episodeId: req.episodeId,
     jurisdiction: {
       id: req.jurisdiction,
@@ -122,15 +126,7 @@ async function documentFacts(
     ...(req.reportDate ? { reportDate: req.reportDate } : {}),
     ...(req.unitId ? { unit: { id: req.unitId, name: unitName(req.unitId) } } : {}),
     overview: req.overview,
-    timeline,
     levels,
-    duties: req.duties.map((d) => ({
-      dutyId: d.dutyId,
-      title: dutyTitle(d.dutyId),
-      unitName: unitName(d.unitId),
-      status: status(d.status),
-      ...(d.dueAt ? { note: `截止${d.dueAt.slice(0, 16).replace('T', ' ')}` } : {}),
-    })),
     lateUnits: req.lateUnits.map((l) => ({
       unitName: unitName(l.unitId),
       item: l.item,
@@ -138,12 +134,154 @@ async function documentFacts(
       ...(l.submittedAt ? { submittedAt: l.submittedAt } : {}),
     })),
     notices: req.notices.map((n) => ({
-      title: `关于${unitName(n.unitId)}${n.reason}的通报`,
+      title: n.reason,
       at: n.at,
       unitName: unitName(n.unitId),
     })),
     electricity,
-    aqi: req.forecast.map((d) => ({ date: d.date, forecast: d.aqi })),
+    followups,
+    unitReports,
+  };
+  if (!summary) return { ...common, aqi: req.forecast.map((d) => ({ date: d.date, forecast: d.aqi })) };
+
+  const lessons = await officeLessons(pool, req.episodeId);
+  return {
+    ...common,
+    timeline: timelineOf(plan, events, levelName, unitName),
+    aqi: processAqi(events, req.issuedAt),
+    summaries: (await unitSummaries(pool, req.episodeId)).map((s) => ({
+      unitName: unitName(s.unitId),
+      text: s.text,
+      late: s.late,
+    })),
+    ...(lessons ? { lessons } : {}),
+  };
+}
+
+/** What happened, from the event log: the commander's orders (with the comment), warnings, notices. */
+function timelineOf(
+  plan: ResponsePlan,
+  events: LoggedEvent[],
+  levelName: (l: string) => string,
+  unitName: (id: string) => string,
+): Array<{ at: string; text: string }> {
+  const responseName = (l: string) => plan.warning.levels.find((x) => x.level === l)?.responseName ?? '';
+  return events.flatMap((e) => {
+    const p = e.payload as Record<string, string | undefined>;
+    switch (e.type) {
+      case 'commander.decided': {
+        const level = p.level && p.level !== 'none' ? levelName(p.level) : null;
+        const what =
+          p.decision === 'approve'
+            ? level
+              ? `批准执行${level}`
+              : '批准解除预警'
+            : p.decision === 'order-level'
+              ? `指令执行${level ?? '预警'}`
+              : p.decision === 'lift'
+                ? '指令解除预警'
+                : '不同意所提建议';
+        const comment = p.comment ? `（${p.comment}）` : '';
+        return [{ at: e.at, text: `指挥长${what}${comment}` }];
+      }
+      case 'warning.issued':
+        return [{ at: e.at, text: `发布${levelName(p.level!)}，启动${responseName(p.level!)}` }];
+      case 'warning.changed':
+        return [
+          {
+            at: e.at,
+            text: `预警由${levelName(p.previousLevel!)}调整为${levelName(p.level!)}，执行${responseName(p.level!)}`,
+          },
+        ];
+      case 'warning.lifted':
+        return [{ at: e.at, text: `解除${levelName(p.level!)}，终止${responseName(p.level!)}` }];
+      case 'early-response.started':
+        return [{ at: e.at, text: '启动污染过程提前应对' }];
+      case 'early-response.ended':
+        return [{ at: e.at, text: '结束污染过程提前应对' }];
+      case 'notice.circulated':
+        return [{ at: e.at, text: `通报${unitName(p.unitId!)}${p.reason ?? ''}` }];
+      default:
+        return [];
+    }
+  });
+}
+
+/**
+ * Every day of the process (from the first response day to the day of the lift), each with the AQI
+ * forecast at the time: the latest consultation recorded by that day that forecast it (else the
+ * earliest one that did). Observed values are not recorded by the product yet.
+ */
+export function processAqi(
+  events: LoggedEvent[],
+  issuedAt: string,
+): Array<{ date: string; forecast?: number }> {
+  const starts = events
+    .filter((e) => e.type === 'warning.issued' || e.type === 'early-response.started')
+    .map((e) => String(e.payload.firstDay ?? cstDate(parseIso(e.at))));
+  if (starts.length === 0) return [];
+  const first = starts.sort()[0]!;
+  // the process ends with its last lift (an early response that turned into a warning ended before it)
+  const end = events.filter((e) => e.type === 'warning.lifted' || e.type === 'early-response.ended').at(-1);
+  const lastDate = cstDate(parseIso(end?.at ?? issuedAt));
+  const consultations = events
+    .filter((e) => e.type === 'consultation.recorded')
+    .map((e) => ({ date: cstDate(parseIso(e.at)), days: (e.payload.days ?? []) as ForecastDay[] }));
+  const rows: Array<{ date: string; forecast?: number }> = [];
+  for (let d = first; d <= lastDate && rows.length < 400; d = nextDate(d)) {
+    const forecasting = consultations.filter((c) => c.days.some((x) => x.date === d));
+    const byThen = forecasting.filter((c) => c.date <= d);
+    const chosen = byThen.at(-1) ?? forecasting[0];
+    const aqi = chosen?.days.find((x) => x.date === d)?.aqi;
+    rows.push({ date: d, ...(aqi !== undefined ? { forecast: aqi } : {}) });
+  }
+  return rows;
+}
+
+/** The units' reports as a table: per unit the plan's integer fields, photos; the day before's totals. */
+async function reportTable(
+  pool: pg.Pool,
+  plan: ResponsePlan,
+  req: DocumentRequest,
+  summary: boolean,
+): Promise<NonNullable<DocumentFacts['unitReports']>> {
+  const fields = plan.reportForm.fields.filter((f) => f.type === 'integer');
+  const photoField = plan.reportForm.fields.find((f) => f.type === 'idList');
+  const day = summary ? null : (req.responseDay ?? null);
+  const reports = await reportsInForce(pool, req.episodeId, day);
+  const obliged = new Set(
+    req.duties
+      .filter((d) => (summary ? typeof d.responseDay === 'number' : d.responseDay === day))
+      .map((d) => d.unitId),
+  );
+  for (const r of reports) obliged.add(r.unitId);
+  const units = plan.units.filter((u) => obliged.has(u.id));
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const rows = units.map((u) => {
+    const mine = reports.filter((r) => r.unitId === u.id);
+    return {
+      unitName: u.shortName ?? u.name,
+      values: fields.map((f) => mine.reduce((s, r) => s + num(r.fields[f.name]), 0)),
+      photos: mine.reduce(
+        (s, r) =>
+          s +
+          (photoField && Array.isArray(r.fields[photoField.name])
+            ? (r.fields[photoField.name] as unknown[]).length
+            : 0),
+        0,
+      ),
+      reported: mine.length > 0,
+    };
+  });
+  let previousTotals: number[] | undefined;
+  if (!summary && day !== null && day > 1) {
+    const before = await reportsInForce(pool, req.episodeId, day - 1);
+    previousTotals = fields.map((f) => before.reduce((s, r) => s + num(r.fields[f.name]), 0));
+  }
+  return {
+    fields: fields.map((f) => ({ name: f.name, label: f.shortLabel ?? f.label })),
+    rows,
+    ...(previousTotals ? { previousTotals } : {}),
   };
 }
 

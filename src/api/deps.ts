@@ -50,6 +50,8 @@ export interface AppDeps {
   photos?: PhotoLimits;
   /** Administration: who confirms a token for another principal, and how long tokens last by default. */
   admin?: { tokenConfirmation: TokenConfirmation; tokenTtlDays: number };
+  /** LibreOffice's `soffice` for PDF renderings (SOFFICE_PATH; default: on the PATH). */
+  soffice?: string;
   /** Whole-request and idle-socket timeouts, ms (a body trickled in slowly is cut off with 408). */
   timeouts?: { requestMs: number; connectionMs: number };
 }

@@ -39,6 +39,7 @@ export const PROBLEM_CODES = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'A dependency is unavailable, retry shortly' },
+  pdf_unavailable: { status: 503, title: 'PDF rendering is not available on this server (no LibreOffice)' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -43,6 +43,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
     },
     admin: { tokenConfirmation: config.ADMIN_TOKEN_CONFIRMATION, tokenTtlDays: config.API_TOKEN_TTL_DAYS },
     timeouts: { requestMs: config.API_REQUEST_TIMEOUT_MS, connectionMs: config.API_CONNECTION_TIMEOUT_MS },
+    soffice: config.SOFFICE_PATH,
     ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),
     publicSender: { id: config.NOTIFY_SENDER_ID, name: config.NOTIFY_SENDER_NAME },
   });

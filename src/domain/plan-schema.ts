@@ -68,6 +68,20 @@ const smsTemplateSchema = z.strictObject({
     .max(10),
 });
 
+const unitList = z.array(id);
+const documentSettingsSchema = z.strictObject({
+  issuerMark: text,
+  issuerName: text,
+  agencyCode: text,
+  briefingName: text,
+  noticeAddressees: unitList.min(1),
+  ccUnits: unitList,
+  printedBy: text,
+  signer: text,
+  noticeUrgency: z.enum(['特急', '加急']),
+  lessonsPlaceholder: text,
+});
+
 const publicationSchema = z.strictObject({
   agencyCode: z.string().regex(/^\d{8}$/, 'the agency code: 8 digits'),
   eventType: z.string().regex(/^\w{1,10}$/, 'an event type code'),
@@ -176,6 +190,7 @@ const templateSchema = z.strictObject({ title: text, body: text });
 const reportFieldSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'field names are identifiers'),
   label: text,
+  shortLabel: text.optional(),
   type: z.enum(['integer', 'text', 'idList']),
   required: z.boolean(),
   min: z.number().optional(),
@@ -255,6 +270,7 @@ const planObjectSchema = z.strictObject({
   templates: z.record(z.string().min(1), templateSchema),
   reportForm: z.strictObject({ id, title: text, fields: z.array(reportFieldSchema).min(1) }),
   publication: publicationSchema.optional(),
+  documents: documentSettingsSchema,
 });
 
 type PlanObject = z.infer<typeof planObjectSchema>;
@@ -309,6 +325,11 @@ function checkReferences(plan: PlanObject, ctx: z.RefinementCtx): void {
   }
   const office = plan.units.find((u) => u.id === plan.roles.office);
   if (office && office.kind !== 'internal') issue(['roles', 'office'], 'the office must be an internal unit');
+  for (const list of ['noticeAddressees', 'ccUnits'] as const) {
+    (plan.documents?.[list] ?? []).forEach((u, i) => {
+      if (!unitIds.has(u)) issue(['documents', list, i], `unknown unit "${u}"`);
+    });
+  }
 
   // warning levels: yellow, orange, red in order, distinct responses, coherent conditions
   const seenResponses = new Set<string>();

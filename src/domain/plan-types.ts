@@ -200,6 +200,35 @@ export interface SmsTemplate {
   params: Array<{ name: string; from: SmsTemplateFact }>;
 }
 
+/**
+ * What the office's documents say that depends on the jurisdiction (GB/T 9704-2012 elements): who
+ * issues them, their 机关代字, to whom they go. County plans carry their own.
+ */
+export interface DocumentSettings {
+  /** 发文机关标志 of red-head documents, on one line, e.g. 朝阳市重污染天气专项应急指挥部办公室文件. */
+  issuerMark: string;
+  /** 发文机关署名 (the issuing office's full name), e.g. 朝阳市重污染天气专项应急指挥部办公室. */
+  issuerName: string;
+  /** 机关代字 of the 发文字号 (机关代字〔2026〕N号), numbered per issuer and year. */
+  agencyCode: string;
+  /** The name of the office's 简报 (the daily response report), e.g. 重污染天气应急专班工作简报. */
+  briefingName: string;
+  // 主送 of the daily response report and of the work summary: the plan's roles (leaders,
+  // summaryRecipients), so that the messages and the documents name the same recipients.
+  /** 主送 of the warning notices (启动/调整/解除通知) and of the 通报, unit ids. */
+  noticeAddressees: string[];
+  /** 抄送 of red-head documents, unit ids. */
+  ccUnits: string[];
+  /** 印发机关 of the 版记. */
+  printedBy: string;
+  /** 签发人 of up-going documents (报告), as the office writes it. */
+  signer: string;
+  /** 紧急程度 of the warning notices. */
+  noticeUrgency: '特急' | '加急';
+  /** The text the work summary prints under 问题与经验 until the office writes its own. */
+  lessonsPlaceholder: string;
+}
+
 /** How public warnings leave the city: the national format (GB/T 35965.1) and the SMS templates. */
 export interface PublicationSettings {
   /** The agency's code in the national system, appended to the area code in identifiers (GB/T 35965.1). */
@@ -220,6 +249,8 @@ export type ReportFieldType = 'integer' | 'text' | 'idList';
 export interface ReportField {
   name: string;
   label: string;
+  /** The column head in the office's documents (the label when absent). */
+  shortLabel?: string;
   type: ReportFieldType;
   required: boolean;
   min?: number;
@@ -286,6 +317,8 @@ export interface ResponsePlan {
   reportForm: ReportForm;
   /** Public-warning distribution (national format, SMS templates); absent = CAP only. */
   publication?: PublicationSettings;
+  /** The office's documents: issuer, 机关代字, addressees, 版记. */
+  documents: DocumentSettings;
 }
 
 /** Template keys every plan must provide. */

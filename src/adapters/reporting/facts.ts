@@ -4,22 +4,36 @@
  */
 import { z } from 'zod';
 
-export const DOCUMENT_KINDS = ['daily-report', 'unit-summary', 'work-summary'] as const;
+export const DOCUMENT_KINDS = [
+  'daily-report',
+  'unit-summary',
+  'work-summary',
+  'warning-notice',
+  'circulated-notice',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** The kinds numbered in the issuer's 发文字号 series (机关代字〔年〕N号); the daily report has its 简报 series. */
+export const RED_HEAD_KINDS: readonly DocumentKind[] = [
+  'work-summary',
+  'warning-notice',
+  'circulated-notice',
+];
 
 const isoDateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'ISO 8601 with offset');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const warningLevel = z.enum(['yellow', 'orange', 'red']);
 const levelOrEarly = z.enum(['early', 'yellow', 'orange', 'red']);
 
 export const documentFactsSchema = z.object({
   episodeId: z.string().min(1),
   jurisdiction: z.object({ id: z.string().min(1), name: z.string().min(1) }),
   exercise: z.boolean().default(false),
-  /** The document's date (落款日期). */
+  /** The document's date (落款日期 / 印发日期). */
   issuedAt: isoDateTime,
-  /** 文号; default: '第N期' for a daily report, the episode id otherwise. */
+  /** The number as printed (发文字号 or 期号); produceDocument assigns it from the counter. */
   documentNumber: z.string().optional(),
   /** Overrides the default title. */
   title: z.string().optional(),
@@ -28,8 +42,9 @@ export const documentFactsSchema = z.object({
   reportDate: isoDate.optional(),
   /** Unit summary: the unit that reports. */
   unit: z.object({ id: z.string(), name: z.string() }).optional(),
-  /** Free paragraphs at the start of the body (e.g. the unit's own summary text). */
+  /** Free paragraphs at the start of the body. */
   overview: z.array(z.string()).default([]),
+  /** What happened, in order (decisions with the commander's comment, warnings, notices). */
   timeline: z.array(z.object({ at: isoDateTime, text: z.string() })).default([]),
   levels: z
     .array(
@@ -38,17 +53,6 @@ export const documentFactsSchema = z.object({
         from: isoDateTime,
         to: isoDateTime.optional(),
         reason: z.string().optional(),
-      }),
-    )
-    .default([]),
-  duties: z
-    .array(
-      z.object({
-        dutyId: z.string(),
-        title: z.string(),
-        unitName: z.string(),
-        status: z.enum(['done', 'in-progress', 'not-done', 'late']),
-        note: z.string().optional(),
       }),
     )
     .default([]),
@@ -69,7 +73,7 @@ export const documentFactsSchema = z.object({
     .array(
       z.object({
         day: isoDate,
-        level: z.enum(['yellow', 'orange', 'red']),
+        level: warningLevel,
         counts: z.object({
           total: z.number().int().optional(),
           compliant: z.number().int(),
@@ -83,9 +87,47 @@ export const documentFactsSchema = z.object({
       }),
     )
     .default([]),
+  /** One row per day of the process: the forecast made at the time, the observed value where known. */
   aqi: z
-    .array(z.object({ date: isoDate, forecast: z.number(), observed: z.number().optional() }))
+    .array(z.object({ date: isoDate, forecast: z.number().optional(), observed: z.number().optional() }))
     .default([]),
+  /** The units' daily reports: per unit the plan's integer fields (in `fields` order) and photos. */
+  unitReports: z
+    .object({
+      fields: z.array(z.object({ name: z.string(), label: z.string() })),
+      rows: z.array(
+        z.object({
+          unitName: z.string(),
+          values: z.array(z.number()),
+          photos: z.number().int(),
+          reported: z.boolean().default(true),
+        }),
+      ),
+      /** The totals of the day before (daily report), in `fields` order. */
+      previousTotals: z.array(z.number()).optional(),
+    })
+    .optional(),
+  /** Enforcement follow-ups of non-compliant enterprises: opened and closed (that day, or the episode). */
+  followups: z.object({ opened: z.number().int(), closed: z.number().int() }).optional(),
+  /** The units' own episode summaries (work summary). */
+  summaries: z.array(z.object({ unitName: z.string(), text: z.string(), late: z.boolean() })).default([]),
+  /** 问题与经验 (work summary), written by the office. */
+  lessons: z.string().optional(),
+  /** A warning notice (通知): what it announces. */
+  notice: z
+    .object({
+      action: z.enum(['start', 'change', 'lift']),
+      level: warningLevel,
+      previousLevel: warningLevel.optional(),
+      at: isoDateTime,
+      /** The commander's decision it carries out (e.g. 批准, 指令), with the comment. */
+      order: z.string().optional(),
+    })
+    .optional(),
+  /** A 通报 of a unit. */
+  circulated: z
+    .object({ unitName: z.string(), item: z.string(), reason: z.string(), at: isoDateTime })
+    .optional(),
 });
 
 /** What a document says; the input form (defaults optional). */

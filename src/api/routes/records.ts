@@ -4,11 +4,20 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getDocument } from '../../adapters/reporting/index.js';
+import {
+  PdfUnavailableError,
+  getDocument,
+  pdfOf,
+  produceDocument,
+  storedFacts,
+} from '../../adapters/reporting/index.js';
+import { produceEventDocuments } from '../../adapters/reporting/notices.js';
+import { saveOfficeLessons } from '../../adapters/reporting/records.js';
 import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
 import {
   EPISODE_READERS,
   LOG_READERS,
+  OFFICE,
   assertActsFor,
   assertEpisodeAccess,
   confinedJurisdiction,
@@ -17,7 +26,7 @@ import type { ApiPrincipal } from '../principal-store.js';
 import type { AppDeps } from '../deps.js';
 import { readModel } from '../episode-access.js';
 import { type ReportQuery, listReports, reportsWorkbook, unitName } from '../reports.js';
-import { notFound } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
 import { booleanQuery, episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
 import { answerNotModified } from '../etag.js';
 import { principalOf } from '../security.js';
@@ -213,7 +222,11 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       config: { access: EPISODE_READERS },
       schema: {
         tags: ['documents'],
-        summary: 'Documents of the episode (daily response reports, work summary)',
+        summary:
+          'Documents of the episode: daily response reports (简报), the work summary (报告), the warning notices (通知) and 通报',
+        description:
+          'The warning notices (start, change, lift) and the 通报 are produced from the event log when first listed ' +
+          '(idempotent: one per event, numbered once). `number` is the printed 发文字号 or 期号.',
         security,
         params: episodeIdParams,
         response: {
@@ -224,10 +237,11 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 kind: z.string(),
                 key: z.string(),
                 title: z.string(),
+                number: z.string().nullable(),
                 contentHash: z.string(),
                 createdAt: z.string(),
                 updatedAt: z.string(),
-                links: z.object({ docx: z.string(), html: z.string() }),
+                links: z.object({ docx: z.string(), html: z.string(), pdf: z.string() }),
               }),
             ),
           }),
@@ -237,17 +251,19 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     },
     async (req) => {
       assertEpisodeAccess(principalOf(req), req.params.id);
+      await produceEventDocuments(deps.pool, req.params.id);
       const { rows } = await deps.pool.query<{
         id: string;
         kind: string;
         doc_key: string;
         title: string;
+        number: string | null;
         content_hash: string;
         created_at: Date;
         updated_at: Date;
       }>(
-        `SELECT id, kind, doc_key, title, content_hash, created_at, updated_at FROM documents
-         WHERE episode_id = $1 ORDER BY created_at, id`,
+        `SELECT id, kind, doc_key, title, printed_number AS number, content_hash, created_at, updated_at
+         FROM documents WHERE episode_id = $1 ORDER BY created_at, id`,
         [req.params.id],
       );
       return {
@@ -256,10 +272,15 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           kind: r.kind,
           key: r.doc_key,
           title: r.title,
+          number: r.number,
           contentHash: r.content_hash,
           createdAt: iso(r.created_at)!,
           updatedAt: iso(r.updated_at)!,
-          links: { docx: `/documents/${r.id}?format=docx`, html: `/documents/${r.id}?format=html` },
+          links: {
+            docx: `/documents/${r.id}?format=docx`,
+            html: `/documents/${r.id}?format=html`,
+            pdf: `/documents/${r.id}?format=pdf`,
+          },
         })),
       };
     },
@@ -271,11 +292,18 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       config: { access: EPISODE_READERS },
       schema: {
         tags: ['documents'],
-        summary: 'Download a document as DOCX (default) or HTML',
-        produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html'],
+        summary: 'Download a document as DOCX (default), HTML or PDF',
+        description:
+          'PDF is the DOCX rendered by LibreOffice (cached until the document changes); a server without ' +
+          'LibreOffice answers 503 `pdf_unavailable` (DOCX and HTML stay available).',
+        produces: [
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'text/html',
+          'application/pdf',
+        ],
         security,
         params: uuidParams,
-        querystring: z.strictObject({ format: z.enum(['docx', 'html']).default('docx') }),
+        querystring: z.strictObject({ format: z.enum(['docx', 'html', 'pdf']).default('docx') }),
         response: {
           200: z.string().describe('the document (ETag: the hash of its content)').meta({ format: 'binary' }),
           304: z.null().describe('Not modified: If-None-Match names the ETag'),
@@ -284,14 +312,71 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       },
     },
     async (req, reply) => {
-      const doc = await getDocument(deps.pool, req.params.id, req.query.format);
-      if (!doc) throw notFound('document');
-      assertEpisodeAccess(principalOf(req), doc.episodeId);
-      if (answerNotModified(req, reply, doc.contentHash)) return reply;
+      const format = req.query.format;
+      const stored = await getDocument(deps.pool, req.params.id, format === 'pdf' ? 'docx' : format);
+      if (!stored) throw notFound('document');
+      assertEpisodeAccess(principalOf(req), stored.episodeId);
+      if (answerNotModified(req, reply, `${stored.contentHash}${format === 'pdf' ? '.pdf' : ''}`))
+        return reply;
+      let doc = stored;
+      if (format === 'pdf') {
+        try {
+          doc = await pdfOf(deps.pool, stored, deps.soffice ?? 'soffice');
+        } catch (err) {
+          if (!(err instanceof PdfUnavailableError)) throw err;
+          throw new ApiError(
+            503,
+            'pdf_unavailable',
+            '暂无法生成PDF：服务器未安装LibreOffice，请下载DOCX或HTML版本',
+            {
+              reason: err.reason,
+              alternatives: ['docx', 'html'],
+            },
+          );
+        }
+      }
       return reply
         .header('content-type', doc.contentType)
         .header('content-disposition', `attachment; filename="${doc.fileName}"`)
         .send(doc.content as unknown as string);
+    },
+  );
+
+  app.put(
+    '/episodes/:id/work-summary/lessons',
+    {
+      config: { access: OFFICE },
+      schema: {
+        tags: ['documents'],
+        summary: 'The office writes 存在问题及经验做法 of the work summary (re-rendered if it exists)',
+        description:
+          'Until the office writes it, the work summary prints the plan’s placeholder. The work summary keeps ' +
+          'its 发文字号 when re-rendered.',
+        security,
+        params: episodeIdParams,
+        body: z.strictObject({ text: z.string().trim().min(1).max(20_000) }),
+        response: {
+          200: z.object({ documentId: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      const row = await readModel(deps, req.params.id);
+      if (!row) throw notFound('episode');
+      await saveOfficeLessons(deps.pool, req.params.id, req.body.text, p.id);
+      const facts = await storedFacts(deps.pool, req.params.id, 'work-summary', 'final');
+      if (!facts) return { documentId: null };
+      const doc = await produceDocument(deps.pool, {
+        episodeId: req.params.id,
+        kind: 'work-summary',
+        key: 'final',
+        facts: { ...facts, lessons: req.body.text },
+        plan: getPlan(row.plan_id, row.plan_version),
+      });
+      return { documentId: doc.documentId };
     },
   );
 

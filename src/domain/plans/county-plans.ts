@@ -178,6 +178,29 @@ function countyTemplates(
   };
 }
 
+/**
+ * The county's documents: issued by its branch (机关代字 a product default from the branch's name, for
+ * the office to revise), to its own units, copied to the city command office.
+ */
+function countyDocuments(
+  city: ResponsePlan,
+  branch: Unit,
+  map: (id: string) => string[],
+): ResponsePlan['documents'] {
+  return {
+    ...city.documents,
+    issuerMark: `${branch.name}文件`,
+    issuerName: branch.name,
+    agencyCode: `${branch.name.replace(/分局$/, '')}环分`,
+    briefingName: `${branch.name}重污染天气应对工作简报`,
+    noticeAddressees: mapAll(map, city.documents.noticeAddressees),
+    ccUnits: [...new Set([...mapAll(map, city.documents.ccUnits), CITY_COMMAND_OFFICE])],
+    printedBy: branch.name,
+    signer: `${branch.name}主要负责同志`,
+    lessonsPlaceholder: city.documents.lessonsPlaceholder.replace('专班办公室', branch.name),
+  };
+}
+
 /** The plan of one county, derived from the city's plan. */
 export function countyPlan(city: ResponsePlan, county: Jurisdiction): ResponsePlan {
   const branch = city.units.find((u) => u.jurisdiction === county.id && u.filesDailyReport);
@@ -228,6 +251,7 @@ export function countyPlan(city: ResponsePlan, county: Jurisdiction): ResponsePl
     exercise: city.exercise,
     electricity: city.electricity,
     templates: countyTemplates(city, county, branch),
+    documents: countyDocuments(city, branch, map),
     reportForm: city.reportForm,
     ...(city.publication ? { publication: city.publication } : {}),
   };

@@ -44,7 +44,7 @@ const KEEPERS: PrincipalKey[] = ['office', ...UNITS];
 const ALL: PrincipalKey[] = [...READERS, 'admin'];
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   url: string;
   allowed: PrincipalKey[] | 'public';
@@ -82,6 +82,12 @@ const routeCases: RouteCase[] = [
     allowed: KEEPERS,
   },
   { method: 'GET', path: '/episodes/{id}/documents', url: `/episodes/${E}/documents`, allowed: READERS },
+  {
+    method: 'PUT',
+    path: '/episodes/{id}/work-summary/lessons',
+    url: `/episodes/${E}/work-summary/lessons`,
+    allowed: ['office'],
+  },
   {
     method: 'GET',
     path: '/episodes/{id}/notifications',

@@ -12,10 +12,6 @@ export const sampleFacts: DocumentFacts = {
     { level: 'yellow', from: '2026-11-29T12:00:00+08:00', to: '2026-11-30T08:00:00+08:00' },
     { level: 'orange', from: '2026-11-30T08:00:00+08:00' },
   ],
-  duties: [
-    { dutyId: '2.6', title: '严格落实应急减排措施', unitName: '北票分局', status: 'done' },
-    { dutyId: '3.1', title: '严格执行信息报送机制', unitName: '建平分局', status: 'late', note: '18:20报送' },
-  ],
   lateUnits: [
     {
       unitName: '建平分局',
@@ -32,12 +28,27 @@ export const sampleFacts: DocumentFacts = {
       day: '2026-11-30',
       level: 'yellow',
       counts: { compliant: 40, nonCompliant: 2, insufficientData: 1, exempt: 3 },
-      nonCompliant: [{ name: '朝阳某水泥有限公司', county: 'beipiao', cut: 0.04, required: 0.15 }],
+      nonCompliant: [{ name: '朝阳某水泥有限公司', county: '北票市', cut: 0.04, required: 0.15 }],
     },
   ],
   aqi: [
     { date: '2026-11-29', forecast: 210, observed: 198 },
     { date: '2026-11-30', forecast: 240 },
   ],
+  unitReports: {
+    fields: [
+      { name: 'onSiteSupervisionCount', label: '驻场督导企业数（家）' },
+      { name: 'problemsFound', label: '发现问题数（个）' },
+      { name: 'penalties', label: '立案处罚数（件）' },
+    ],
+    rows: [
+      { unitName: '北票分局', values: [4, 2, 1], photos: 3 },
+      { unitName: '建平分局', values: [5, 1, 0], photos: 2 },
+      { unitName: '执法队', values: [0, 0, 0], photos: 0, reported: false },
+    ],
+    previousTotals: [8, 1, 1],
+  },
+  followups: { opened: 2, closed: 0 },
+  summaries: [{ unitName: '北票分局', text: '本次过程共驻场督导企业12家。', late: false }],
   timeline: [{ at: '2026-11-29T11:30:00+08:00', text: '指挥长批准启动黄色预警' }],
 };
