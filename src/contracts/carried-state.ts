@@ -44,4 +44,9 @@ export interface Schedule {
   /** Epoch ms of the lift (or end of early response) — the summaries' clock. */
   liftedMs: number | null;
   workSummaryDone: boolean;
+  /**
+   * Each CST date's AQI as last forecast before it passed (by date): the process's elapsed days for a
+   * level change. Absent in runs started before the rule.
+   */
+  dayAqi?: Record<string, ForecastDay>;
 }

@@ -5,6 +5,7 @@
  */
 import { dayNumber, isIsoDate } from './calendar.js';
 import { DomainError, ErrorCode } from './errors.js';
+import { cstDateWords } from './time-words.js';
 import {
   LEVEL_RANK,
   type LevelOrNone,
@@ -293,4 +294,59 @@ export function adviseTransition(
   return lift.propose
     ? { ...base, action: 'lift', level: 'none', reasons: lift.reasons }
     : { ...base, action: 'none', level: currentLevel, reasons: [] };
+}
+
+/**
+ * The days of the process joined to the new forecast (DOMAIN §3b): the elapsed days before the
+ * forecast's first day (observed AQI where known, else their forecast at the time), consecutive up to
+ * the day before it, then the forecast. Elapsed days that leave a gap before the forecast are dropped.
+ */
+export function processSeries(
+  elapsed: ReadonlyArray<ForecastDay>,
+  forecast: ReadonlyArray<ForecastDay>,
+): ForecastDay[] {
+  const first = forecast[0]?.date;
+  if (!first) return [...forecast];
+  const before = [...elapsed].filter((d) => d.date < first).sort((a, b) => a.date.localeCompare(b.date));
+  const run: ForecastDay[] = [];
+  for (let i = before.length - 1, expected = previousDate(first); i >= 0; i--) {
+    if (before[i]!.date !== expected) break;
+    run.unshift(before[i]!);
+    expected = previousDate(expected);
+  }
+  return [...run, ...forecast];
+}
+
+function previousDate(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * A level change judges the whole process (DOMAIN §3b, #12.5): with a warning in force, the lift is
+ * judged on the new forecast (it must stay below the lowest condition ahead), and a raise or a lower
+ * on the elapsed days plus the new forecast — so the days already lived keep the level they earned,
+ * and a reason that leans on them says so. Without a warning, the forecast alone decides.
+ */
+export function adviseProcess(
+  plan: ResponsePlan,
+  currentLevel: LevelOrNone,
+  elapsed: ReadonlyArray<ForecastDay>,
+  forecast: ReadonlyArray<ForecastDay>,
+): TransitionAdvice {
+  const ahead = adviseTransition(plan, currentLevel, forecast);
+  if (currentLevel === 'none' || ahead.action === 'lift') return ahead;
+  const whole = processSeries(elapsed, forecast);
+  if (whole.length === forecast.length) return ahead;
+  const advice = adviseTransition(plan, currentLevel, whole);
+  if (advice.action === 'lift') return { ...advice, action: 'none', level: currentLevel, reasons: [] };
+  const first = forecast[0]!.date;
+  const lived = whole.filter((d) => d.date < first).map((d) => d.date);
+  const reasons = advice.reasons.map((r) =>
+    r.days.some((d) => d < first)
+      ? { ...r, rule: `${r.rule}（按全过程研判，含已过去的${lived.length}天：${lived.map(cstDateWords).join('、')}）` }
+      : r,
+  );
+  return { ...advice, reasons };
 }

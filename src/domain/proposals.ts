@@ -3,7 +3,7 @@
  * reasons — or a provincial directive's level), an early response, or nothing. A pure function of
  * (plan, the episode's state, the forecast).
  */
-import { type ForecastDay, type RuleReason, adviseTransition } from './classify.js';
+import { type ForecastDay, type RuleReason, adviseProcess, adviseTransition } from './classify.js';
 import type { ProposalKind, ProvincialDirective } from './events.js';
 import { LEVEL_RANK, type LevelOrNone, type ResponsePlan, type WarningLevel } from './plan-types.js';
 import { cstFullDateWords } from './time-words.js';
@@ -22,6 +22,11 @@ export interface ConsultedEpisode {
   phase: string;
   /** An early response proposed to the office and not yet decided. */
   pendingEarlyResponse?: unknown;
+  /**
+   * The process's elapsed days (their AQI as known: the forecast at the time): given, a level change
+   * judges the whole process (adviseProcess); absent, the new forecast alone (runs before the rule).
+   */
+  elapsed?: ReadonlyArray<ForecastDay>;
 }
 
 /** The reason an early response ends by itself, as the units read it. */
@@ -44,7 +49,9 @@ export function consultationOutcome(
     const kind = episode.level === 'none' ? 'start' : 'change';
     return { action: 'propose', kind, level: directedLevel, reasons: [reason] };
   }
-  const advice = adviseTransition(plan, episode.level, forecast);
+  const advice = episode.elapsed
+    ? adviseProcess(plan, episode.level, episode.elapsed, forecast)
+    : adviseTransition(plan, episode.level, forecast);
   switch (advice.action) {
     case 'start':
       return { action: 'propose', kind: 'start', level: advice.level, reasons: advice.reasons };

@@ -122,4 +122,44 @@ describe('proposals and directives', () => {
       expect(lift.proposal).toMatchObject({ kind: 'lift', level: 'none' });
     });
   });
+
+  it('a level change judges the whole process: a milder forecast near the end keeps orange, lived days raise yellow', async () => {
+    await runScenario(env, pool, async (taskQueue) => {
+      // ordered at 23:59: day 2 begins a minute later
+      await skipTo(env, await nextCst(env, '23:59'));
+      const day1 = cstDate(await env.currentTimeMs());
+      const orange = await startEpisode(
+        env,
+        taskQueue,
+        episodeInput({ forecast: forecast(day1, [230, 240]) }),
+      );
+      await approvePending(orange);
+      const yellow = await startEpisode(
+        env,
+        taskQueue,
+        episodeInput({ forecast: forecast(day1, [160, 170]) }),
+      );
+      await approvePending(yellow);
+      expect((await viewOf(yellow)).level).toBe('yellow');
+
+      const day3 = nextDate(day1, 2);
+      await skipTo(env, Date.parse(`${day3}T09:00:00+08:00`));
+      // forecast alone, [180, 170] would step orange down to yellow; the lived 230 and 240 keep it
+      const kept = await consult(orange, forecast(day3, [180, 170]));
+      expect(kept.proposal).toBeNull();
+      expect((await viewOf(orange)).level).toBe('orange');
+      // forecast alone, a single 180 holds nothing; with the lived 160 and 170 it is 72 h above 150
+      const raised = await consult(yellow, forecast(day3, [180]));
+      expect(raised.proposal).toMatchObject({ kind: 'change', level: 'orange' });
+      const [m, d] = [Number(day1.slice(5, 7)), Number(day1.slice(8))];
+      const [m2, d2] = [Number(nextDate(day1, 1).slice(5, 7)), Number(nextDate(day1, 1).slice(8))];
+      expect(raised.proposal!.reasons[0]!.rule).toContain(
+        `（按全过程研判，含已过去的2天：${m}月${d}日、${m2}月${d2}日）`,
+      );
+      const told = await deliveredAtLeast(pool, yellow.workflowId, `proposal:${raised.proposal!.proposalId}`);
+      expect(told[0]!.body).toContain('按全过程研判');
+      expect(told[0]!.body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      await saveGoldenHistory(yellow, 'whole-process-raise');
+    });
+  });
 });

@@ -7,6 +7,7 @@
 import { patched } from '@temporalio/workflow';
 import {
   type ConsultationOutcome,
+  type ForecastDay,
   type LevelOrNone,
   type PendingProposal,
   type ProvincialDirective,
@@ -85,6 +86,24 @@ function directiveOf(c: ConsultationInput): ProvincialDirective | undefined {
   return c.directedLevel ? { kind: '文件', action: 'level', level: c.directedLevel } : undefined;
 }
 
+/**
+ * The process's days before the new forecast's first day, each with its AQI as last forecast before it
+ * passed (observed values are not yet recorded: #14); then the new forecast is remembered by date.
+ */
+function elapsedDays(run: EpisodeRun, forecast: ConsultationInput['forecast']): ForecastDay[] {
+  const known = run.schedule.dayAqi ?? {};
+  const firstDay = run.schedule.origin?.firstDay;
+  const first = forecast[0]?.date ?? '';
+  const elapsed = firstDay ? Object.values(known).filter((d) => d.date >= firstDay && d.date < first) : [];
+  return elapsed.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function rememberForecast(run: EpisodeRun, forecast: ConsultationInput['forecast']): void {
+  const known = { ...(run.schedule.dayAqi ?? {}) };
+  for (const day of forecast) known[day.date] = day;
+  run.schedule.dayAqi = known;
+}
+
 /** Records a consultation (its forecast validated again) and acts on its outcome. */
 export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResult {
   const { plan, schedule } = run;
@@ -111,9 +130,11 @@ export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResu
     ...(rules && directive ? { directive } : {}),
   });
   if (rules) {
+    // Runs started before this patch judged a level change on the new forecast alone.
+    const elapsed = patched('level-change-judges-whole-process') ? elapsedDays(run, c.forecast) : undefined;
     const decision = consultationDecision(
       plan,
-      { ...run.state, pending: pendingBefore, floor: floorBefore },
+      { ...run.state, pending: pendingBefore, floor: floorBefore, ...(elapsed ? { elapsed } : {}) },
       c.forecast,
       directive,
     );
@@ -121,6 +142,7 @@ export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResu
     supersedeEarlyResponse(run, classification.level !== 'none', early);
     act(run, decision.outcome);
   } else act(run, consultationOutcome(plan, run.state, c.forecast, c.directedLevel));
+  rememberForecast(run, c.forecast);
   return {
     consultationId,
     level: classification.level,
