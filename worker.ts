@@ -13,6 +13,8 @@ import { logger } from './src/logger.js';
 import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
 import { freeLoopbackPort, startWorkerHttp } from './src/ops/worker-http.js';
 import { installRuntime, workflowsPath } from './src/temporal/runtime.js';
+import { WorkerPair } from './src/temporal/worker-pair.js';
+import { messagesTaskQueue } from './src/workflows/task-queues.js';
 
 export { installRuntime, workflowsPath } from './src/temporal/runtime.js';
 
@@ -26,15 +28,53 @@ export interface WorkerDeps {
   identity?: string;
   /** A client of the same namespace: enables the history exporter's activities. */
   historyClient?: Client;
+  /** The message Worker's limits (see MessageLimits); defaults suit tests. */
+  messageLimits?: MessageLimits;
 }
 
-export async function createWorker(deps: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+/** Concurrency and rate limits of the message Worker (config MESSAGES_*). */
+export interface MessageLimits {
+  maxConcurrent: number;
+  /** maxTaskQueueActivitiesPerSecond: across all workers of the queue, enforced by the server. */
+  queueActivitiesPerSecond?: number;
+  /** maxActivitiesPerSecond: this worker process alone. */
+  workerActivitiesPerSecond?: number;
+}
+
+export const messageLimitsFromConfig = (config: Config): MessageLimits => ({
+  maxConcurrent: config.MESSAGES_MAX_CONCURRENT,
+  queueActivitiesPerSecond: config.MESSAGES_QUEUE_ACTIVITIES_PER_SECOND,
+  ...(config.MESSAGES_WORKER_ACTIVITIES_PER_SECOND
+    ? { workerActivitiesPerSecond: config.MESSAGES_WORKER_ACTIVITIES_PER_SECOND }
+    : {}),
+});
+
+/**
+ * The main Worker (workflows and every activity, messages included for episodes started before
+ * messages had a queue of their own) and the message Worker on `<taskQueue>-messages` (notify and
+ * publishWarning only, no workflows), as one pair.
+ */
+export async function createWorker(deps: WorkerDeps): Promise<WorkerPair> {
+  const activities = createActivities(deps.activityDeps);
+  const limits = deps.messageLimits ?? { maxConcurrent: 10 };
+  const messages = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: messagesTaskQueue(deps.taskQueue),
+    activities: { notify: activities.notify, publishWarning: activities.publishWarning },
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrent,
+    ...(limits.queueActivitiesPerSecond
+      ? { maxTaskQueueActivitiesPerSecond: limits.queueActivitiesPerSecond }
+      : {}),
+    ...(limits.workerActivitiesPerSecond ? { maxActivitiesPerSecond: limits.workerActivitiesPerSecond } : {}),
+    ...(deps.identity ? { identity: `${deps.identity}:messages` } : {}),
+  });
+  const main = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: {
-      ...createActivities(deps.activityDeps),
+      ...activities,
       ...(deps.historyClient
         ? createHistoryExportActivities({ pool: deps.activityDeps.pool, client: deps.historyClient })
         : {}),
@@ -44,6 +84,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     stickyQueueScheduleToStartTimeout: '3s',
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
+  return new WorkerPair(main, messages);
 }
 
 /** Connects, retrying for up to 60 s while the frontend is still starting ("not healthy yet"). */
@@ -76,6 +117,7 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activityDeps: await activityDepsFromConfig(config, pool),
       historyClient,
+      messageLimits: messageLimitsFromConfig(config),
     });
     await ensureHistoryExportSchedule(historyClient, config.TEMPORAL_TASK_QUEUE).catch((err) =>
       logger.warn({ err }, 'history export schedule not created'),

@@ -7,7 +7,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { inject } from 'vitest';
 import { logOnlyActivityDeps } from '../src/activities/deps.js';
@@ -25,6 +24,7 @@ import {
   episodeStateQuery,
   submitReportUpdate,
 } from '../src/workflows/definitions.js';
+import type { WorkerPair } from '../src/temporal/worker-pair.js';
 import { createWorker, installRuntime } from '../worker.js';
 import { uniqueTaskQueue, workflowBundle } from './helpers.js';
 
@@ -71,7 +71,7 @@ export async function episodeWorker(
   env: TestWorkflowEnvironment,
   pool: pg.Pool,
   taskQueue = uniqueTaskQueue('episode'),
-): Promise<{ worker: Worker; taskQueue: string }> {
+): Promise<{ worker: WorkerPair; taskQueue: string }> {
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
