@@ -11,6 +11,7 @@ import { createPool } from './src/db/pool.js';
 import { temporalConnectConfig } from './src/temporal/connect-config.js';
 import { logger } from './src/logger.js';
 import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
+import { startTracing, temporalWorkerTracing } from './src/ops/tracing.js';
 import { freeLoopbackPort, startWorkerHttp } from './src/ops/worker-http.js';
 import { installRuntime, workflowsPath } from './src/temporal/runtime.js';
 import { WorkerPair } from './src/temporal/worker-pair.js';
@@ -57,12 +58,18 @@ export const messageLimitsFromConfig = (config: Config): MessageLimits => ({
 export async function createWorker(deps: WorkerDeps): Promise<WorkerPair> {
   const activities = createActivities(deps.activityDeps);
   const limits = deps.messageLimits ?? { maxConcurrent: 10 };
+  // with tracing on (src/ops/tracing.ts); a prebuilt bundle must have been built with its workflow module
+  const traced = temporalWorkerTracing();
+  const activityInterceptors = traced.interceptors?.activity
+    ? { activity: traced.interceptors.activity }
+    : {};
   const messages = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: messagesTaskQueue(deps.taskQueue),
     activities: { notify: activities.notify, publishWarning: activities.publishWarning },
     maxConcurrentActivityTaskExecutions: limits.maxConcurrent,
+    interceptors: activityInterceptors,
     ...(limits.queueActivitiesPerSecond
       ? { maxTaskQueueActivitiesPerSecond: limits.queueActivitiesPerSecond }
       : {}),
@@ -80,6 +87,12 @@ export async function createWorker(deps: WorkerDeps): Promise<WorkerPair> {
         : {}),
     },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    ...(traced.interceptors
+      ? {
+          interceptors: deps.workflowBundle ? activityInterceptors : traced.interceptors,
+          sinks: traced.sinks ?? {},
+        }
+      : {}),
     // After a restart, tasks for the dead worker's sticky queue fall back to the shared queue quickly.
     stickyQueueScheduleToStartTimeout: '3s',
     ...(deps.identity ? { identity: deps.identity } : {}),
@@ -101,6 +114,7 @@ async function connectWhenReady<T>(connect: () => Promise<T>): Promise<T> {
 }
 
 export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {
+  startTracing({ serviceName: 'smog-response-worker' });
   const corePort = config.WORKER_CORE_METRICS_PORT ?? (await freeLoopbackPort());
   installRuntime(corePort);
   const { connectionOptions, namespace } = temporalConnectConfig(config);

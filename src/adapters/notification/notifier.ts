@@ -38,7 +38,8 @@ import {
   type SenderIdentity,
 } from './types.js';
 import { createChannels } from './channels.js';
-import { type Throttle, createThrottle } from './throttle.js';
+import { traceLogFields } from '../../ops/trace-fields.js';
+import type { Throttle } from './throttle.js';
 
 export const DELIVERY_TRANSIENT = 'DELIVERY_TRANSIENT';
 export const DELIVERY_REJECTED = 'DELIVERY_REJECTED';
@@ -111,10 +112,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const { pool } = deps;
 
   async function ensureRow(msg: OutgoingMessage, target: ChannelTarget, label: string): Promise<Row> {
+    // with tracing on: the request id (baggage) and trace the message is sent under
+    const traced = traceLogFields();
     await pool.query(
       `INSERT INTO notification_deliveries
-         (idempotency_key, episode_id, step, recipient_id, channel, target, title, body, exercise, cap_xml)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (idempotency_key, episode_id, step, recipient_id, channel, target, title, body, exercise, cap_xml,
+          request_id, trace_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT ON CONSTRAINT notification_deliveries_key DO NOTHING`,
       [
         msg.idempotencyKey,
@@ -127,6 +131,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         msg.body,
         msg.exercise,
         msg.capXml ?? null,
+        traced.request_id ?? null,
+        traced.trace_id ?? null,
       ],
     );
     const { rows } = await pool.query<Row>(
