@@ -7,11 +7,15 @@
  * parent.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logOnlyActivityDeps } from '../../../src/activities/deps.js';
+import { projectRoot } from '../../../src/config.js';
 import {
   WORKFLOW_TRACING_MODULE,
   startTracing,
@@ -25,10 +29,16 @@ import { bearer, seedPrincipals, testApp, uniqueDate } from '../api/api-helpers.
 
 const exporter = new InMemorySpanExporter();
 let ctx: IntegrationContext;
+let tracedBundle: Promise<{ code: string }>;
 
 beforeAll(async () => {
   startTracing({ serviceName: 'smog-response-test', exporter });
   ctx = await integrationContext();
+  tracedBundle = bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+  });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -39,11 +49,7 @@ describe('traces', () => {
   it('run from the HTTP request through the workflow to its activities and their queries', {
     timeout: 120_000,
   }, async () => {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath,
-      workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-    });
+    const { code } = await tracedBundle;
     const taskQueue = uniqueTaskQueue('trace');
     const worker = await createWorker({
       connection: ctx.nativeConnection,
@@ -140,5 +146,23 @@ describe('traces', () => {
       await client.workflow.getHandle(id).terminate('test done');
     });
     await app.close();
+  });
+
+  it('can be turned on for running episodes: the golden histories replay with the tracing interceptors', async () => {
+    const dir = path.join(projectRoot, 'test', 'histories');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    const histories = await Promise.all(
+      files.map(async (file) => ({
+        workflowId: path.basename(file, '.json'),
+        history: historyFromJSON(JSON.parse(await readFile(path.join(dir, file), 'utf8'))),
+      })),
+    );
+    const results: string[][] = [];
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: { code: (await tracedBundle).code } },
+      histories,
+    ))
+      results.push([r.workflowId, r.error ? String(r.error) : 'ok']);
+    expect(results).toEqual(files.map((f) => [path.basename(f, '.json'), 'ok']));
   });
 });
