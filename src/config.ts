@@ -93,7 +93,7 @@ export const configSchema = z.object({
   /** The message worker (its own task queue, `<TEMPORAL_TASK_QUEUE>-messages`): concurrent sends. */
   MESSAGES_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(10),
   /** Message activities started per second on that queue, across all workers (server-enforced). */
-  MESSAGES_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(10),
+  MESSAGES_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(50),
   /** Message activities started per second by one worker process; absent = no per-worker cap. */
   MESSAGES_WORKER_ACTIVITIES_PER_SECOND: z.coerce.number().positive().optional(),
   SMTP_HOST: z.string().optional(),
