@@ -11,8 +11,11 @@ import { createPool } from './src/db/pool.js';
 import { temporalConnectConfig } from './src/temporal/connect-config.js';
 import { logger } from './src/logger.js';
 import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
+import { startTracing, temporalWorkerTracing } from './src/ops/tracing.js';
 import { freeLoopbackPort, startWorkerHttp } from './src/ops/worker-http.js';
 import { installRuntime, workflowsPath } from './src/temporal/runtime.js';
+import { WorkerPair } from './src/temporal/worker-pair.js';
+import { messagesTaskQueue } from './src/workflows/task-queues.js';
 
 export { installRuntime, workflowsPath } from './src/temporal/runtime.js';
 
@@ -26,24 +29,75 @@ export interface WorkerDeps {
   identity?: string;
   /** A client of the same namespace: enables the history exporter's activities. */
   historyClient?: Client;
+  /** The message Worker's limits (see MessageLimits); defaults suit tests. */
+  messageLimits?: MessageLimits;
 }
 
-export async function createWorker(deps: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+/** Concurrency and rate limits of the message Worker (config MESSAGES_*). */
+export interface MessageLimits {
+  maxConcurrent: number;
+  /** maxTaskQueueActivitiesPerSecond: across all workers of the queue, enforced by the server. */
+  queueActivitiesPerSecond?: number;
+  /** maxActivitiesPerSecond: this worker process alone. */
+  workerActivitiesPerSecond?: number;
+}
+
+export const messageLimitsFromConfig = (config: Config): MessageLimits => ({
+  maxConcurrent: config.MESSAGES_MAX_CONCURRENT,
+  queueActivitiesPerSecond: config.MESSAGES_QUEUE_ACTIVITIES_PER_SECOND,
+  ...(config.MESSAGES_WORKER_ACTIVITIES_PER_SECOND
+    ? { workerActivitiesPerSecond: config.MESSAGES_WORKER_ACTIVITIES_PER_SECOND }
+    : {}),
+});
+
+/**
+ * The main Worker (workflows and every activity, messages included for episodes started before
+ * messages had a queue of their own) and the message Worker on `<taskQueue>-messages` (notify and
+ * publishWarning only, no workflows), as one pair.
+ */
+export async function createWorker(deps: WorkerDeps): Promise<WorkerPair> {
+  const activities = createActivities(deps.activityDeps);
+  const limits = deps.messageLimits ?? { maxConcurrent: 10 };
+  // with tracing on (src/ops/tracing.ts); a prebuilt bundle must have been built with its workflow module
+  const traced = temporalWorkerTracing();
+  const activityInterceptors = traced.interceptors?.activity
+    ? { activity: traced.interceptors.activity }
+    : {};
+  const messages = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: messagesTaskQueue(deps.taskQueue),
+    activities: { notify: activities.notify, publishWarning: activities.publishWarning },
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrent,
+    interceptors: activityInterceptors,
+    ...(limits.queueActivitiesPerSecond
+      ? { maxTaskQueueActivitiesPerSecond: limits.queueActivitiesPerSecond }
+      : {}),
+    ...(limits.workerActivitiesPerSecond ? { maxActivitiesPerSecond: limits.workerActivitiesPerSecond } : {}),
+    ...(deps.identity ? { identity: `${deps.identity}:messages` } : {}),
+  });
+  const main = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: {
-      ...createActivities(deps.activityDeps),
+      ...activities,
       ...(deps.historyClient
         ? createHistoryExportActivities({ pool: deps.activityDeps.pool, client: deps.historyClient })
         : {}),
     },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    ...(traced.interceptors
+      ? {
+          interceptors: deps.workflowBundle ? activityInterceptors : traced.interceptors,
+          sinks: traced.sinks ?? {},
+        }
+      : {}),
     // After a restart, tasks for the dead worker's sticky queue fall back to the shared queue quickly.
     stickyQueueScheduleToStartTimeout: '3s',
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
+  return new WorkerPair(main, messages);
 }
 
 /** Connects, retrying for up to 60 s while the frontend is still starting ("not healthy yet"). */
@@ -60,6 +114,7 @@ async function connectWhenReady<T>(connect: () => Promise<T>): Promise<T> {
 }
 
 export async function runWorker(config: Config, signal?: AbortSignal, onReady?: () => void): Promise<void> {
+  startTracing({ serviceName: 'smog-response-worker' });
   const corePort = config.WORKER_CORE_METRICS_PORT ?? (await freeLoopbackPort());
   installRuntime(corePort);
   const { connectionOptions, namespace } = temporalConnectConfig(config);
@@ -76,6 +131,7 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activityDeps: await activityDepsFromConfig(config, pool),
       historyClient,
+      messageLimits: messageLimitsFromConfig(config),
     });
     await ensureHistoryExportSchedule(historyClient, config.TEMPORAL_TASK_QUEUE).catch((err) =>
       logger.warn({ err }, 'history export schedule not created'),

@@ -85,6 +85,19 @@ export const configSchema = z.object({
   /** SMS signature (签名, shown as 【…】), filled into the SMS gateway body's {signature}. */
   NOTIFY_SMS_SIGNATURE: z.string().min(1).default('朝阳生态环境'),
   NOTIFY_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Send limits per target, by channel kind, as JSON: {"wecom":{"messages":20,"perSeconds":60}}.
+   * Absent: WeCom and DingTalk robots 20 a minute each (src/adapters/notification/throttle.ts).
+   */
+  NOTIFY_CHANNEL_LIMITS: z.string().optional(),
+  /** Longest in-process wait for a send slot; a longer one becomes a later retry of the activity. */
+  NOTIFY_THROTTLE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(50_000).default(20_000),
+  /** The message worker (its own task queue, `<TEMPORAL_TASK_QUEUE>-messages`): concurrent sends. */
+  MESSAGES_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Message activities started per second on that queue, across all workers (server-enforced). */
+  MESSAGES_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().default(50),
+  /** Message activities started per second by one worker process; absent = no per-worker cap. */
+  MESSAGES_WORKER_ACTIVITIES_PER_SECOND: z.coerce.number().positive().optional(),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: port.default(587),
   SMTP_SECURE: bool.default(false),

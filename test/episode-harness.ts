@@ -7,13 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { inject } from 'vitest';
 import { logOnlyActivityDeps } from '../src/activities/deps.js';
 import { projectRoot } from '../src/config.js';
 import { atCst, cstDate, defaultPlan, nextDate } from '../src/domain/index.js';
 import type { episodeWorkflow } from '../src/workflows/index.js';
+import { EPISODE_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes.js';
 import {
   EPISODE_WORKFLOW_TYPE,
   type ForecastDay,
@@ -27,6 +27,7 @@ import {
   episodeStateQuery,
   submitReportUpdate,
 } from '../src/workflows/definitions.js';
+import type { WorkerPair } from '../src/temporal/worker-pair.js';
 import { createWorker, installRuntime } from '../worker.js';
 import { uniqueTaskQueue, workflowBundle } from './helpers.js';
 
@@ -57,11 +58,26 @@ export function forecast(firstDate: string, aqis: number[]): ForecastDay[] {
   return aqis.map((aqi, i) => ({ date: nextDate(firstDate, i), aqi }));
 }
 
+/**
+ * The time-skipping test server, with the episode's search attributes registered (it refuses a
+ * workflow's upsert of an unregistered one, as a real server does).
+ */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.entries(EPISODE_SEARCH_ATTRIBUTES).map(([name, type]) => [
+        name,
+        // temporal.api.enums.v1.IndexedValueType: 2 = KEYWORD, 5 = BOOL
+        type === 'Keyword' ? 2 : 5,
+      ]),
+    ),
+  });
+  return env;
 }
 
 /** The run's one workflow bundle (built by test/global-setup.ts). */
@@ -73,7 +89,7 @@ export async function episodeWorker(
   env: TestWorkflowEnvironment,
   pool: pg.Pool,
   taskQueue = uniqueTaskQueue('episode'),
-): Promise<{ worker: Worker; taskQueue: string }> {
+): Promise<{ worker: WorkerPair; taskQueue: string }> {
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import type { WorkerPair } from '../src/temporal/worker-pair.js';
 import type pg from 'pg';
 import { inject } from 'vitest';
 import { createWorker, installRuntime } from '../worker.js';
@@ -49,7 +50,7 @@ export async function integrationContext(): Promise<IntegrationContext> {
 /** A fresh worker on a unique task queue; `fn` runs while it polls. */
 export async function withWorker<T>(
   ctx: IntegrationContext,
-  fn: (taskQueue: string, worker: Worker) => Promise<T>,
+  fn: (taskQueue: string, worker: WorkerPair) => Promise<T>,
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue();
   const worker = await createWorker({

@@ -23,6 +23,7 @@ import { publicRoutes } from './routes/public.js';
 import { recordRoutes } from './routes/records.js';
 import { referenceRoutes } from './routes/reference.js';
 import { swaggerOptions } from './openapi.js';
+import { installRequestTracing } from './request-tracing.js';
 import { installSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions) {
   }).withTypeProvider<ZodTypeProvider>();
 
   if (!options.feed) app.addHook('onClose', () => deps.feed!.close());
+  installRequestTracing(app as unknown as FastifyInstance);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -3,6 +3,7 @@ import { Client, type ConnectionOptions } from '@temporalio/client';
 import { type Config, loadConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { logger } from '../logger.js';
+import { startTracing, temporalClientInterceptors } from '../ops/tracing.js';
 import { temporalConnectConfig } from '../temporal/connect-config.js';
 import { createApiConnection } from '../temporal/connection.js';
 import { buildApp } from './app.js';
@@ -15,8 +16,10 @@ export interface RunningApi {
 /** Starts the API on the configured port. Temporal is connected lazily, so the API starts while it is down. */
 export async function startApi(config: Config): Promise<RunningApi> {
   const { connectionOptions, namespace } = temporalConnectConfig(config);
+  startTracing({ serviceName: 'smog-response-api' });
   const connection = createApiConnection(connectionOptions as ConnectionOptions);
-  const temporal = new Client({ connection, namespace });
+  const interceptors = temporalClientInterceptors();
+  const temporal = new Client({ connection, namespace, ...(interceptors ? { interceptors } : {}) });
   const pool = createPool(config.databaseUrl, config.DATABASE_POOL_MAX);
   const app = await buildApp({
     temporal,

@@ -345,7 +345,10 @@ export function adviseProcess(
   const lived = whole.filter((d) => d.date < first).map((d) => d.date);
   const reasons = advice.reasons.map((r) =>
     r.days.some((d) => d < first)
-      ? { ...r, rule: `${r.rule}（按全过程研判，含已过去的${lived.length}天：${lived.map(cstDateWords).join('、')}）` }
+      ? {
+          ...r,
+          rule: `${r.rule}（按全过程研判，含已过去的${lived.length}天：${lived.map(cstDateWords).join('、')}）`,
+        }
       : r,
   );
   return { ...advice, reasons };

@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type NativeConnection, type Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { type NativeConnection, bundleWorkflowCode } from '@temporalio/worker';
+import type { WorkerPair } from '../../src/temporal/worker-pair.js';
 import type pg from 'pg';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { logOnlyActivityDeps } from '../../src/activities/deps.js';
@@ -42,7 +43,7 @@ export type StackContext = Pick<IntegrationContext, 'client' | 'nativeConnection
 export interface ConsoleStack {
   baseUrl: string;
   app: App;
-  worker: Worker;
+  worker: WorkerPair;
   who: Record<PrincipalKey, TestPrincipal>;
   stop(): Promise<void>;
 }

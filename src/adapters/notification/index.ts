@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import { createChannels } from './channels.js';
 import { createNotifier, type Notifier } from './notifier.js';
 import { loadRecipientRoutes } from './routes.js';
+import { createThrottle, parseChannelLimits } from './throttle.js';
 import type { SenderIdentity } from './types.js';
 
 export * from './cap.js';
@@ -18,6 +19,7 @@ export * from './channels.js';
 export * from './messages.js';
 export * from './notifier.js';
 export * from './routes.js';
+export * from './throttle.js';
 export * from './types.js';
 
 /** The sender identity from config. */
@@ -69,5 +71,8 @@ export async function createNotifierFromConfig(pool: pg.Pool, config: Config): P
         }
       : {}),
   });
-  return createNotifier({ pool, routes, channels, sender: senderFromConfig(config) });
+  const throttle = createThrottle(parseChannelLimits(config.NOTIFY_CHANNEL_LIMITS), {
+    maxWaitMs: config.NOTIFY_THROTTLE_MAX_WAIT_MS,
+  });
+  return createNotifier({ pool, routes, channels, throttle, sender: senderFromConfig(config) });
 }

@@ -17,6 +17,8 @@
  * throw a retryable `ApplicationFailure` (type DELIVERY_TRANSIENT) after every other target has been
  * tried, so the activity retries with backoff; permanent ones (other 4xx, robot errcodes, SMTP 5xx,
  * unconfigured channels) mark the row 'failed' and throw a non-retryable one (DELIVERY_REJECTED).
+ * A target over its send limit (throttle.ts) is not attempted: when only such targets are left, the
+ * failure names the delay after which the window has room as the activity's next retry delay.
  * The activity must not run twice concurrently for one key (Temporal guarantees one attempt at a time).
  */
 import { createHash } from 'node:crypto';
@@ -36,6 +38,8 @@ import {
   type SenderIdentity,
 } from './types.js';
 import { createChannels } from './channels.js';
+import { traceLogFields } from '../../ops/trace-fields.js';
+import type { Throttle } from './throttle.js';
 
 export const DELIVERY_TRANSIENT = 'DELIVERY_TRANSIENT';
 export const DELIVERY_REJECTED = 'DELIVERY_REJECTED';
@@ -48,6 +52,8 @@ export interface NotifierDeps {
   channels?: Partial<ChannelSet>;
   sender: SenderIdentity;
   fetch?: typeof fetch;
+  /** Per-target send limits (see throttle.ts); absent = none. */
+  throttle?: Throttle;
   /** Fault injection for tests: runs after a receiver accepted and before the log row is updated. */
   afterAccepted?: (record: DeliveryRecord) => void | Promise<void>;
 }
@@ -106,10 +112,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const { pool } = deps;
 
   async function ensureRow(msg: OutgoingMessage, target: ChannelTarget, label: string): Promise<Row> {
+    // with tracing on: the request id (baggage) and trace the message is sent under
+    const traced = traceLogFields();
     await pool.query(
       `INSERT INTO notification_deliveries
-         (idempotency_key, episode_id, step, recipient_id, channel, target, title, body, exercise, cap_xml)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (idempotency_key, episode_id, step, recipient_id, channel, target, title, body, exercise, cap_xml,
+          request_id, trace_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT ON CONSTRAINT notification_deliveries_key DO NOTHING`,
       [
         msg.idempotencyKey,
@@ -122,6 +131,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         msg.body,
         msg.exercise,
         msg.capXml ?? null,
+        traced.request_id ?? null,
+        traced.trace_id ?? null,
       ],
     );
     const { rows } = await pool.query<Row>(
@@ -154,6 +165,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const records: DeliveryRecord[] = [];
       const transient: string[] = [];
       const rejected: string[] = [];
+      /** The shortest wait a throttled target asked for: the activity's next retry comes then. */
+      let retryAfterMs: number | null = null;
+      let throttled = 0;
       const seen = new Set<string>();
       for (const target of targets) {
         const label = targetLabel(target);
@@ -170,6 +184,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           rejected.push(`${target.channel} ${label}: ${row.last_error ?? 'rejected'}`);
           continue;
         }
+        const slot = deps.throttle?.reserve(target.channel, `${target.channel} ${label}`) ?? 0;
+        if (typeof slot === 'object') {
+          retryAfterMs = Math.min(retryAfterMs ?? slot.retryAfterMs, slot.retryAfterMs);
+          throttled += 1;
+          records.push(toRecord(row));
+          transient.push(
+            `${target.channel} ${label}: over its send limit, next slot in ${slot.retryAfterMs} ms`,
+          );
+          continue;
+        }
+        if (slot > 0) await new Promise((resolve) => setTimeout(resolve, slot));
         row = await update(row.id, 'attempts = attempts + 1', []);
         const prepared: PreparedMessage = {
           ...msg,
@@ -197,10 +222,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       }
 
       if (transient.length > 0) {
-        throw ApplicationFailure.retryable(
-          `delivery of ${msg.idempotencyKey} incomplete: ${transient.join('; ')}`,
-          DELIVERY_TRANSIENT,
-        );
+        throw ApplicationFailure.create({
+          message: `delivery of ${msg.idempotencyKey} incomplete: ${transient.join('; ')}`,
+          type: DELIVERY_TRANSIENT,
+          nonRetryable: false,
+          // only throttled targets: retry when the window has room (others: the retry policy's backoff)
+          ...(retryAfterMs !== null && throttled === transient.length
+            ? { nextRetryDelay: retryAfterMs }
+            : {}),
+        });
       }
       if (rejected.length > 0) {
         throw ApplicationFailure.nonRetryable(

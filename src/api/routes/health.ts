@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { projectionLag } from '../metrics.js';
+import { messagesTaskQueue } from '../../workflows/task-queues.js';
 import { workerPresence } from '../worker-presence.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -72,7 +73,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           'Temporal and PostgreSQL reachable (else 503); a worker polling and the projection current (else degraded)',
         description:
           '503 when Temporal or PostgreSQL is down. 200 `degraded` when no worker polls the task queue (deadlines ' +
-          'stop, reads go on) or the read projection lags more than 30 s.',
+          'stop, reads go on), no worker sends messages (`<queue>-messages`) or the read projection lags more than 30 s.',
         response: { 200: readyBody, 503: readyBody },
       },
     },
@@ -120,6 +121,25 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           .catch((err: Error) => {
             req.log.warn({ err }, 'readiness: worker check failed');
             checks.worker = { ok: false, critical: false, error: 'unreachable' };
+          }),
+        within(
+          CHECK_TIMEOUT_MS,
+          tracked(workerPresence(deps.temporal, messagesTaskQueue(deps.taskQueue), CHECK_TIMEOUT_MS)),
+        )
+          .then((w) => {
+            const queue = messagesTaskQueue(deps.taskQueue);
+            const ok = w.activityPollers > 0;
+            checks.messages = {
+              ok,
+              critical: false,
+              taskQueue: queue,
+              activityPollers: w.activityPollers,
+              ...(ok ? {} : { error: `no worker sends messages from task queue ${queue}` }),
+            };
+          })
+          .catch((err: Error) => {
+            req.log.warn({ err }, 'readiness: message worker check failed');
+            checks.messages = { ok: false, critical: false, error: 'unreachable' };
           }),
         within(CHECK_TIMEOUT_MS, projectionLag(deps.pool))
           .then((lag) => {

@@ -2,8 +2,9 @@
  * The episode's activity proxies, each typed with only the activities it may call, so that a message
  * can never be sent under the document timeouts nor a document rendered under a message's retries.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { type ActivityOptions, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
+import { messagesTaskQueue } from '../task-queues.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -28,7 +29,7 @@ export const store = proxyActivities<Pick<Activities, 'recordEvents' | 'storeRep
  * Outgoing messages: retried with backoff for up to a day (a receiver may be down for hours). They
  * heartbeat, so a dead worker's attempt is retried after 15 s.
  */
-export const messaging = proxyActivities<Pick<Activities, 'notify' | 'publishWarning'>>({
+const messagingOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '1 day',
@@ -38,4 +39,21 @@ export const messaging = proxyActivities<Pick<Activities, 'notify' | 'publishWar
     maximumInterval: '10 minutes',
     nonRetryableErrorTypes: ['DELIVERY_REJECTED'],
   },
-});
+};
+
+type Messaging = Pick<Activities, 'notify' | 'publishWarning'>;
+
+/** Messages on the workflow's own queue: what episodes started before 'messages-on-own-queue' do. */
+const messagingOnMainQueue = proxyActivities<Messaging>(messagingOptions);
+
+/**
+ * The proxy for outgoing messages: on their own task queue (see task-queues.ts) for episodes that
+ * reached the patch 'messages-on-own-queue', else on the workflow's queue as before.
+ */
+export function messaging(): Messaging {
+  if (!patched('messages-on-own-queue')) return messagingOnMainQueue;
+  return proxyActivities<Messaging>({
+    ...messagingOptions,
+    taskQueue: messagesTaskQueue(workflowInfo().taskQueue),
+  });
+}

@@ -14,6 +14,7 @@ import { nextDueAt, runDue } from './due.js';
 import { installHandlers } from './handlers.js';
 import { project } from './projection.js';
 import { type EpisodeRun, createRun, emit, now, nowIso } from './run.js';
+import { keepSearchAttributesCurrent } from './search-attributes.js';
 import { actorOf, validateForecast } from './validators.js';
 import { view } from './view.js';
 
@@ -54,6 +55,7 @@ export async function episodeWorkflow(input: StartEpisodeInput): Promise<Episode
     run.wake = false;
     await runDue(run, run.clock);
     await project(run);
+    keepSearchAttributesCurrent(run);
     if (closed(run)) break;
     const info = workflowInfo();
     if (

@@ -30,7 +30,7 @@ export function notify(
 ): void {
   const all = { ...commonVars(run), ...vars };
   spawn(run, `notify ${step}`, () =>
-    messaging.notify({
+    messaging().notify({
       episodeId: run.episodeId,
       step,
       planId: run.plan.id,
@@ -59,7 +59,7 @@ export function publishPublicWarning(
   const forecast = run.forecast;
   const maxAqi = forecast.reduce((m, d) => Math.max(m, d.aqi), 0);
   spawn(run, `public warning ${kind}`, () =>
-    messaging.publishWarning({
+    messaging().publishWarning({
       episodeId: run.episodeId,
       planId: run.plan.id,
       planVersion: run.plan.version,

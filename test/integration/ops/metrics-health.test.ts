@@ -107,6 +107,8 @@ describe('/readyz', () => {
     expect(body.status).toBe('degraded');
     expect(body.checks.worker).toMatchObject({ ok: false, workflowPollers: 0 });
     expect(body.checks.worker.error).toMatch(/no worker polls task queue nobody-/);
+    expect(body.checks.messages).toMatchObject({ ok: false, activityPollers: 0 });
+    expect(body.checks.messages.error).toMatch(/no worker sends messages from task queue nobody-.*-messages/);
     expect(body.checks.projection).toMatchObject({ ok: expect.any(Boolean), lagEvents: expect.any(Number) });
 
     await withWorker(ctx, async (taskQueue) => {
@@ -120,6 +122,11 @@ describe('/readyz', () => {
         const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json();
         expect(ready.checks.worker.workflowPollers).toBeGreaterThan(0);
         expect(ready.checks.worker.activityPollers).toBeGreaterThan(0);
+        await expect
+          .poll(async () => (await app.inject({ method: 'GET', url: '/readyz' })).json().checks.messages, {
+            timeout: 15_000,
+          })
+          .toMatchObject({ ok: true, taskQueue: `${taskQueue}-messages` });
       } finally {
         await app.close();
       }

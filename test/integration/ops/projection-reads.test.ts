@@ -4,7 +4,7 @@
  * opened before the stop delivers the next change once a worker is back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Worker } from '@temporalio/worker';
+import type { WorkerPair } from '../../../src/temporal/worker-pair.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logOnlyActivityDeps } from '../../../src/activities/deps.js';
 import {
@@ -39,7 +39,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-async function startWorker(taskQueue: string): Promise<{ worker: Worker; done: Promise<void> }> {
+async function startWorker(taskQueue: string): Promise<{ worker: WorkerPair; done: Promise<void> }> {
   const worker = await createWorker({
     connection: ctx.nativeConnection,
     namespace: 'default',
