@@ -13,6 +13,7 @@ import {
   cstDateTimeWords,
   forecastSummary,
   getPlan,
+  healthAdviceFor,
   parseIso,
   renderPlanTemplate,
   unitName,
@@ -125,7 +126,7 @@ export function notificationActivities(
           effectiveAt: cstDateTimeWords(parseIso(input.effective ?? input.sent)),
           responseName: rule.responseName,
           healthEffects: category.healthEffects,
-          healthAdvice: category.advice,
+          healthAdvice: healthAdviceFor(plan, input.forecast, category.advice),
         });
         const lastDay = input.forecast[input.forecast.length - 1]?.date;
         const { xml } = await publishCapAlert(

@@ -353,3 +353,16 @@ export function adviseProcess(
   );
   return { ...advice, reasons };
 }
+
+/**
+ * The primary pollutants of a process: those named on its polluted days (AQI > 100) of the forecast,
+ * in the order first seen; empty when the forecast names none.
+ */
+export function processPollutants(days: ReadonlyArray<ForecastDay>): string[] {
+  const seen: string[] = [];
+  for (const d of days) {
+    if (d.aqi <= 100) continue;
+    for (const p of d.primaryPollutants ?? []) if (!seen.includes(p)) seen.push(p);
+  }
+  return seen;
+}

@@ -6,10 +6,22 @@ export type ResponseStage = 'early' | WarningLevel;
 
 const STAGE_RANK: Readonly<Record<DutyFromLevel, number>> = { early: 0, yellow: 1, orange: 2, red: 3 };
 
-/** Duties in force at a stage: those whose `fromLevel` is at or below it. */
-export function dutiesFor(plan: ResponsePlan, stage: ResponseStage): Duty[] {
+/**
+ * Duties in force at a stage: those whose `fromLevel` is at or below it, and — when the process's
+ * primary pollutants are given — that apply to them (dutyAppliesTo). Without pollutants (unknown, or
+ * runs before the rule) a pollutant-only duty is left out and every other duty applies.
+ */
+export function dutiesFor(plan: ResponsePlan, stage: ResponseStage, pollutants?: readonly string[]): Duty[] {
   const rank = STAGE_RANK[stage];
-  return plan.duties.filter((d) => STAGE_RANK[d.fromLevel] <= rank);
+  return plan.duties.filter((d) => STAGE_RANK[d.fromLevel] <= rank && dutyAppliesTo(d, pollutants ?? []));
+}
+
+/** Whether a duty applies to a process of these primary pollutants (6号: ozone is not PM). */
+export function dutyAppliesTo(duty: Duty, pollutants: readonly string[]): boolean {
+  const { only, except } = duty.pollutants ?? {};
+  if (only && !pollutants.some((p) => only.includes(p))) return false;
+  if (except && pollutants.length > 0 && pollutants.every((p) => except.includes(p))) return false;
+  return true;
 }
 
 /** The intensity value of a duty at a stage (undefined when the duty has none for that stage). */

@@ -3,7 +3,7 @@
  * functions so that every rendered text can be checked without Temporal (see the template snapshot
  * test). Times are words (time-words.ts), never ISO strings.
  */
-import type { ForecastDay } from './classify.js';
+import { type ForecastDay, processPollutants } from './classify.js';
 import type { EscalationStep, LevelOrNone, ResponsePlan } from './plan-types.js';
 import type { ReportSlot } from './events.js';
 import { cstDateTimeWords, cstDateWords, cstDeadlineWords } from './time-words.js';
@@ -152,4 +152,18 @@ export function earlyResponseProposalVars(
     consultationAt: cstDateTimeWords(consultedMs),
     reasonText: reasons.map((r) => r.rule).join('；') || '预报出现污染过程',
   };
+}
+
+/**
+ * The public's health advice: the plan's advice for the process's primary pollutant when the process
+ * has one alone (an ozone process: the afternoon hours), else the AQI category's (HJ 633).
+ */
+export function healthAdviceFor(
+  plan: ResponsePlan,
+  forecast: readonly ForecastDay[],
+  categoryAdvice: string,
+): string {
+  const pollutants = processPollutants(forecast);
+  const own = pollutants.length === 1 ? plan.healthAdvice?.[pollutants[0]!] : undefined;
+  return own ?? categoryAdvice;
 }

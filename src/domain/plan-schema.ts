@@ -154,6 +154,12 @@ const dutySchema = z.strictObject({
   cadence: z.enum(['daily', 'once', 'on-decision']),
   summaryAfterLift: z.boolean(),
   intensity: intensitySchema.optional(),
+  pollutants: z
+    .strictObject({
+      only: z.array(z.string().min(1).max(20)).min(1).optional(),
+      except: z.array(z.string().min(1).max(20)).min(1).optional(),
+    })
+    .optional(),
 });
 
 const escalationStepSchema = z.strictObject({
@@ -269,6 +275,7 @@ const planObjectSchema = z.strictObject({
   }),
   templates: z.record(z.string().min(1), templateSchema),
   reportForm: z.strictObject({ id, title: text, fields: z.array(reportFieldSchema).min(1) }),
+  healthAdvice: z.record(z.string().min(1).max(20), text).optional(),
   publication: publicationSchema.optional(),
   documents: documentSettingsSchema,
 });

@@ -117,6 +117,12 @@ export interface Duty {
   /** The duty includes the episode summary due after the lift (三.1, 三.2). */
   summaryAfterLift: boolean;
   intensity?: DutyIntensity;
+  /**
+   * Pollutant-specific duties (6号: an ozone process gets VOCs/NOx supervision, not the PM measures):
+   * `only` — the duty applies only in a process whose primary pollutants include one of these;
+   * `except` — it does not apply in a process whose primary pollutants are all among these.
+   */
+  pollutants?: { only?: string[]; except?: string[] };
 }
 
 export interface DailyReportDeadline {
@@ -315,6 +321,11 @@ export interface ResponsePlan {
   electricity: ElectricitySettings;
   templates: Record<string, MessageTemplate>;
   reportForm: ReportForm;
+  /**
+   * Health advice of the public warning by primary pollutant (an ozone process is advised about the
+   * afternoon hours); absent for a pollutant = the AQI category's advice (HJ 633).
+   */
+  healthAdvice?: Record<string, string>;
   /** Public-warning distribution (national format, SMS templates); absent = CAP only. */
   publication?: PublicationSettings;
   /** The office's documents: issuer, 机关代字, addressees, 版记. */

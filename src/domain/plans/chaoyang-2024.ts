@@ -188,6 +188,8 @@ const duties: Duty[] = [
     support: [],
     fromLevel: 'yellow',
     cadence: 'daily',
+    // straw burning, stockyards and construction dust are particle measures: not for an ozone process
+    pollutants: { except: ['O3'] },
   }),
   duty({
     id: '2.8',
@@ -225,6 +227,19 @@ const duties: Duty[] = [
       unit: '个',
       byLevel: { yellow: 1, orange: 2, red: 3 },
     },
+  }),
+  // product default (6号: 臭氧污染过程应对): an ozone process is fought at its precursors, VOCs and NOx.
+  duty({
+    id: '2.10',
+    title: '强化臭氧前体物（VOCs、NOx）排放管控',
+    description:
+      '臭氧污染过程期间，对涉VOCs排放企业、加油站和汽修喷涂等开展监管巡查，督促涉VOCs工序错峰生产、减少无组织排放；加强NOx重点排放源在线监控核查。',
+    lead: [],
+    responsible: [...BRANCHES, 'enforcement'],
+    support: ['svc.air'],
+    fromLevel: 'early',
+    cadence: 'daily',
+    pollutants: { only: ['O3'] },
   }),
   duty({
     id: '3.1',
@@ -426,6 +441,10 @@ export const chaoyang2024Plan: ResponsePlan = {
     exemptFlags: ['livelihood', 'heating'],
     gradeMultipliers: { B: 1, C: 1.5, D: 2, unrated: 1.5 },
     tolerancePercent: 0,
+  },
+  // product default: the advice for an ozone process (its peak is in the afternoon), for the office to revise
+  healthAdvice: {
+    O3: '臭氧浓度午后至傍晚最高，儿童、老年人和心脏病、呼吸系统疾病患者应避免在该时段户外活动，一般人群减少午后户外运动',
   },
   // product data (not in the plan's text): how public warnings are handed on. agencyCode is the
   // placeholder until the national emergency warning release system assigns the bureau its code;

@@ -253,6 +253,7 @@ export function countyPlan(city: ResponsePlan, county: Jurisdiction): ResponsePl
     templates: countyTemplates(city, county, branch),
     documents: countyDocuments(city, branch, map),
     reportForm: city.reportForm,
+    ...(city.healthAdvice ? { healthAdvice: city.healthAdvice } : {}),
     ...(city.publication ? { publication: city.publication } : {}),
   };
 }

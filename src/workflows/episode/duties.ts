@@ -3,6 +3,7 @@
  * and the daily report (三.1) of every obliged unit for each response day that has begun, and the
  * episode summary after the lift.
  */
+import { patched } from '@temporalio/workflow';
 import {
   LEVEL_RANK,
   type ReportSlot,
@@ -12,6 +13,7 @@ import {
   dutyIntensity,
   dutyUnits,
   obligedUnits,
+  processPollutants,
   toCstIso,
 } from '../../domain/index.js';
 import { dayOf, firstReportDay, reportDue, summaryDueMs } from './calendar.js';
@@ -20,8 +22,16 @@ import { type EpisodeRun, emit, now, nowIso, responding } from './run.js';
 /** Units that report daily in this episode. */
 export const obliged = (run: EpisodeRun): string[] => obligedUnits(run.plan, run.input.jurisdiction);
 
+/**
+ * The process's primary pollutants, for pollutant-specific duties (6号). Runs started before this
+ * patch assigned every duty but the pollutant-only ones whatever the pollutant.
+ */
+function pollutantsOf(run: EpisodeRun): string[] | undefined {
+  return patched('duties-by-pollutant') ? processPollutants(run.forecast) : undefined;
+}
+
 export function assignStandingDuties(run: EpisodeRun, stage: 'early' | WarningLevel): void {
-  for (const duty of dutiesFor(run.plan, stage)) {
+  for (const duty of dutiesFor(run.plan, stage, pollutantsOf(run))) {
     if (duty.cadence === 'daily' && duty.summaryAfterLift) continue; // the daily report itself: per day
     for (const unitId of dutyUnits(duty)) {
       const key = `${duty.id}|${unitId}|`;
@@ -33,7 +43,7 @@ export function assignStandingDuties(run: EpisodeRun, stage: 'early' | WarningLe
 
 /** Duties whose intensity differs between the two levels are assigned again at the new level. */
 export function retierDuties(run: EpisodeRun, from: WarningLevel, to: WarningLevel): void {
-  for (const duty of dutiesFor(run.plan, to)) {
+  for (const duty of dutiesFor(run.plan, to, pollutantsOf(run))) {
     if (dutyIntensity(duty, from) === dutyIntensity(duty, to)) continue;
     for (const unitId of dutyUnits(duty)) {
       emit(run, { type: 'duty.assigned', at: nowIso(run), actor: 'system', dutyId: duty.id, unitId });

@@ -92,11 +92,28 @@ describe('default plan (朝环发〔2024〕43号)', () => {
       '2.7',
       '2.8',
       '2.9',
+      '2.10',
       '3.1',
       '3.2',
     ]);
+    // the ozone duty (2.10) applies only where the process is known to be an ozone one
     expect(dutiesFor(defaultPlan, 'early').map((d) => d.id)).toEqual(['2.1', '2.2', '2.8', '3.1', '3.2']);
     expect(dutiesFor(defaultPlan, 'yellow')).toHaveLength(11);
+    expect(dutiesFor(defaultPlan, 'early', ['O3']).map((d) => d.id)).toEqual([
+      '2.1',
+      '2.2',
+      '2.8',
+      '2.10',
+      '3.1',
+      '3.2',
+    ]);
+    const ozone = dutiesFor(defaultPlan, 'yellow', ['O3']).map((d) => d.id);
+    expect(ozone).toContain('2.10');
+    expect(ozone).not.toContain('2.7'); // straw burning and dust are particle measures
+    expect(dutiesFor(defaultPlan, 'yellow', ['PM2.5']).map((d) => d.id)).not.toContain('2.10');
+    expect(dutiesFor(defaultPlan, 'yellow', ['PM2.5', 'O3']).map((d) => d.id)).toEqual(
+      expect.arrayContaining(['2.7', '2.10']),
+    );
     const d26 = defaultPlan.duties.find((d) => d.id === '2.6');
     if (!d26) throw new Error('fixture');
     expect([dutyIntensity(d26, 'yellow'), dutyIntensity(d26, 'orange'), dutyIntensity(d26, 'red')]).toEqual([
