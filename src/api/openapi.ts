@@ -62,8 +62,12 @@ function finishOperation(method: string, path: string, op: O.OperationObject): v
       params.push(IDEMPOTENCY_KEY);
     }
   }
-  // A public route says so (an empty requirement); the others declare theirs on the route.
+  // A public route says so (an empty requirement); the others declare theirs on the route. Whatever a
+  // bearer token may call, the console's session cookie may call too (with X-CSRF-Token when it changes state).
   op.security ??= [];
+  if (op.security.some((r) => 'bearerAuth' in r) && !op.security.some((r) => 'sessionCookie' in r)) {
+    op.security.push({ sessionCookie: [] });
+  }
   // the rate limit covers every route
   op.responses = { ...op.responses, '429': op.responses?.['429'] ?? { description: '' } };
   for (const [status, response] of Object.entries(op.responses ?? {}) as Array<[string, O.ResponseObject]>) {

@@ -5,7 +5,7 @@ import { createPool } from '../db/pool.js';
 import { logger } from '../logger.js';
 import { temporalConnectConfig } from '../temporal/connect-config.js';
 import { createApiConnection } from '../temporal/connection.js';
-import { buildApp } from './app.js';
+import { type AppOptions, buildApp } from './app.js';
 
 export interface RunningApi {
   url: string;
@@ -45,6 +45,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
     timeouts: { requestMs: config.API_REQUEST_TIMEOUT_MS, connectionMs: config.API_CONNECTION_TIMEOUT_MS },
     ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),
     publicSender: { id: config.NOTIFY_SENDER_ID, name: config.NOTIFY_SENDER_NAME },
+    signIn: signInOf(config),
   });
   app.addHook('onClose', async () => {
     await connection.close();
@@ -52,6 +53,29 @@ export async function startApi(config: Config): Promise<RunningApi> {
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   return { url: `http://${config.API_HOST}:${config.API_PORT}`, close: () => app.close() };
+}
+
+/** Staff sign-in settings: the identity provider (when OIDC_ISSUER_URL is set), session and throttle. */
+export function signInOf(config: Config): NonNullable<AppOptions['signIn']> {
+  const oidc =
+    config.OIDC_ISSUER_URL && config.OIDC_CLIENT_ID
+      ? {
+          issuer: config.OIDC_ISSUER_URL,
+          clientId: config.OIDC_CLIENT_ID,
+          ...(config.OIDC_CLIENT_SECRET ? { clientSecret: config.OIDC_CLIENT_SECRET } : {}),
+          scopes: config.OIDC_SCOPES,
+          principalClaim: config.OIDC_PRINCIPAL_CLAIM,
+          nameClaim: config.OIDC_NAME_CLAIM,
+          redirectUri:
+            config.OIDC_REDIRECT_URI ?? `${(config.API_PUBLIC_URL ?? '').replace(/\/$/, '')}/auth/callback`,
+          providerName: config.OIDC_PROVIDER_NAME,
+        }
+      : undefined;
+  return {
+    ...(oidc ? { oidc } : {}),
+    session: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, maxMs: config.SESSION_MAX_HOURS * 3600_000 },
+    failures: { max: config.SIGNIN_FAILURES_MAX, windowMs: config.SIGNIN_FAILURES_WINDOW_MINUTES * 60_000 },
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
