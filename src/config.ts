@@ -9,6 +9,9 @@ import { z } from 'zod';
  * data under `.data/` in the project folder.
  */
 const port = z.coerce.number().int().min(1).max(65535);
+/** An optional setting that compose passes as '' when it is unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -20,7 +23,7 @@ export const configSchema = z.object({
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(18080),
-  API_PUBLIC_URL: z.string().url().optional(),
+  API_PUBLIC_URL: optional(z.string().url()),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   // --- HTTP API security and limits (src/api) ---
   /** Trust X-Forwarded-For from: 'false' (default), 'true', a hop count, or comma-separated proxy addresses/CIDRs. */
@@ -61,9 +64,9 @@ export const configSchema = z.object({
 
   // --- sign-in of staff by OpenID Connect, and the console's cookie session (src/api/sign-in) ---
   /** The identity provider's issuer URL (Keycloak: https://host/realms/REALM; MaxKey: its OIDC issuer); absent = no OIDC sign-in. */
-  OIDC_ISSUER_URL: z.string().url().optional(),
-  OIDC_CLIENT_ID: z.string().min(1).optional(),
-  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ISSUER_URL: optional(z.string().url()),
+  OIDC_CLIENT_ID: optional(z.string().min(1)),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1)),
   /** Scopes asked for (space-separated; `openid` is always asked). */
   OIDC_SCOPES: z.string().default('openid profile'),
   /** The claim whose value is the principal id in the principal store (Keycloak, MaxKey: preferred_username). */
@@ -71,7 +74,7 @@ export const configSchema = z.object({
   /** The claim holding the person's name shown in the console. */
   OIDC_NAME_CLAIM: z.string().min(1).default('name'),
   /** The callback registered at the identity provider; default `${API_PUBLIC_URL}/auth/callback`. */
-  OIDC_REDIRECT_URI: z.string().url().optional(),
+  OIDC_REDIRECT_URI: optional(z.string().url()),
   /** Label of the sign-in button. */
   OIDC_PROVIDER_NAME: z.string().min(1).default('统一身份认证'),
   /** The session ends after this many minutes without activity, and after this many hours in any case. */

@@ -128,7 +128,7 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
       if (principal) req.principal = principal;
       return;
     }
-    const cookie = sessionCookieOf(req);
+    const cookie = sessionCookieOf(req, opts.sessions);
     if (!cookie) return;
     // the console marks its polling as background: only the person's own requests keep the session alive
     const session = await findSession(

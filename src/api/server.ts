@@ -73,7 +73,11 @@ export function signInOf(config: Config): NonNullable<AppOptions['signIn']> {
       : undefined;
   return {
     ...(oidc ? { oidc } : {}),
-    session: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, maxMs: config.SESSION_MAX_HOURS * 3600_000 },
+    session: {
+      idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      maxMs: config.SESSION_MAX_HOURS * 3600_000,
+      secure: config.API_PUBLIC_URL?.startsWith('https:') ?? false,
+    },
     failures: { max: config.SIGNIN_FAILURES_MAX, windowMs: config.SIGNIN_FAILURES_WINDOW_MINUTES * 60_000 },
   };
 }

@@ -15,6 +15,8 @@ export interface SessionSettings {
   idleMs: number;
   /** …and this long after sign-in in any case, ms. */
   maxMs: number;
+  /** Cookies are Secure whatever the request says (API_PUBLIC_URL is https): a proxy that forgets X-Forwarded-Proto cannot make them plain. */
+  secure?: boolean;
 }
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = { idleMs: 30 * 60_000, maxMs: 12 * 3600_000 };
@@ -129,13 +131,14 @@ export function csrfTokenMatches(req: FastifyRequest, expected: string): boolean
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Whether the request reached us over https (directly, or through a trusted proxy: API_TRUST_PROXY). */
-export const isHttps = (req: FastifyRequest) => req.protocol === 'https';
+/** Whether cookies are Secure: the site is https, or the request reached us over https (a trusted proxy: API_TRUST_PROXY). */
+export const isHttps = (req: FastifyRequest, settings: SessionSettings) =>
+  settings.secure === true || req.protocol === 'https';
 
 /** The session cookie's value on a request, if any. */
-export function sessionCookieOf(req: FastifyRequest): string | undefined {
+export function sessionCookieOf(req: FastifyRequest, settings: SessionSettings): string | undefined {
   const cookies = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
-  return cookies?.[sessionCookieName(isHttps(req))];
+  return cookies?.[sessionCookieName(isHttps(req, settings))];
 }
 
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure over https, for the session's lifetime. */
@@ -145,19 +148,23 @@ export function setSessionCookie(
   value: string,
   settings: SessionSettings,
 ): void {
-  reply.setCookie(sessionCookieName(isHttps(req)), value, {
+  reply.setCookie(sessionCookieName(isHttps(req, settings)), value, {
     httpOnly: true,
-    secure: isHttps(req),
+    secure: isHttps(req, settings),
     sameSite: 'lax',
     path: '/',
     maxAge: Math.floor(settings.maxMs / 1000),
   });
 }
 
-export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
-  reply.clearCookie(sessionCookieName(isHttps(req)), {
+export function clearSessionCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  settings: SessionSettings,
+): void {
+  reply.clearCookie(sessionCookieName(isHttps(req, settings)), {
     httpOnly: true,
-    secure: isHttps(req),
+    secure: isHttps(req, settings),
     sameSite: 'lax',
     path: '/',
   });

@@ -88,7 +88,26 @@ export async function startTestIdp(opts: {
       IdToken: 600,
       AuthorizationCode: 60,
     },
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      // its own pages: the package's defaults load a web font from the Internet
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出登录</title></head>
+<body><h1>是否退出统一身份认证？</h1>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">退出</button></body></html>`;
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.body =
+            '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>已退出</body></html>';
+        },
+      },
+    },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><h1>认证出错</h1><pre>${escapeHtml(JSON.stringify(out))}</pre></body></html>`;
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // a first-party client: the person is not asked to consent
     async loadExistingGrant(ctx) {

@@ -132,9 +132,9 @@ export const signInRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       }
       // the state travels to the provider and back, and sits in this browser's cookie: a callback that
       // another browser was sent to (login CSRF) does not match it
-      reply.setCookie(pendingCookie(isHttps(req)), pending.state, {
+      reply.setCookie(pendingCookie(isHttps(req, sessions)), pending.state, {
         httpOnly: true,
-        secure: isHttps(req),
+        secure: isHttps(req, sessions),
         sameSite: 'lax',
         path: '/',
         maxAge: PENDING_SECONDS,
@@ -160,7 +160,7 @@ export const signInRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     async (req, reply) => {
       if (!oidc) throw notFound('identity provider');
       if (throttle.retryAfterSeconds(req.ip) > 0) return backToConsole(reply, 'rate_limited');
-      const cookieName = pendingCookie(isHttps(req));
+      const cookieName = pendingCookie(isHttps(req, sessions));
       const state = req.query.state;
       const browserState = req.cookies[cookieName];
       reply.clearCookie(cookieName, { path: '/' });
@@ -245,10 +245,10 @@ export const signInRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       },
     },
     async (req, reply) => {
-      const cookie = sessionCookieOf(req);
+      const cookie = sessionCookieOf(req, sessions);
       if (!cookie || !req.consoleSession) return { signedOut: false, endSessionUrl: null };
       const { idToken } = await endSession(deps.pool, cookie);
-      clearSessionCookie(req, reply);
+      clearSessionCookie(req, reply, sessions);
       let endSessionUrl: string | null = null;
       if (oidc) {
         const back = new URL('/console/', oidc.settings.redirectUri).href;
