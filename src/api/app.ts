@@ -11,6 +11,7 @@ import { type AppDeps, type AppOptions, DEFAULT_LIMITS } from './deps.js';
 import { ApiError } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
 import { installApiMetrics } from './metrics.js';
+import { installNextLinks } from './pagination.js';
 import { ProjectionFeed } from './projection-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions) {
     idempotencyTtlHours: deps.idempotencyTtlHours,
     sessions: deps.signIn?.session ?? DEFAULT_SESSION_SETTINGS,
   });
+  installNextLinks(app as unknown as FastifyInstance);
   const metrics = installApiMetrics(app as unknown as FastifyInstance, {
     pool: deps.pool,
     streams: () => liveStreams(deps),

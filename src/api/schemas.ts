@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultPlan } from '../domain/index.js';
+import { episodeViewSchema } from './view-schema.js';
 
 /** Request and response schemas shared by routes and the OpenAPI document. */
 
@@ -212,16 +213,8 @@ export const uuidParams = z.object({
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** The live view (the workflow's Query) or its projection; documented loosely, passed through whole. */
-export const episodeView = z
-  .looseObject({
-    episodeId: z.string(),
-    jurisdiction: z.string().nullable(),
-    phase: z.string(),
-    level: z.string(),
-    exercise: z.boolean(),
-  })
-  .describe('EpisodeView: the episode state (see src/workflows/definitions.ts)');
+/** The live view (the workflow's Query) or its projection, field by field (src/api/view-schema.ts). */
+export const episodeView = episodeViewSchema;
 
 export const episodeSummary = z.object({
   id: z.string(),
