@@ -68,7 +68,7 @@ describe('OpenAPI document', () => {
         params.some((x) => x.name === 'offset'),
         p,
       ).toBe(false);
-      expect((op.responses?.['200'] as O.ResponseObject).headers?.Link, p).toBeDefined();
+      expect((op.responses!['200'] as O.ResponseObject).headers?.Link, p).toBeDefined();
     }
   });
 
@@ -79,7 +79,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(view.properties ?? {})).toEqual(
       expect.arrayContaining(['phase', 'level', 'pendingProposal', 'duties', 'decisions', 'recentEvents']),
     );
-    expect((view.properties?.phase as O.SchemaObject).enum).toEqual([
+    expect((view.properties!.phase as O.SchemaObject).enum).toEqual([
       'consultation',
       'proposed',
       'early-response',
@@ -88,7 +88,7 @@ describe('OpenAPI document', () => {
       'closed',
     ]);
     expect((view as { examples?: unknown[] }).examples?.length).toBe(1);
-    const get = doc.paths?.['/episodes/{id}']?.get?.responses?.['200'] as O.ResponseObject;
+    const get = doc.paths!['/episodes/{id}']!.get!.responses!['200'] as O.ResponseObject;
     expect(JSON.stringify(get.content)).toContain('#/components/schemas/EpisodeView');
   });
 
