@@ -5,6 +5,7 @@
  * every state-changing request made with the cookie must carry in `X-CSRF-Token` (security.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Role } from '../domain/index.js';
@@ -168,4 +169,31 @@ export function clearSessionCookie(
     sameSite: 'lax',
     path: '/',
   });
+}
+
+/**
+ * Ends a long-lived answer (a server-sent event stream) opened with a session cookie once the session
+ * has ended (idle, lifetime, sign-out, principal disabled): looked up now and then, never as activity.
+ */
+export function endWithSession(
+  pool: pg.Pool,
+  req: FastifyRequest,
+  res: ServerResponse,
+  settings: SessionSettings,
+): void {
+  const cookie = req.consoleSession ? sessionCookieOf(req, settings) : undefined;
+  if (!cookie) return;
+  const every = Math.max(1_000, Math.min(60_000, settings.idleMs / 3));
+  const timer = setInterval(() => {
+    findSession(pool, cookie, settings, false)
+      .then((session) => {
+        if (session === null) {
+          clearInterval(timer);
+          res.end();
+        }
+      })
+      .catch(() => {});
+  }, every);
+  timer.unref();
+  res.once('close', () => clearInterval(timer));
 }

@@ -212,6 +212,22 @@ describe('sign-in by OpenID Connect', () => {
     expect(after.json.code).toBe('unauthenticated');
   });
 
+  it('ends a live stream opened with the cookie once the session idles out', async () => {
+    const { jar } = await signedIn(who.shuangta.id, 'pw-双塔-1');
+    const openedAt = Date.now();
+    const res = await fetch(`${base}/board/stream`, {
+      headers: { cookie: jar.header(base), accept: 'text/event-stream', 'x-smog-background': '1' },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    // read until the server ends the stream (bounded: the test's own timeout)
+    while (!(await reader.read()).done) {}
+    const lasted = Date.now() - openedAt;
+    expect(lasted).toBeGreaterThanOrEqual(IDLE_MS - 500);
+    expect(lasted).toBeLessThan(IDLE_MS + 5_000);
+    expect((await session(jar, true)).status).toBe(401);
+  });
+
   it('ends the session at its absolute lifetime, and when the principal is disabled or its tokens revoked', async () => {
     const a = await signedIn(who.shuangta.id, 'pw-双塔-1');
     await ctx.pool.query(
