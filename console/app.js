@@ -1,7 +1,12 @@
-/** The console's shell: sign-in with a token, the session (who am I), hash routing and navigation. */
+/**
+ * The console's shell: sign-in (at the identity provider by OpenID Connect, or with an API token when
+ * none is configured), the session (who am I; it ends on the server after the idle timeout and the
+ * console then asks to sign in again), hash routing and navigation.
+ */
 import { render } from './vendor/preact.module.js';
 import { useEffect, useState } from './vendor/hooks.module.js';
-import { ROLE, api, errorText, html, session } from './lib.js';
+import { ERROR_MESSAGES } from './error-messages.js';
+import { ROLE, SIGNED_OUT_EVENT, api, errorText, html, session } from './lib.js';
 import { AuditPage } from './pages/audit.js';
 import { BoardPage } from './pages/board.js';
 import { EnterprisesPage } from './pages/enterprises.js';
@@ -25,7 +30,8 @@ function useRoute() {
   return route;
 }
 
-function SignIn({ onSignedIn, error }) {
+/** The sign-in page: the identity provider's button, or the token form when the API has no provider. */
+function SignIn({ options, onSignedIn, error }) {
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(error);
@@ -43,6 +49,17 @@ function SignIn({ onSignedIn, error }) {
       setBusy(false);
     }
   };
+  if (options?.oidc) {
+    const href = `${options.oidc.loginUrl}?returnTo=${encodeURIComponent(`/console/${location.hash}`)}`;
+    return html`<main class="signin">
+      <div class="card">
+        <h1>重污染天气应急响应控制台</h1>
+        <p class="muted">请使用${options.oidc.providerName}账号登录。</p>
+        ${err && html`<div class="error" role="alert">${err}</div>`}
+        <a class="button" href=${href}>${options.oidc.providerName}登录</a>
+      </div>
+    </main>`;
+  }
   return html`<main class="signin">
     <form class="card" onSubmit=${submit}>
       <h1>重污染天气应急响应控制台</h1>
@@ -55,6 +72,15 @@ function SignIn({ onSignedIn, error }) {
       <button type="submit" disabled=${busy}>登录</button>
     </form>
   </main>`;
+}
+
+/** The Chinese message of `?signin_error=<code>` (a failed sign-in sent back by the API), once. */
+function signInErrorOfUrl() {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('signin_error');
+  if (!code) return null;
+  history.replaceState(null, '', `${location.pathname}${location.hash}`);
+  return ERROR_MESSAGES[code] ?? ERROR_MESSAGES.signin_failed;
 }
 
 function Shell({ me, route, onSignOut }) {
@@ -92,24 +118,62 @@ function Shell({ me, route, onSignOut }) {
 function App() {
   const route = useRoute();
   const [me, setMe] = useState(null);
-  const [checking, setChecking] = useState(Boolean(session.token));
-  const [error, setError] = useState(null);
+  const [options, setOptions] = useState(null);
+  const [checking, setChecking] = useState(true);
+  const [error, setError] = useState(signInErrorOfUrl);
+  const signedIn = (answer) => {
+    session.csrfToken = answer.session?.csrfToken ?? null;
+    session.idleSeconds = answer.session?.idleSeconds ?? null;
+    session.active = true;
+    setMe(answer);
+  };
   useEffect(() => {
-    if (!session.token) return;
+    // a session cookie (after the identity provider) or this tab's token: who is signed in, if anyone
+    const opts = api('/auth/options').catch(() => ({ oidc: null, tokenSignIn: true }));
     api('/console/api/session')
-      .then(setMe)
+      .then(signedIn)
       .catch((e) => {
+        if (session.token) setError(errorText(e));
         session.token = null;
-        setError(errorText(e));
       })
-      .finally(() => setChecking(false));
+      .finally(async () => {
+        setOptions(await opts);
+        setChecking(false);
+      });
   }, []);
-  if (checking) return html`<p class="loading">正在验证令牌…</p>`;
-  if (!me) return html`<${SignIn} onSignedIn=${setMe} error=${error} />`;
-  const signOut = () => {
+  useEffect(() => {
+    const ended = () => {
+      session.csrfToken = null;
+      setMe(null);
+      setError('登录已超时或已失效，请重新登录');
+    };
+    addEventListener(SIGNED_OUT_EVENT, ended);
+    return () => removeEventListener(SIGNED_OUT_EVENT, ended);
+  }, []);
+  // a cookie session ends on the server after the idle timeout: look now and then (not as activity)
+  useEffect(() => {
+    if (!me?.session) return;
+    const every = Math.max(1_000, Math.min(60_000, (me.session.idleSeconds * 1000) / 3));
+    const timer = setInterval(() => api('/console/api/session').catch(() => {}), every);
+    return () => clearInterval(timer);
+  }, [me]);
+  if (checking) return html`<p class="loading">正在验证登录…</p>`;
+  if (!me) return html`<${SignIn} options=${options} onSignedIn=${signedIn} error=${error} />`;
+  const signOut = async () => {
+    let endSessionUrl = null;
+    if (me.session) {
+      try {
+        endSessionUrl = (await api('/auth/logout', { method: 'POST' })).endSessionUrl;
+      } catch {}
+    }
     session.token = null;
+    session.csrfToken = null;
+    session.active = false;
+    setError(null);
     setMe(null);
     location.hash = '#/';
+    // the identity provider signs the person out too, then sends the browser back to the console
+    if (endSessionUrl) location.assign(endSessionUrl);
   };
   return html`<${Shell} me=${me} route=${route} onSignOut=${signOut} />`;
 }

@@ -7,6 +7,11 @@ import { ERROR_MESSAGES } from './error-messages.js';
 export const html = htm.bind(h);
 
 const TOKEN_KEY = 'smog-console-token';
+/**
+ * How the console is signed in: the session cookie of an OpenID Connect sign-in (HttpOnly: the page
+ * never sees it; `csrfToken` from /console/api/session goes with every state-changing call), or,
+ * without an identity provider, an API token kept in sessionStorage (per tab).
+ */
 export const session = {
   get token() {
     return sessionStorage.getItem(TOKEN_KEY);
@@ -15,7 +20,43 @@ export const session = {
     if (value) sessionStorage.setItem(TOKEN_KEY, value);
     else sessionStorage.removeItem(TOKEN_KEY);
   },
+  /** The cookie session's CSRF token and idle timeout (null with a token, or signed out). */
+  csrfToken: null,
+  idleSeconds: null,
+  /** Whether someone is signed in (a 401 then means the session ended). */
+  active: false,
 };
+
+/** The person's last interaction: requests long after it are background (they don't keep the session alive). */
+let lastActivity = Date.now();
+for (const type of ['pointerdown', 'keydown', 'hashchange']) {
+  addEventListener(type, () => {
+    lastActivity = Date.now();
+  });
+}
+const isBackground = () => {
+  const window = Math.min(10_000, ((session.idleSeconds ?? 1800) * 1000) / 4);
+  return Date.now() - lastActivity > window;
+};
+
+/** Sent when a call answers 401 while signed in: the session has ended (idle, lifetime, revoked). */
+export const SIGNED_OUT_EVENT = 'smog-signed-out';
+
+/** The headers every call carries: the bearer token (if any), and whether it is the person's activity. */
+export function authHeaders() {
+  const headers = {};
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  else if (isBackground()) headers['x-smog-background'] = '1';
+  return headers;
+}
+
+/** Notes a refused call: a 401 while signed in ends the console's session. */
+export function noteStatus(status) {
+  if (status === 401 && session.active) {
+    session.active = false;
+    dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
+  }
+}
 
 /** A refused API call; `body` is the problem+json answer (code, detail, errors[] …). */
 export class ApiError extends Error {
@@ -28,7 +69,8 @@ export class ApiError extends Error {
 
 /** Calls the API with the signed-in token. JSON in, JSON out (or a Blob with `as: 'blob'`). */
 export async function api(path, { method = 'GET', body, form, as = 'json', idempotent = false } = {}) {
-  const headers = { authorization: `Bearer ${session.token}`, 'accept-language': 'zh-CN' };
+  const headers = { ...authHeaders(), 'accept-language': 'zh-CN' };
+  if (method !== 'GET' && session.csrfToken) headers['x-csrf-token'] = session.csrfToken;
   let payload;
   if (form) payload = form;
   else if (body !== undefined) {
@@ -38,6 +80,7 @@ export async function api(path, { method = 'GET', body, form, as = 'json', idemp
   if (idempotent) headers['idempotency-key'] = crypto.randomUUID();
   const res = await fetch(path, { method, headers, body: payload });
   if (!res.ok) {
+    noteStatus(res.status);
     let err = null;
     try {
       err = await res.json();

@@ -1,10 +1,10 @@
 /**
  * Live data for console pages: loads once, then reloads on every server-sent event of the API's
- * stream (read with fetch, so the bearer token travels as a header); while the stream is down it
+ * stream (read with fetch: the session cookie goes with it, or the bearer token as a header); while the stream is down it
  * polls every `fallbackMs` and tries the stream again with a growing pause.
  */
 import { useEffect, useState } from './vendor/hooks.module.js';
-import { session } from './lib.js';
+import { authHeaders, noteStatus } from './lib.js';
 
 /** Reads an SSE response body, calling `onFrame(event, data)` per frame; resolves when it ends. */
 async function readFrames(res, onFrame) {
@@ -65,9 +65,10 @@ export function useLive(load, streamPath, fallbackMs, deps, take = null) {
       if (stopped) return;
       try {
         const res = await fetch(streamPath, {
-          headers: { authorization: `Bearer ${session.token}`, accept: 'text/event-stream' },
+          headers: { ...authHeaders(), accept: 'text/event-stream' },
           signal: controller.signal,
         });
+        if (!res.ok) noteStatus(res.status);
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
         streaming = true;
         pause = 1000;

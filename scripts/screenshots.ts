@@ -26,6 +26,7 @@ import {
   startConsoleStack,
   startExercise,
 } from '../test/browser/harness.js';
+import { startTestIdp } from '../test/oidc/test-idp.js';
 import { installRuntime } from '../worker.js';
 
 const OUT = path.join(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -94,6 +95,35 @@ async function main() {
     await signin.getByLabel('访问令牌').waitFor();
     await shot(signin, 'signin');
     await signin.close();
+
+    // the sign-in page of an installation with an identity provider (the tests' local OIDC provider)
+    const idp = await startTestIdp({ redirectUris: ['http://127.0.0.1:9/auth/callback'] });
+    stops.push(idp.close);
+    const oidcStack = await startConsoleStack(
+      { client: new Client({ connection }), nativeConnection, pool },
+      {
+        app: {
+          signIn: {
+            oidc: {
+              issuer: idp.issuer,
+              clientId: idp.clientId,
+              clientSecret: idp.clientSecret,
+              scopes: 'openid profile',
+              principalClaim: 'preferred_username',
+              nameClaim: 'name',
+              redirectUri: 'http://127.0.0.1:9/auth/callback',
+              providerName: '统一身份认证',
+            },
+          },
+        },
+      },
+    );
+    stops.push(oidcStack.stop);
+    const oidcSignin = await browser.context.newPage();
+    await oidcSignin.goto(`${oidcStack.baseUrl}/console/`);
+    await oidcSignin.getByRole('link', { name: '统一身份认证登录' }).waitFor();
+    await shot(oidcSignin, 'signin-oidc');
+    await oidcSignin.close();
 
     const commander = await signedInPage(browser, baseUrl, who.commander);
     await commander.locator(`tr[data-episode="${id}"]`).waitFor();

@@ -9,6 +9,9 @@ import { z } from 'zod';
  * data under `.data/` in the project folder.
  */
 const port = z.coerce.number().int().min(1).max(65535);
+/** An optional setting that compose passes as '' when it is unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -20,7 +23,7 @@ export const configSchema = z.object({
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(18080),
-  API_PUBLIC_URL: z.string().url().optional(),
+  API_PUBLIC_URL: optional(z.string().url()),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   // --- HTTP API security and limits (src/api) ---
   /** Trust X-Forwarded-For from: 'false' (default), 'true', a hop count, or comma-separated proxy addresses/CIDRs. */
@@ -58,6 +61,28 @@ export const configSchema = z.object({
   DEV_TOKENS_FILE: z.string().default('dev-tokens.json'),
   /** Seed the development principals on `npm start` (turn off in production). */
   DEV_SEED_PRINCIPALS: bool.default(true),
+
+  // --- sign-in of staff by OpenID Connect, and the console's cookie session (src/api/sign-in) ---
+  /** The identity provider's issuer URL (Keycloak: https://host/realms/REALM; MaxKey: its OIDC issuer); absent = no OIDC sign-in. */
+  OIDC_ISSUER_URL: optional(z.string().url()),
+  OIDC_CLIENT_ID: optional(z.string().min(1)),
+  OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+  /** Scopes asked for (space-separated; `openid` is always asked). */
+  OIDC_SCOPES: z.string().default('openid profile'),
+  /** The claim whose value is the principal id in the principal store (Keycloak, MaxKey: preferred_username). */
+  OIDC_PRINCIPAL_CLAIM: z.string().min(1).default('preferred_username'),
+  /** The claim holding the person's name shown in the console. */
+  OIDC_NAME_CLAIM: z.string().min(1).default('name'),
+  /** The callback registered at the identity provider; default `${API_PUBLIC_URL}/auth/callback`. */
+  OIDC_REDIRECT_URI: optional(z.string().url()),
+  /** Label of the sign-in button. */
+  OIDC_PROVIDER_NAME: z.string().min(1).default('统一身份认证'),
+  /** The session ends after this many minutes without activity, and after this many hours in any case. */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(1440).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().positive().max(168).default(12),
+  /** Failed sign-ins per client address within the window before sign-in answers 429. */
+  SIGNIN_FAILURES_MAX: z.coerce.number().int().min(1).default(10),
+  SIGNIN_FAILURES_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:17233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -180,6 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (d.SMS_PROVIDER === 'tencent' && !d.SMS_SDK_APP_ID) {
     throw new ConfigError('invalid configuration:\n  SMS_PROVIDER=tencent: set SMS_SDK_APP_ID');
+  }
+  if (d.OIDC_ISSUER_URL && !(d.OIDC_CLIENT_ID && (d.OIDC_REDIRECT_URI || d.API_PUBLIC_URL))) {
+    throw new ConfigError(
+      'invalid configuration:\n  OIDC_ISSUER_URL: set OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET for a confidential client) and OIDC_REDIRECT_URI or API_PUBLIC_URL',
+    );
   }
   const dataDir = path.resolve(projectRoot, parsed.data.DATA_DIR);
   // The embedded server's password is generated at its first start (src/db/embedded.ts); the launcher

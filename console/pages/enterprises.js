@@ -81,16 +81,21 @@ export function EnterprisesPage({ me }) {
   const role = me.principal.role;
   const own = role === 'unit' ? me.units.find((u) => u.id === me.principal.unit)?.jurisdiction : null;
   const [filters, setFilters] = useState({ q: '', county: '', key: '', missing: '' });
-  const [offset, setOffset] = useState(0);
+  // the cursors of the pages seen so far (the API pages by cursor; the first page has none)
+  const [cursors, setCursors] = useState([null]);
+  const pageIndex = cursors.length - 1;
+  const cursor = cursors[pageIndex];
+  const offset = pageIndex * PAGE;
   const [tick, setTick] = useState(0);
-  const query = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+  const query = new URLSearchParams({ limit: String(PAGE) });
+  if (cursor) query.set('cursor', cursor);
   if (filters.q.trim()) query.set('q', filters.q.trim());
   if (filters.county) query.set('county', filters.county);
   if (filters.key) query.set('keyEnterprise', filters.key);
   if (filters.missing) query.set('readingsMissingOn', filters.missing);
   const { data, error } = usePolling(() => api(`/enterprises?${query}`), 30_000, [String(query), tick]);
   const set = (k) => (e) => {
-    setOffset(0);
+    setCursors([null]);
     setFilters({ ...filters, [k]: e.target.value });
   };
   const counties = me.jurisdictions.filter((j) => j.kind === 'county');
@@ -161,8 +166,8 @@ export function EnterprisesPage({ me }) {
         </tbody>
       </table>
       <p class="pager">
-        <button class="link" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE))}>上一页</button>
-        <button class="link" disabled=${offset + PAGE >= data.total} onClick=${() => setOffset(offset + PAGE)}>下一页</button>
+        <button class="link" disabled=${pageIndex === 0} onClick=${() => setCursors(cursors.slice(0, -1))}>上一页</button>
+        <button class="link" disabled=${!data.nextCursor} onClick=${() => setCursors([...cursors, data.nextCursor])}>下一页</button>
         <span class="muted small">每30秒自动刷新。</span>
       </p>`
     }

@@ -1,4 +1,5 @@
 /** The HTTP API: `buildApp(deps)` wires the error handler, security, OpenAPI and every route plugin. */
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -10,6 +11,7 @@ import { type AppDeps, type AppOptions, DEFAULT_LIMITS } from './deps.js';
 import { ApiError } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
 import { installApiMetrics } from './metrics.js';
+import { installNextLinks } from './pagination.js';
 import { ProjectionFeed } from './projection-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
@@ -25,6 +27,7 @@ import { referenceRoutes } from './routes/reference.js';
 import { swaggerOptions } from './openapi.js';
 import { installRequestTracing } from './request-tracing.js';
 import { installSecurity } from './security.js';
+import { DEFAULT_SESSION_SETTINGS } from './sessions.js';
 import { validatorCompiler } from './validation.js';
 
 /** Builds the HTTP API. Infrastructure comes in through `deps`; the caller owns and closes it. */
@@ -86,10 +89,13 @@ export async function buildApp(options: AppOptions) {
     limits: { fileSize: deps.limits.photoBytes, files: deps.limits.photoFiles, fields: 20, parts: 100 },
     throwFileSizeLimit: true,
   });
+  await app.register(cookie);
   installSecurity(app as unknown as FastifyInstance, {
     pool: deps.pool,
     idempotencyTtlHours: deps.idempotencyTtlHours,
+    sessions: deps.signIn?.session ?? DEFAULT_SESSION_SETTINGS,
   });
+  installNextLinks(app as unknown as FastifyInstance);
   const metrics = installApiMetrics(app as unknown as FastifyInstance, {
     pool: deps.pool,
     streams: () => liveStreams(deps),
@@ -121,7 +127,17 @@ export async function buildApp(options: AppOptions) {
       },
       {
         components: {
-          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token' } },
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token (machines, scripts)' },
+            sessionCookie: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'smog_session',
+              description:
+                "The console's session after an OpenID Connect sign-in (`__Host-smog_session` over https); " +
+                "a state-changing request made with it must carry the session's `X-CSRF-Token` header",
+            },
+          },
         },
         tags: [
           { name: 'episodes', description: 'Episodes (应急过程) and their live view' },
@@ -134,6 +150,7 @@ export async function buildApp(options: AppOptions) {
           { name: 'public', description: 'Public feeds (CAP, Atom)' },
           { name: 'health', description: 'Liveness, readiness and problem types' },
           { name: 'console', description: 'What the console needs' },
+          { name: 'sign-in', description: 'Staff sign-in by OpenID Connect and the console session' },
         ],
       },
     ),
@@ -154,6 +171,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(historyRoutes, { deps });
   await app.register((await import('./routes/admin.js')).adminRoutes, { deps });
   await app.register((await import('./routes/console.js')).consoleRoutes, { deps });
+  await app.register((await import('./routes/sign-in.js')).signInRoutes, { deps });
   return app;
 }
 

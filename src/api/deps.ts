@@ -9,7 +9,10 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { OidcSettings } from './oidc.js';
 import type { ProjectionFeed } from './projection-feed.js';
+import type { SessionSettings } from './sessions.js';
+import type { ThrottleSettings } from './sign-in-throttle.js';
 
 export interface ApiLimits {
   /** Largest photo, bytes. */
@@ -54,6 +57,11 @@ export interface AppDeps {
   soffice?: string;
   /** Whole-request and idle-socket timeouts, ms (a body trickled in slowly is cut off with 408). */
   timeouts?: { requestMs: number; connectionMs: number };
+  /**
+   * Staff sign-in: the identity provider (absent = the console signs in with a token), the cookie
+   * session's idle timeout and lifetime, and how many failed sign-ins an address may make.
+   */
+  signIn?: { oidc?: OidcSettings; session?: SessionSettings; failures?: ThrottleSettings };
 }
 
 export type AppOptions = Omit<AppDeps, 'limits' | 'idempotencyTtlHours'> &

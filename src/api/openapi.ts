@@ -7,6 +7,7 @@
 import type { SwaggerOptions } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { OpenAPIV3_1 as O } from 'openapi-types';
+import { LINK_HEADER } from './pagination.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -62,8 +63,12 @@ function finishOperation(method: string, path: string, op: O.OperationObject): v
       params.push(IDEMPOTENCY_KEY);
     }
   }
-  // A public route says so (an empty requirement); the others declare theirs on the route.
+  // A public route says so (an empty requirement); the others declare theirs on the route. Whatever a
+  // bearer token may call, the console's session cookie may call too (with X-CSRF-Token when it changes state).
   op.security ??= [];
+  if (op.security.some((r) => 'bearerAuth' in r) && !op.security.some((r) => 'sessionCookie' in r)) {
+    op.security.push({ sessionCookie: [] });
+  }
   // the rate limit covers every route
   op.responses = { ...op.responses, '429': op.responses?.['429'] ?? { description: '' } };
   for (const [status, response] of Object.entries(op.responses ?? {}) as Array<[string, O.ResponseObject]>) {
@@ -72,6 +77,10 @@ function finishOperation(method: string, path: string, op: O.OperationObject): v
     }
     if (Number(status) >= 400) {
       response.content = { 'application/problem+json': { schema: PROBLEM_REF as O.SchemaObject } };
+    }
+    // a paged list (its answer names nextCursor) declares the Link header of its next page
+    if (status === '200' && JSON.stringify(response.content ?? {}).includes('"nextCursor"')) {
+      response.headers = { ...response.headers, Link: LINK_HEADER };
     }
     if (status === '202') {
       response.headers = {
@@ -89,12 +98,19 @@ export function finishDocument(doc: O.Document): O.Document {
       if (op) finishOperation(method, path, op);
     }
   }
-  // zod registers an input and an output copy of each named schema: keep those the paths use
-  const used = JSON.stringify(doc.paths);
+  // zod registers an input and an output copy of each named schema: keep those the paths use, and
+  // the ones those use in turn
   const schemas = doc.components?.schemas ?? {};
-  for (const name of Object.keys(schemas)) {
-    if (!used.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+  const keep = new Set<string>();
+  let frontier = JSON.stringify(doc.paths);
+  while (frontier) {
+    const found = [...frontier.matchAll(/"#\/components\/schemas\/([^"]+)"/g)]
+      .map((m) => m[1]!)
+      .filter((name) => !keep.has(name) && schemas[name]);
+    for (const name of found) keep.add(name);
+    frontier = found.map((name) => JSON.stringify(schemas[name])).join('');
   }
+  for (const name of Object.keys(schemas)) if (!keep.has(name)) delete schemas[name];
   return doc;
 }
 

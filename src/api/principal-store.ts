@@ -178,5 +178,7 @@ export async function revokeTokens(pool: pg.Pool, principalId: string): Promise<
     'UPDATE api_tokens SET revoked_at = now() WHERE principal_id = $1 AND revoked_at IS NULL',
     [principalId],
   );
+  // the principal's console sessions end with its tokens
+  await pool.query('DELETE FROM console_sessions WHERE principal_id = $1', [principalId]);
   return res.rowCount ?? 0;
 }

@@ -23,7 +23,8 @@ export interface ListedReport {
   unitId: string;
   unitName: string;
   responseDay: number;
-  fields: Record<string, unknown>;
+  /** The plan's report form: an integer, a text or a list of ids per field. */
+  fields: Record<string, number | string | string[]>;
   photoIds: string[];
   late: boolean;
   receivedAt: string;
@@ -64,7 +65,8 @@ export async function listReports(
       report_id: string;
       unit_id: string;
       response_day: number;
-      fields: Record<string, unknown>;
+      // stored as the API validated them (reportBody)
+      fields: Record<string, number | string | string[]>;
       late: boolean;
       submitted_at: Date;
       submitted_by: string;

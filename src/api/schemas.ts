@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultPlan } from '../domain/index.js';
+import { episodeViewSchema } from './view-schema.js';
 
 /** Request and response schemas shared by routes and the OpenAPI document. */
 
@@ -212,33 +213,53 @@ export const uuidParams = z.object({
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** The live view (the workflow's Query) or its projection; documented loosely, passed through whole. */
-export const episodeView = z
-  .looseObject({
-    episodeId: z.string(),
-    jurisdiction: z.string().nullable(),
+/** The live view (the workflow's Query) or its projection, field by field (src/api/view-schema.ts). */
+export const episodeView = episodeViewSchema;
+
+export const episodeSummary = z
+  .object({
+    id: z.string(),
+    jurisdiction: z.string(),
+    date: z.string(),
     phase: z.string(),
     level: z.string(),
+    response: z.string().nullable(),
     exercise: z.boolean(),
+    planId: z.string(),
+    planVersion: z.number(),
+    startedAt: z.string(),
+    closedAt: z.string().nullable(),
+    updatedAt: z.string(),
   })
-  .describe('EpisodeView: the episode state (see src/workflows/definitions.ts)');
+  .meta({
+    id: 'EpisodeSummary',
+    examples: [
+      {
+        id: 'episode:shuangta:2026-12-02:1',
+        jurisdiction: 'shuangta',
+        date: '2026-12-02',
+        phase: 'active',
+        level: 'yellow',
+        response: 'III',
+        exercise: false,
+        planId: 'chaoyang-2024',
+        planVersion: 1,
+        startedAt: '2026-12-02T09:12:40+08:00',
+        closedAt: null,
+        updatedAt: '2026-12-02T16:41:09+08:00',
+      },
+    ],
+  });
 
-export const episodeSummary = z.object({
-  id: z.string(),
-  jurisdiction: z.string(),
-  date: z.string(),
-  phase: z.string(),
-  level: z.string(),
-  response: z.string().nullable(),
-  exercise: z.boolean(),
-  planId: z.string(),
-  planVersion: z.number(),
-  startedAt: z.string(),
-  closedAt: z.string().nullable(),
-  updatedAt: z.string(),
+export const accepted = z.object({ id: z.string(), runId: z.string(), location: z.string() }).meta({
+  examples: [
+    {
+      id: 'episode:shuangta:2026-12-02:1',
+      runId: '0193a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
+      location: '/episodes/episode%3Ashuangta%3A2026-12-02%3A1',
+    },
+  ],
 });
-
-export const accepted = z.object({ id: z.string(), runId: z.string(), location: z.string() });
 
 /** The office's decision on a proposed 通报 (五(四)2): issue it, or decline it saying why. */
 export const noticeDecisionBody = z

@@ -1,7 +1,9 @@
 /**
  * Request pipeline of the API, installed on the root instance so it covers every route:
  *
- *   onRequest    authenticate: `Authorization: Bearer <token>` → `req.principal` (token hashed, looked up)
+ *   onRequest    authenticate: `Authorization: Bearer <token>` → `req.principal` (token hashed, looked up);
+ *                without that header, the console's session cookie (sessions.ts) — and then a
+ *                state-changing request must carry the session's `X-CSRF-Token`, else 403 `csrf`
  *   onRequest    rate limit (@fastify/rate-limit, keyed by principal, else by IP; see app.ts)
  *   preParsing   authorize the route: 401 without a principal, 403 when the role is not listed; then
  *                the route's `beforeBody` object checks — all before the body is read
@@ -18,6 +20,14 @@ import type pg from 'pg';
 import type { Access } from './access.js';
 import { ApiError, badRequest, forbidden, unauthorized } from './errors.js';
 import { type ApiPrincipal, authenticate } from './principal-store.js';
+import {
+  BACKGROUND_HEADER,
+  type ConsoleSession,
+  type SessionSettings,
+  csrfTokenMatches,
+  findSession,
+  sessionCookieOf,
+} from './sessions.js';
 
 export interface UploadedFile {
   fieldName: string;
@@ -52,6 +62,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: ApiPrincipal;
+    /** The console session the principal comes from (absent for bearer tokens). */
+    consoleSession?: ConsoleSession;
     uploads?: UploadedFile[];
     idempotency?: { key: string; replay: boolean };
     /** When the whole body had arrived (ms): the receipt time of reports and summaries. */
@@ -62,7 +74,11 @@ declare module 'fastify' {
 export interface SecurityOptions {
   pool: pg.Pool;
   idempotencyTtlHours: number;
+  sessions: SessionSettings;
 }
+
+/** Methods that change nothing: no CSRF token needed. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,200})\s*$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -104,11 +120,31 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
   app.addHook('onRequest', async (req) => {
     if (accessOf(req) === 'public') return;
     const header = req.headers.authorization;
-    if (typeof header !== 'string') return;
-    const match = BEARER.exec(header);
-    if (!match?.[1]) return;
-    const principal = await authenticate(pool, match[1]);
-    if (principal) req.principal = principal;
+    if (typeof header === 'string') {
+      // machines (and scripts) send a bearer token: no cookie is looked at, no CSRF token is needed
+      const match = BEARER.exec(header);
+      if (!match?.[1]) return;
+      const principal = await authenticate(pool, match[1]);
+      if (principal) req.principal = principal;
+      return;
+    }
+    const cookie = sessionCookieOf(req, opts.sessions);
+    if (!cookie) return;
+    // the console marks its polling as background: only the person's own requests keep the session alive
+    const session = await findSession(
+      pool,
+      cookie,
+      opts.sessions,
+      req.headers[BACKGROUND_HEADER] === undefined,
+    );
+    if (!session) return;
+    // a browser sends the cookie with any request to us, also one a page of another origin makes:
+    // only our console can read the session's token and send it back
+    if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(req, session.csrfToken)) {
+      throw new ApiError(403, 'csrf', 'a request made with the session cookie must carry its X-CSRF-Token');
+    }
+    req.principal = session.principal;
+    req.consoleSession = session;
   });
 
   app.addHook('preParsing', async (req, _reply, payload) => {

@@ -6,7 +6,7 @@ import { logger } from '../logger.js';
 import { startTracing, temporalClientInterceptors } from '../ops/tracing.js';
 import { temporalConnectConfig } from '../temporal/connect-config.js';
 import { createApiConnection } from '../temporal/connection.js';
-import { buildApp } from './app.js';
+import { type AppOptions, buildApp } from './app.js';
 
 export interface RunningApi {
   url: string;
@@ -49,6 +49,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
     soffice: config.SOFFICE_PATH,
     ...(config.API_PUBLIC_URL ? { publicUrl: config.API_PUBLIC_URL } : {}),
     publicSender: { id: config.NOTIFY_SENDER_ID, name: config.NOTIFY_SENDER_NAME },
+    signIn: signInOf(config),
   });
   app.addHook('onClose', async () => {
     await connection.close();
@@ -56,6 +57,33 @@ export async function startApi(config: Config): Promise<RunningApi> {
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   return { url: `http://${config.API_HOST}:${config.API_PORT}`, close: () => app.close() };
+}
+
+/** Staff sign-in settings: the identity provider (when OIDC_ISSUER_URL is set), session and throttle. */
+export function signInOf(config: Config): NonNullable<AppOptions['signIn']> {
+  const oidc =
+    config.OIDC_ISSUER_URL && config.OIDC_CLIENT_ID
+      ? {
+          issuer: config.OIDC_ISSUER_URL,
+          clientId: config.OIDC_CLIENT_ID,
+          ...(config.OIDC_CLIENT_SECRET ? { clientSecret: config.OIDC_CLIENT_SECRET } : {}),
+          scopes: config.OIDC_SCOPES,
+          principalClaim: config.OIDC_PRINCIPAL_CLAIM,
+          nameClaim: config.OIDC_NAME_CLAIM,
+          redirectUri:
+            config.OIDC_REDIRECT_URI ?? `${(config.API_PUBLIC_URL ?? '').replace(/\/$/, '')}/auth/callback`,
+          providerName: config.OIDC_PROVIDER_NAME,
+        }
+      : undefined;
+  return {
+    ...(oidc ? { oidc } : {}),
+    session: {
+      idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      maxMs: config.SESSION_MAX_HOURS * 3600_000,
+      secure: config.API_PUBLIC_URL?.startsWith('https:') ?? false,
+    },
+    failures: { max: config.SIGNIN_FAILURES_MAX, windowMs: config.SIGNIN_FAILURES_WINDOW_MINUTES * 60_000 },
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

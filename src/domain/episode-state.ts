@@ -64,6 +64,11 @@ export interface NoticeRecord {
   at: string;
 }
 
+/** A 通报 the ladder proposed to the office, with the deadline the unit missed. */
+export interface ProposedNotice extends NoticeRecord {
+  dueAt: string;
+}
+
 export interface DocumentRecord {
   kind: DocumentProduced['kind'];
   documentId: string;
@@ -126,7 +131,7 @@ export interface EpisodeState {
   openEscalations: EscalationRecord[];
   notices: NoticeRecord[];
   /** 通报 the ladder proposed that the office has not yet issued or declined (absent before the rule). */
-  proposedNotices?: Array<NoticeRecord & { dueAt: string }>;
+  proposedNotices?: ProposedNotice[];
   /** 通报 the office declined, with its reason. */
   declinedNotices?: Array<{ noticeId: string; unitId: string; reason: string; at: string }>;
   /** An early response proposed to the office and not yet confirmed or declined. */

@@ -11,7 +11,7 @@ import type { WorkerPair } from '../../src/temporal/worker-pair.js';
 import type pg from 'pg';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { logOnlyActivityDeps } from '../../src/activities/deps.js';
-import type { App } from '../../src/api/app.js';
+import type { App, AppOptions } from '../../src/api/app.js';
 import { createWorker, workflowsPath } from '../../worker.js';
 import {
   type PrincipalKey,
@@ -51,8 +51,14 @@ export interface ConsoleStack {
 const noop = () => {};
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
-/** A worker on a fresh task queue, the app listening on 127.0.0.1 (a free port), principals per role. */
-export async function startConsoleStack(ctx: StackContext): Promise<ConsoleStack> {
+/**
+ * A worker on a fresh task queue, the app listening on 127.0.0.1 (a free port, or `port`), principals
+ * per role. `app` adds options of the app (e.g. the identity provider's `signIn`).
+ */
+export async function startConsoleStack(
+  ctx: StackContext,
+  opts: { app?: Partial<AppOptions>; port?: number } = {},
+): Promise<ConsoleStack> {
   const taskQueue = `console-${crypto.randomUUID()}`;
   const worker = await createWorker({
     connection: ctx.nativeConnection as NativeConnection,
@@ -62,8 +68,8 @@ export async function startConsoleStack(ctx: StackContext): Promise<ConsoleStack
     workflowBundle: ctx.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })),
   });
   const running = worker.run();
-  const app = await testApp(ctx as IntegrationContext, taskQueue);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  const app = await testApp(ctx as IntegrationContext, taskQueue, opts.app);
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const who = await seedPrincipals(ctx as IntegrationContext);

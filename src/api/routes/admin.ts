@@ -1,4 +1,5 @@
 /** The administration trace: confirming token requests, and the append-only admin log for auditors. */
+import { cursorQuery, nextPositionCursor, positionOf } from '../pagination.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toCstIso } from '../../domain/index.js';
@@ -49,8 +50,9 @@ export const adminRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
         security,
         querystring: z.strictObject({
           targetId: z.string().min(1).max(64).optional(),
-          afterSeq: z.coerce.number().int().min(0).default(0),
+          afterSeq: z.coerce.number().int().min(0).default(0).describe('only the acts after this seq'),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
+          cursor: cursorQuery,
         }),
         response: {
           200: z.object({
@@ -64,13 +66,23 @@ export const adminRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
                 details: z.record(z.string(), z.unknown()),
               }),
             ),
+            nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last page'),
           }),
           ...errors,
         },
       },
     },
-    async (req) => ({
-      items: (await readAdminLog(deps.pool, req.query)).map((e) => ({ ...e, at: toCstIso(e.at.getTime()) })),
-    }),
+    async (req) => {
+      // keyset: the cursor is the seq of the page's last act
+      const afterSeq = Math.max(req.query.afterSeq, positionOf(req.query.cursor));
+      const { limit } = req.query;
+      const rows = await readAdminLog(deps.pool, { ...req.query, afterSeq, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((e) => ({ ...e, at: toCstIso(e.at.getTime()) })),
+        nextCursor: last ? nextPositionCursor(last.seq, 0, rows.length > limit) : null,
+      };
+    },
   );
 };

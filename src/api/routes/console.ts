@@ -1,7 +1,8 @@
 /**
  * The office console (浏览器控制台): static ES modules under /console/ (Preact + htm, no build step),
  * plus one read-only, presentational route the pages need (who am I, the plan's report form and
- * labels). Every data call of the console goes to the ordinary API with the signed-in bearer token.
+ * labels). Every data call of the console goes to the ordinary API, with the session cookie of an
+ * OpenID Connect sign-in (routes/sign-in.ts) or, without an identity provider, a bearer token.
  *
  * The page works under helmet's default CSP (script-src 'self'): no inline script, no import map —
  * the vendored preact/hooks module is served with its bare `preact` import rewritten to a relative one.
@@ -20,6 +21,7 @@ import { notFound } from '../errors.js';
 import { errorBody } from '../schemas.js';
 import { getPrincipal } from '../principal-store.js';
 import { principalOf } from '../security.js';
+import { DEFAULT_SESSION_SETTINGS } from '../sessions.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_ROOT = join(here, '..', '..', '..', 'console');
@@ -91,6 +93,14 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
               role: z.string(),
               unit: z.string().nullable(),
             }),
+            session: z
+              .object({
+                csrfToken: z.string().describe('send it as X-CSRF-Token with every state-changing request'),
+                idleSeconds: z.number().describe('the session ends after this long without activity'),
+                expiresAt: z.string().describe('the session ends at this instant in any case'),
+              })
+              .nullable()
+              .describe('the cookie session of an OpenID Connect sign-in (null with a bearer token)'),
             plan: z.object({ id: z.string(), version: z.number(), name: z.string() }),
             units: z.array(
               z.object({
@@ -114,9 +124,17 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     },
     async (req) => {
       const p = principalOf(req);
-      const name = (await getPrincipal(deps.pool, p.id))?.name ?? '';
+      const session = req.consoleSession;
+      const name = session?.displayName || ((await getPrincipal(deps.pool, p.id))?.name ?? '');
       return {
         principal: { id: p.id, name, role: p.role, unit: p.unit ?? null },
+        session: session
+          ? {
+              csrfToken: session.csrfToken,
+              idleSeconds: Math.round((deps.signIn?.session ?? DEFAULT_SESSION_SETTINGS).idleMs / 1000),
+              expiresAt: session.expiresAt,
+            }
+          : null,
         plan: { id: defaultPlan.id, version: defaultPlan.version, name: defaultPlan.name },
         units: defaultPlan.units.map((u) => ({
           id: u.id,

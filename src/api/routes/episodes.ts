@@ -28,6 +28,7 @@ import {
   visibleJurisdictions,
 } from '../access.js';
 import type { AppDeps } from '../deps.js';
+import { dutySchema } from '../view-schema.js';
 import {
   episodeState,
   executeEpisodeUpdate,
@@ -96,7 +97,6 @@ const loose = <
 >(
   v: unknown,
 ) => v as T;
-type DutyOut = { key: string; dutyId: string; unitId: string; dueAt: string | null; status: string };
 const errors = {
   400: errorBody,
   401: errorBody,
@@ -310,15 +310,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
           200: z.object({
             episodeId: z.string(),
             responseDay: z.number().nullable(),
-            duties: z.array(
-              z.looseObject({
-                key: z.string(),
-                dutyId: z.string(),
-                unitId: z.string(),
-                dueAt: z.string().nullable(),
-                status: z.string(),
-              }),
-            ),
+            duties: z.array(dutySchema),
           }),
           ...errors,
         },
@@ -331,9 +323,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       return {
         episodeId: view.episodeId,
         responseDay: view.responseDay ?? null,
-        duties: loose<Array<Record<string, unknown> & DutyOut>>(
-          unitId ? view.duties.filter((d) => d.unitId === unitId) : view.duties,
-        ),
+        duties: unitId ? view.duties.filter((d) => d.unitId === unitId) : view.duties,
       };
     },
   );

@@ -11,6 +11,7 @@ import { episodeState, liveEpisodeState } from '../episode-access.js';
 import { LiveHub, sseFrame } from '../live-hub.js';
 import { episodeIdParams, errorBody } from '../schemas.js';
 import { principalOf } from '../security.js';
+import { DEFAULT_SESSION_SETTINGS, endWithSession } from '../sessions.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 503: errorBody };
@@ -22,6 +23,7 @@ export const liveStreams = (app: object): number => hubs.get(app)?.streamCount ?
 
 export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const hub = new LiveHub(deps.pool, deps.feed!);
+  const sessionSettings = deps.signIn?.session ?? DEFAULT_SESSION_SETTINGS;
   hubs.set(deps, hub);
   app.addHook('preClose', async () => hub.close());
 
@@ -47,6 +49,7 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
       reply.hijack();
       hub.open(reply.raw, sseFrame('episode', view, view.eventCount));
       hub.addEpisode(req.params.id, reply.raw);
+      endWithSession(deps.pool, req, reply.raw, sessionSettings);
     },
   );
 
@@ -69,6 +72,7 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
       reply.hijack();
       hub.open(reply.raw, sseFrame('ready', { at: Date.now() }));
       hub.addBoard(reply.raw, visibleJurisdictions(principalOf(req)));
+      endWithSession(deps.pool, req, reply.raw, sessionSettings);
     },
   );
 

@@ -30,6 +30,7 @@ import { ApiError, notFound } from '../errors.js';
 import { booleanQuery, episodeIdParams, errorBody, isoDate, uuidParams } from '../schemas.js';
 import { answerNotModified } from '../etag.js';
 import { principalOf } from '../security.js';
+import { cursorQuery, nextPositionCursor, positionOf } from '../pagination.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
@@ -54,11 +55,12 @@ const filed = {
   submittedBy: z.string(),
 };
 
-/** Paging of the lists (reports, the delivery log). */
+/** Paging of the lists (reports, the delivery log): limit + cursor (pagination.ts). */
 const paging = {
   limit: z.coerce.number().int().min(1).max(1000).default(200),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  cursor: cursorQuery,
 };
+const nextCursor = z.string().nullable().describe('the cursor of the next page; null on the last page');
 
 /** The filters of the report list and its export. */
 const reportFilters = {
@@ -105,12 +107,15 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 reportId: z.string(),
                 ...filed,
                 responseDay: z.number(),
-                fields: z.record(z.string(), z.unknown()),
+                fields: z
+                  .record(z.string(), z.union([z.number(), z.string(), z.array(z.string())]))
+                  .describe("the plan's report form: field name → integer, text or a list of ids"),
                 photoIds: z.array(z.string()),
                 current: z.boolean(),
                 version: z.number(),
               }),
             ),
+            nextCursor,
           }),
           ...errors,
         },
@@ -119,7 +124,15 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     async (req) => {
       const p = principalOf(req);
       assertEpisodeAccess(p, req.params.id);
-      return listReports(deps.pool, reportQuery(p, req.params.id, req.query, req.query));
+      const offset = positionOf(req.query.cursor);
+      const page = await listReports(
+        deps.pool,
+        reportQuery(p, req.params.id, req.query, { limit: req.query.limit, offset }),
+      );
+      return {
+        ...page,
+        nextCursor: nextPositionCursor(offset, page.items.length, offset + page.items.length < page.total),
+      };
     },
   );
 
@@ -409,6 +422,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 sentAt: z.string().nullable(),
               }),
             ),
+            nextCursor,
           }),
           ...errors,
         },
@@ -416,6 +430,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     },
     async (req) => {
       assertEpisodeAccess(principalOf(req), req.params.id);
+      const offset = positionOf(req.query.cursor);
       const [count, list] = await Promise.all([
         deps.pool.query<{ n: number }>(
           'SELECT count(*)::int AS n FROM notification_deliveries WHERE episode_id = $1',
@@ -437,11 +452,12 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         }>(
           `SELECT id, step, recipient_id, channel, target, title, status, attempts, last_error, exercise, created_at, sent_at
            FROM notification_deliveries WHERE episode_id = $1 ORDER BY id LIMIT $2 OFFSET $3`,
-          [req.params.id, req.query.limit, req.query.offset],
+          [req.params.id, req.query.limit, offset],
         ),
       ]);
+      const total = count.rows[0]?.n ?? 0;
       return {
-        total: count.rows[0]?.n ?? 0,
+        total,
         items: list.rows.map((r) => ({
           id: Number(r.id),
           step: r.step,
@@ -456,6 +472,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           createdAt: iso(r.created_at)!,
           sentAt: iso(r.sent_at),
         })),
+        nextCursor: nextPositionCursor(offset, list.rows.length, offset + list.rows.length < total),
       };
     },
   );

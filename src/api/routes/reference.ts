@@ -19,6 +19,7 @@ import {
 } from '../principal-store.js';
 import { booleanQuery, errorBody, isoDate, jurisdictionId } from '../schemas.js';
 import { principalOf } from '../security.js';
+import { cursorQuery, nextPositionCursor, positionOf } from '../pagination.js';
 import type { UploadedFile } from '../security.js';
 
 const security = [{ bearerAuth: [] }];
@@ -382,17 +383,22 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
             .optional()
             .describe('only enterprises with a meter lacking a reading that day'),
           limit: z.coerce.number().int().min(1).max(500).default(50),
-          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+          cursor: cursorQuery,
         }),
         response: {
-          200: z.object({ total: z.number(), items: z.array(enterpriseOut) }),
+          200: z.object({
+            total: z.number(),
+            items: z.array(enterpriseOut),
+            nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last page'),
+          }),
           ...errors,
         },
       },
     },
     async (req) => {
       const own = confinedJurisdiction(principalOf(req));
-      const { county, keyEnterprise, grade, q, readingsMissingOn, limit, offset } = req.query;
+      const { county, keyEnterprise, grade, q, readingsMissingOn, limit } = req.query;
+      const offset = positionOf(req.query.cursor);
       if (own !== null && county !== undefined && county !== own) {
         throw forbidden();
       }
@@ -437,8 +443,10 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
           [...args, limit, offset],
         ),
       ]);
+      const total = count.rows[0]?.n ?? 0;
       return {
-        total: count.rows[0]?.n ?? 0,
+        total,
+        nextCursor: nextPositionCursor(offset, list.rows.length, offset + list.rows.length < total),
         items: list.rows.map((r) => ({
           id: r.id,
           name: r.name,

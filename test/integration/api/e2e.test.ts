@@ -272,9 +272,16 @@ describe('an exercise episode end to end through HTTP', () => {
         ['branch.shuangta', 2, true, 9],
         ['enforcement', 1, true, 4],
       ]);
-      const paged = await reportsOf(who.leader, '?limit=1&offset=3');
-      expect(paged.total).toBe(4);
-      expect(paged.items.map((r) => [r.responseDay, r.unitId])).toEqual([[2, 'enforcement']]);
+      // cursor paging: the fourth and last report is the fourth page of one
+      let cursor: string | null = null;
+      let paged: Awaited<ReturnType<typeof reportsOf>> | undefined;
+      for (let i = 0; i < 4; i++) {
+        paged = await reportsOf(who.leader, `?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        cursor = (paged as unknown as { nextCursor: string | null }).nextCursor;
+      }
+      expect(paged!.total).toBe(4);
+      expect(paged!.items.map((r) => [r.responseDay, r.unitId])).toEqual([[2, 'enforcement']]);
+      expect(cursor).toBeNull();
       const own = await reportsOf(who.shuangta);
       expect(own.items.map((r) => r.unitId)).toEqual(['branch.shuangta', 'branch.shuangta']);
       expect((await call(who.shuangta, 'GET', `${url}/reports?unitId=enforcement`)).statusCode).toBe(403);

@@ -25,14 +25,14 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'GET', url: '/episodes/{p}/electricity', as: 'office' },
   {
     method: 'GET',
-    url: '/episodes/{p}/reports?unitId={p}&responseDay={p}&includeReplaced={p}&offset={p}',
+    url: '/episodes/{p}/reports?unitId={p}&responseDay={p}&includeReplaced={p}&cursor={p}',
     as: 'shuangta',
   },
   { method: 'GET', url: '/episodes/{p}/summaries?unitId={p}', as: 'leader' },
   { method: 'GET', url: '/episodes/{p}/reports/export?format={p}&responseDay={p}', as: 'office' },
   {
     method: 'GET',
-    url: '/enterprises?q={p}&county={p}&grade={p}&keyEnterprise={p}&readingsMissingOn={p}&limit={p}',
+    url: '/enterprises?q={p}&county={p}&grade={p}&keyEnterprise={p}&readingsMissingOn={p}&limit={p}&cursor={p}',
     as: 'shuangta',
   },
   { method: 'GET', url: '/documents/{p}?format={p}', as: 'office' },
@@ -42,7 +42,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   // security findings 6 and 7: the token confirmation and the admin log
   { method: 'POST', url: '/token-requests/{p}/confirm', as: 'admin' },
   { method: 'POST', url: '/token-requests/{p}/confirm', as: 'commander' },
-  { method: 'GET', url: '/admin-log?targetId={p}&afterSeq={p}&limit={p}', as: 'auditor' },
+  { method: 'GET', url: '/admin-log?targetId={p}&afterSeq={p}&limit={p}&cursor={p}', as: 'auditor' },
   { method: 'POST', url: '/enterprises/import', as: 'office' },
   { method: 'POST', url: '/readings/import', as: 'office' },
   { method: 'GET', url: '/units', as: 'admin' },

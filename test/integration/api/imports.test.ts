@@ -100,8 +100,17 @@ describe('POST /enterprises/import and /readings/import', () => {
     expect(
       (await get(`q=E${t}&readingsMissingOn=2026-11-20`)).json().items.map((e: { id: string }) => e.id),
     ).toEqual([`E${t}1`]);
-    const page = (await get(`q=E${t}&limit=1&offset=1`)).json();
-    expect(page).toMatchObject({ total: 2, items: [{ id: `E${t}1` }] });
+    // one page at a time: the answer's nextCursor and its Link header lead to the next one
+    const first = await get(`q=E${t}&limit=1`);
+    expect(first.json()).toMatchObject({ total: 2, items: [{ id: `E${t}2` }] });
+    const next = first.json().nextCursor as string;
+    expect(first.headers.link).toBe(`</enterprises?q=E${t}&limit=1&cursor=${next}>; rel="next"`);
+    const page = await get(`q=E${t}&limit=1&cursor=${next}`);
+    expect(page.json()).toMatchObject({ total: 2, items: [{ id: `E${t}1` }], nextCursor: null });
+    expect(page.headers.link).toBeUndefined();
+    const badCursor = await get(`q=E${t}&cursor=not-a-cursor`);
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().errors).toEqual([{ path: 'querystring.cursor', message: 'invalid' }]);
     // LIKE wildcards in q are taken literally
     // (unescaped, `E…%` and `E…_` would match both of this test's enterprises)
     expect((await get(`q=E${t}%25`)).json().total).toBe(0);

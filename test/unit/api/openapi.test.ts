@@ -47,6 +47,51 @@ describe('OpenAPI document', () => {
     );
   });
 
+  it('pages every list one way: limit + cursor in, nextCursor and a Link rel="next" header out', () => {
+    const lists = operations().filter(({ op }) =>
+      JSON.stringify((op.responses?.['200'] as O.ResponseObject)?.content ?? {}).includes('"nextCursor"'),
+    );
+    expect(lists.map((l) => `${l.method.toUpperCase()} ${l.path}`).sort()).toEqual([
+      'GET /admin-log',
+      'GET /enterprises',
+      'GET /episodes',
+      'GET /episodes/{id}/notifications',
+      'GET /episodes/{id}/reports',
+    ]);
+    for (const { path: p, op } of lists) {
+      const params = (op.parameters ?? []) as O.ParameterObject[];
+      expect(
+        params.filter((x) => x.in === 'query').map((x) => x.name),
+        p,
+      ).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      expect(
+        params.some((x) => x.name === 'offset'),
+        p,
+      ).toBe(false);
+      expect((op.responses!['200'] as O.ResponseObject).headers?.Link, p).toBeDefined();
+    }
+  });
+
+  it('documents the episode view field by field, with an example', () => {
+    const view = doc.components?.schemas?.EpisodeView as O.SchemaObject;
+    expect(view).toBeDefined();
+    expect(view.additionalProperties).toBe(false);
+    expect(Object.keys(view.properties ?? {})).toEqual(
+      expect.arrayContaining(['phase', 'level', 'pendingProposal', 'duties', 'decisions', 'recentEvents']),
+    );
+    expect((view.properties!.phase as O.SchemaObject).enum).toEqual([
+      'consultation',
+      'proposed',
+      'early-response',
+      'active',
+      'lifting',
+      'closed',
+    ]);
+    expect((view as { examples?: unknown[] }).examples?.length).toBe(1);
+    const get = doc.paths!['/episodes/{id}']!.get!.responses!['200'] as O.ResponseObject;
+    expect(JSON.stringify(get.content)).toContain('#/components/schemas/EpisodeView');
+  });
+
   it('names every operation, and declares Idempotency-Key, Location and problem+json errors', () => {
     const ops = operations();
     expect(ops.length).toBeGreaterThan(30);
