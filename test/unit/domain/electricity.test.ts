@@ -207,7 +207,8 @@ describe('batch assessment', () => {
     expect(days[1]?.nonCompliantIds).toEqual(['ok', 'bad-key']);
   });
 
-  it('handles 10 000 enterprises × 30 days quickly', () => {
+  // its speed is measured by `npm run bench:electricity`, never asserted here (noisy machines)
+  it('assesses 10 000 enterprises × 30 days, a quarter of them exempt', () => {
     const n = 10_000;
     const meters = Array.from({ length: n }, (_, i) => ({
       enterprise: { id: `e${i}`, grade: (['A', 'B', 'C', 'D'] as const)[i % 4] ?? 'B', key: i % 10 === 0 },
@@ -220,12 +221,9 @@ describe('batch assessment', () => {
       date: nextDate(START, k),
       level: 'orange' as const,
     }));
-    const t0 = performance.now();
     const result = assessElectricity(defaultPlan, meters, { episodeStart: START, days });
-    const elapsed = performance.now() - t0;
     expect(result).toHaveLength(30);
     expect(result[0]?.counts.total).toBe(n);
     expect(result[0]?.counts.exempt).toBe(n / 4);
-    expect(elapsed).toBeLessThan(2000);
   });
 });
