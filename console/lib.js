@@ -151,6 +151,8 @@ export const EVENT = {
   'early-response.proposed': '建议提前应对',
   'early-response.declined': '不启动提前应对',
   'proposal.withdrawn': '建议撤回',
+  'work-summary.drafted': '工作总结待签发',
+  'work-summary.signed': '签发工作总结',
   'proposal.escalated': '请示催办',
   'electricity.assessed': '耗电量核算',
   'enforcement.followup': '执法跟进',

@@ -25,6 +25,7 @@ import {
   decideNoticeUpdate,
   decideUpdate,
   episodeStateQuery,
+  signWorkSummaryUpdate,
   submitReportUpdate,
 } from '../src/workflows/definitions.js';
 import type { WorkerPair } from '../src/temporal/worker-pair.js';
@@ -190,6 +191,21 @@ export async function approvePending(h: EpisodeHandle) {
   return h.executeUpdate(decideUpdate, {
     args: [{ actor: commander, decision: 'approve', proposalId: view.pendingProposal.proposalId }],
   });
+}
+
+/**
+ * Lets the server's clock run (in 10-minute steps, at most ~2 days) until the work summary is drafted,
+ * then the office signs it off (签发) — it is sent and the episode closes — and answers the result.
+ */
+export async function signOff(
+  env: TestWorkflowEnvironment,
+  h: EpisodeHandle,
+  actor: Principal = office,
+  signer = '王建国',
+) {
+  for (let i = 0; i < 300 && !(await viewOf(h)).workSummary; i++) await env.sleep(10 * 60_000);
+  await h.executeUpdate(signWorkSummaryUpdate, { args: [{ actor, signer }] });
+  return h.result();
 }
 
 /** The office confirms the early response a consultation proposed. */

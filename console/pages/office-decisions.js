@@ -1,6 +1,7 @@
 /**
  * 专班办公室的决定: confirm or decline the early response a consultation proposed (五(二)1), and
- * issue or decline each 通报 the escalation ladder proposed (五(四)2) — a decline needs a reason.
+ * issue or decline each 通报 the escalation ladder proposed (五(四)2) — a decline needs a reason —,
+ * and sign off (签发) the drafted work summary (#13.5).
  */
 import { useState } from '../vendor/hooks.module.js';
 import { ErrorBox, api, ep, fmtTime, html, unitName } from '../lib.js';
@@ -66,11 +67,30 @@ function ProposedNotice({ me, notice: n, id, onChanged }) {
   </li>`;
 }
 
+function SignOff({ view, id, onChanged }) {
+  const [signer, setSigner] = useState('');
+  const d = useDecision(onChanged);
+  const w = view.workSummary;
+  return html`<div class="sign-off" data-document=${w.documentId}>
+    <h4>工作总结（草稿）待签发 <span class="muted small">${fmtTime(w.draftedAt)}</span></h4>
+    <p class="muted small">签发后报送主送单位并结束本次过程；签发前可在“文件下载”中查看草稿并填写存在问题及经验做法。</p>
+    <input class="comment" name="signer" placeholder="签发人" value=${signer} onInput=${(e) => setSigner(e.target.value)} />
+    <div class="buttons">
+      <button class="primary" disabled=${d.busy}
+        onClick=${() => d.send(`${ep(id)}/work-summary/sign`, { signer }, '已签发')}>签发</button>
+    </div>
+    ${d.done && html`<p class="ok" role="status">${d.done}</p>`}
+    <${ErrorBox} error=${d.error} />
+  </div>`;
+}
+
 export function OfficeDecisions({ me, view, id, onChanged }) {
   const notices = view.proposedNotices ?? [];
-  if (!view.pendingEarlyResponse && notices.length === 0) return null;
+  const unsigned = view.workSummary && !view.workSummary.signedAt;
+  if (!view.pendingEarlyResponse && notices.length === 0 && !unsigned) return null;
   return html`<section class="card office-decisions">
     <h3>待办公室决定</h3>
+    ${unsigned && html`<${SignOff} view=${view} id=${id} onChanged=${onChanged} />`}
     ${view.pendingEarlyResponse && html`<${EarlyResponse} view=${view} id=${id} onChanged=${onChanged} />`}
     ${
       notices.length > 0 &&

@@ -69,6 +69,7 @@ export function projectedView(row: ProjectedRow): EpisodeView {
     proposedNotices: s.proposedNotices ?? [],
     declinedNotices: s.declinedNotices ?? [],
     pendingEarlyResponse: s.pendingEarlyResponse ?? null,
+    workSummary: s.workSummary ?? null,
     documents: s.documents,
     decisions: s.decisions,
     warnings: s.warnings,

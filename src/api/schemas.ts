@@ -282,3 +282,8 @@ export const earlyResponseDecisionBody = z
     path: ['reason'],
     message: '不启动提前应对时须说明理由',
   });
+
+/** The office's 签发 of the drafted work summary (#13.5): the 签发人 as the document prints it. */
+export const signWorkSummaryBody = z.strictObject({
+  signer: z.string().trim().min(1, '须填写签发人').max(50, '签发人不超过50字'),
+});

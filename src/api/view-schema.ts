@@ -98,6 +98,7 @@ const example = {
   proposedNotices: [],
   declinedNotices: [],
   pendingEarlyResponse: null,
+  workSummary: null,
   documents: [{ kind: 'warning-notice', documentId: '3f0c…', at: '2026-12-02T09:20:05+08:00' }],
   decisions: [
     {
@@ -183,6 +184,16 @@ export const episodeViewSchema = z
     declinedNotices: z
       .array(z.object({ noticeId: z.string(), unitId: z.string(), reason: z.string(), at: instant }))
       .describe('通报 the office declined, with its reason'),
+    workSummary: z
+      .object({
+        documentId: z.string(),
+        draftedAt: instant,
+        signer: z.string().nullable(),
+        signedBy: z.string().nullable(),
+        signedAt: instant.nullable(),
+      })
+      .nullable()
+      .describe('the work summary: a draft until the office signs it off (签发人, who, when)'),
     pendingEarlyResponse: z
       .object({ at: instant, reasons: z.array(ruleReason) })
       .nullable()

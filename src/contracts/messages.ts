@@ -141,6 +141,12 @@ export interface NoticeDecisionInput {
   reason?: string;
 }
 
+/** The office's 签发 of the drafted work summary (#13.5): it names the 签发人. */
+export interface SignWorkSummaryInput {
+  actor: Principal;
+  signer: string;
+}
+
 /** The office's decision on a proposed early response (五(二)1). */
 export interface EarlyResponseDecisionInput {
   actor: Principal;

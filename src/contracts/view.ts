@@ -43,6 +43,8 @@ export interface EpisodeView {
   proposedNotices: NonNullable<EpisodeState['proposedNotices']>;
   /** 通报 the office declined, with its reasons. */
   declinedNotices: NonNullable<EpisodeState['declinedNotices']>;
+  /** The work summary: a draft awaiting the office's 签发, or signed (who, when); null before it exists. */
+  workSummary: NonNullable<EpisodeState['workSummary']> | null;
   /** An early response proposed to the office, awaiting its confirmation (五(二)1). */
   pendingEarlyResponse: NonNullable<EpisodeState['pendingEarlyResponse']> | null;
   documents: EpisodeState['documents'];

@@ -134,6 +134,14 @@ export interface EpisodeState {
   proposedNotices?: ProposedNotice[];
   /** 通报 the office declined, with its reason. */
   declinedNotices?: Array<{ noticeId: string; unitId: string; reason: string; at: string }>;
+  /** The work summary awaiting (signedAt null) or after the office's 签发 (absent before the rule). */
+  workSummary?: {
+    documentId: string;
+    draftedAt: string;
+    signer: string | null;
+    signedBy: string | null;
+    signedAt: string | null;
+  } | null;
   /** An early response proposed to the office and not yet confirmed or declined. */
   pendingEarlyResponse?: { at: string; reasons: RuleReason[] } | null;
   documents: DocumentRecord[];
@@ -388,6 +396,24 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
     }
     case 'escalation.stopped':
       s.openEscalations = dropEscalation(state.openEscalations, event.unitId, event.responseDay);
+      return s;
+    case 'work-summary.drafted':
+      s.workSummary = {
+        documentId: event.documentId,
+        draftedAt: event.at,
+        signer: null,
+        signedBy: null,
+        signedAt: null,
+      };
+      return s;
+    case 'work-summary.signed':
+      s.workSummary = {
+        documentId: event.documentId,
+        draftedAt: state.workSummary?.draftedAt ?? event.at,
+        signer: event.signer,
+        signedBy: event.actor === 'system' ? null : event.actor.id,
+        signedAt: event.at,
+      };
       return s;
     case 'notice.proposed':
       s.proposedNotices = [

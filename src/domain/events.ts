@@ -218,6 +218,17 @@ export type DocumentProduced = EventBase<'document.produced'> & {
   responseDay?: number;
 };
 
+/** The work summary is a draft until the office signs it off (#13.5): it waits for 签发. */
+export type WorkSummaryDrafted = EventBase<'work-summary.drafted'> & {
+  documentId: string;
+};
+
+/** The office signs the work summary off (签发人 named): only now is it sent to its recipients. */
+export type WorkSummarySigned = EventBase<'work-summary.signed'> & {
+  documentId: string;
+  signer: string;
+};
+
 export type NotificationSent = EventBase<'notification.sent'> & {
   notificationId: string;
   template: string;
@@ -243,6 +254,8 @@ export type EpisodeEvent =
   | EarlyResponseDeclined
   | NoticeProposed
   | NoticeDeclined
+  | WorkSummaryDrafted
+  | WorkSummarySigned
   | DutyAssigned
   | ReportSubmitted
   | ReportOverdue
@@ -280,6 +293,8 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'notice.declined',
   'early-response.proposed',
   'early-response.declined',
+  'work-summary.drafted',
+  'work-summary.signed',
   'proposal.escalated',
   'proposal.withdrawn',
   'electricity.assessed',

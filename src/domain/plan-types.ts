@@ -346,6 +346,7 @@ export const REQUIRED_TEMPLATE_KEYS = [
   'noticeProposed',
   'earlyResponseProposed',
   'earlyResponseEnded',
+  'workSummaryDraft',
   'proposalToCommander',
   'decisionReminder',
   'decisionEscalation',

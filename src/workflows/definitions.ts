@@ -13,6 +13,7 @@ import type {
   EpisodeView,
   NoticeDecisionInput,
   ReportInput,
+  SignWorkSummaryInput,
   ReportResult,
   SummaryInput,
   SummaryResult,
@@ -30,6 +31,7 @@ export type {
   EpisodeView,
   NoticeDecisionInput,
   Principal,
+  SignWorkSummaryInput,
   ReportFields,
   ReportInput,
   ReportResult,
@@ -48,6 +50,7 @@ export const decideUpdate = defineUpdate<EpisodeView, [DecisionInput]>('decide')
 export const submitReportUpdate = defineUpdate<ReportResult, [ReportInput]>('submitReport');
 export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummaryInput]>('submitSummary');
 export const closeEpisodeUpdate = defineUpdate<EpisodeView, [CloseInput]>('closeEpisode');
+export const signWorkSummaryUpdate = defineUpdate<EpisodeView, [SignWorkSummaryInput]>('signWorkSummary');
 export const decideNoticeUpdate = defineUpdate<EpisodeView, [NoticeDecisionInput]>('decideNotice');
 export const decideEarlyResponseUpdate = defineUpdate<EpisodeView, [EarlyResponseDecisionInput]>(
   'decideEarlyResponse',

@@ -25,6 +25,7 @@ import {
   nextCst,
   office,
   runScenario,
+  signOff,
   saveGoldenHistory,
   skipTo,
   startEpisode,
@@ -184,7 +185,8 @@ describe('a county episode beside a city one', () => {
       expect(publicLift.title).toBe('北票市重污染天气橙色预警解除');
       expect(publicLift.body).toContain(`自${dayWords(day3)}9时起解除重污染天气橙色预警，终止Ⅱ级应急响应`);
       expect(publicLift.body).not.toContain('启动');
-      const final = await county.result();
+      // the county's work summary waits for its branch's 签发, not the city office's commander
+      const final = await signOff(env, county, beipiaoBranch, '李明');
       expect(final.closeReason).toBe('lifted');
       const summary = await deliveredAtLeast(pool, countyId, 'work-summary', 2);
       expect(recipients(summary)).toEqual(['beipiao.gov', 'office']);

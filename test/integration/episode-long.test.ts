@@ -17,6 +17,7 @@ import {
   forecast,
   nextCst,
   runScenario,
+  signOff,
   saveGoldenHistory,
   skipTo,
   startEpisode,
@@ -65,7 +66,7 @@ describe('a 30-day red episode', () => {
       const lift = await consult(handle, forecast(nextDate(day1, 30), [80, 70]));
       expect(lift.proposal?.kind).toBe('lift');
       await approvePending(handle);
-      const final = await handle.result();
+      const final = await signOff(env, handle);
 
       expect(final.phase).toBe('closed');
       const dailyReports = final.documents.filter((d) => d.kind === 'daily-response-report');

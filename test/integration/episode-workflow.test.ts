@@ -11,6 +11,7 @@ import {
   closeEpisodeUpdate,
   consultUpdate,
   decideUpdate,
+  signWorkSummaryUpdate,
   submitReportUpdate,
   submitSummaryUpdate,
 } from '../../src/workflows/definitions.js';
@@ -29,6 +30,7 @@ import {
   office,
   reportAll,
   runScenario,
+  signOff,
   saveGoldenHistory,
   skipTo,
   startEpisode,
@@ -104,7 +106,34 @@ describe('episode workflow (time-skipping)', () => {
           ],
         });
       }
-      const final = await handle.result();
+      // the work summary is a draft until the office signs it off: nothing reaches 市政府 or the
+      // province before, and only the office may sign (#13.5)
+      const id = handle.workflowId;
+      await expect.poll(async () => (await viewOf(handle)).workSummary, { timeout: 15_000 }).not.toBeNull();
+      const draft = await viewOf(handle);
+      expect(draft).toMatchObject({ phase: 'lifting', workSummary: { signedAt: null, signer: null } });
+      const asked = await deliveredAtLeast(pool, id, 'work-summary:draft');
+      expect(asked.map((d) => d.recipient_id)).toEqual(['office']);
+      expect(asked[0]!.body).toMatch(/^专班办公室：朝阳市本次重污染天气过程应对工作总结（草稿/);
+      expect(await deliveries(id, 'work-summary')).toEqual([]);
+      for (const who of [commander, unitPrincipal('branch.beipiao')])
+        expect(
+          (
+            await rejected(
+              handle.executeUpdate(signWorkSummaryUpdate, { args: [{ actor: who, signer: '某某' }] }),
+            )
+          ).type,
+        ).toBe('FORBIDDEN');
+      expect(
+        (
+          await rejected(
+            handle.executeUpdate(signWorkSummaryUpdate, { args: [{ actor: office, signer: ' ' }] }),
+          )
+        ).type,
+      ).toBe('VALIDATION');
+      expect(await deliveries(id, 'work-summary')).toEqual([]);
+      const final = await signOff(env, handle, office, '王建国');
+      expect(final.workSummary).toMatchObject({ signer: '王建国', signedBy: office.id });
       expect(final.phase).toBe('closed');
       expect(final.closeReason).toBe('lifted');
       expect(final.overdueCount).toBe(0);
@@ -114,7 +143,6 @@ describe('episode workflow (time-skipping)', () => {
       expect(final.documents.some((d) => d.kind === 'work-summary')).toBe(true);
       expect(Object.keys(final.summaries).sort()).toEqual([...CITY_REPORTING_UNITS].sort());
 
-      const id = handle.workflowId;
       expect(await events(id, 'report.overdue')).toEqual([]);
       expect((await events(id, 'report.submitted')).every((e) => e.payload.late === false)).toBe(true);
       expect((await deliveries(id, 'public:%')).map((d) => d.title)).toEqual([
@@ -386,8 +414,9 @@ describe('episode workflow (time-skipping)', () => {
           ],
         });
       }
-      // the last unit never files its summary: the ladder runs to the end, then the work summary goes out
-      const final = await handle.result();
+      // the last unit never files its summary: the ladder runs to the end, then the work summary is
+      // drafted and goes out once signed off
+      const final = await signOff(env, handle);
       expect(final).toMatchObject({ phase: 'closed', closeReason: 'early-response-ended', level: 'none' });
       expect(final.warnings).toEqual([]);
       const missing = CITY_REPORTING_UNITS.at(-1)!;

@@ -1,11 +1,16 @@
 /**
  * The office's decisions in an episode: issuing or declining a 通报 the ladder proposed (五(四)2),
- * and starting or declining an early response a consultation proposed (五(二)1). The workflow checks
+ * starting or declining an early response a consultation proposed (五(二)1), and the 签发 of the
+ * drafted work summary, without which it reaches nobody (#13.5). The workflow checks
  * that the caller keeps the episode (the city's office, or the county's branch for its county).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decideEarlyResponseUpdate, decideNoticeUpdate } from '../../workflows/definitions.js';
+import {
+  decideEarlyResponseUpdate,
+  decideNoticeUpdate,
+  signWorkSummaryUpdate,
+} from '../../workflows/definitions.js';
 import { KEEPERS, assertEpisodeAccess } from '../access.js';
 import type { AppDeps } from '../deps.js';
 import { executeEpisodeUpdate, updateIdFor } from '../episode-access.js';
@@ -15,6 +20,7 @@ import {
   episodeView,
   errorBody,
   noticeDecisionBody,
+  signWorkSummaryBody,
 } from '../schemas.js';
 import { principalOf } from '../security.js';
 
@@ -85,6 +91,33 @@ export const officeDecisionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = as
         decideEarlyResponseUpdate,
         { actor: p, decision: b.decision, ...(b.reason ? { reason: b.reason } : {}) },
         updateIdFor(p.id, req.idempotency?.key, `early:${req.params.id}`),
+      )) as unknown as z.infer<typeof episodeView>;
+    },
+  );
+
+  app.post(
+    '/episodes/:id/work-summary/sign',
+    {
+      config: { access: KEEPERS },
+      schema: {
+        tags: ['commands'],
+        summary:
+          'Sign off (签发) the drafted work summary: only then is it sent to its recipients and the episode closed',
+        security,
+        params: z.object({ id: episodeId }),
+        body: signWorkSummaryBody,
+        response: { 200: episodeView, ...errors },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      assertEpisodeAccess(p, req.params.id);
+      return (await executeEpisodeUpdate(
+        deps,
+        req.params.id,
+        signWorkSummaryUpdate,
+        { actor: p, signer: req.body.signer },
+        updateIdFor(p.id, req.idempotency?.key, `sign:${req.params.id}`),
       )) as unknown as z.infer<typeof episodeView>;
     },
   );

@@ -498,6 +498,11 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '消息投递失败告警：{recipientName}',
       body: '专班办公室：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。',
     },
+    // #13.5: the work summary is a draft until the office signs it off
+    workSummaryDraft: {
+      title: '工作总结待签发',
+      body: '专班办公室：{jurisdictionName}本次重污染天气过程应对工作总结（草稿，文档编号：{documentId}）已生成，请审核、填写存在问题及经验做法后在系统中签发；签发后报送市政府和省重污染天气专项应急指挥部办公室。',
+    },
     workSummary: {
       title: '关于{jurisdictionName}重污染天气应对工作总结的报告',
       body:

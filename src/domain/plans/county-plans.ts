@@ -155,6 +155,10 @@ function countyTemplates(
         `${county.name}人民政府、市重污染天气专项应急指挥部办公室：{jurisdictionName}本次重污染天气过程应对工作已结束，现将工作总结（文档编号：{documentId}）报上，请审阅。（${branch.name}）`,
       ),
       own(
+        'workSummaryDraft',
+        `${branch.name}：{jurisdictionName}本次重污染天气过程应对工作总结（草稿，文档编号：{documentId}）已生成，请审核、填写存在问题及经验做法后在系统中签发；签发后报送${county.name}人民政府和市重污染天气专项应急指挥部办公室。`,
+      ),
+      own(
         'warningIssued',
         '各有关单位：经会商研判，根据指挥长指令，{jurisdictionName}自{effectiveAt}起启动重污染天气{levelName}，执行{responseName}，主要大气污染物减排比例不低于{reductionPercent}%。请按照《{planName}》落实相应职责，每日{dailyReportTime}前报送工作开展情况及影像资料。',
       ),

@@ -3,6 +3,7 @@
  * electricity accounting) to the task-force leaders, and the work summary once the summaries are in,
  * which closes the episode.
  */
+import { patched } from '@temporalio/workflow';
 import type { DocumentRequest } from '../../activities/documents.js';
 import {
   type EpisodeState,
@@ -145,9 +146,21 @@ export async function finish(run: EpisodeRun): Promise<void> {
     documentId: doc.documentId,
   });
   schedule.workSummaryDone = true;
-  notify(run, 'work-summary', 'workSummary', run.plan.roles.summaryRecipients, {
-    documentId: doc.documentId,
-  });
+  // Runs started before this patch sent the work summary at once; now it is a draft until the office
+  // signs it off (签发), and the episode stays open until then.
+  if (patched('work-summary-signed-off')) {
+    emit(run, { type: 'work-summary.drafted', at: nowIso(run), actor: 'system', documentId: doc.documentId });
+    notify(run, 'work-summary:draft', 'workSummaryDraft', [plan.roles.office], {
+      documentId: doc.documentId,
+    });
+    return;
+  }
+  sendWorkSummary(run, doc.documentId);
+}
+
+/** The work summary goes to its recipients, and the episode closes. */
+export function sendWorkSummary(run: EpisodeRun, documentId: string): void {
+  notify(run, 'work-summary', 'workSummary', run.plan.roles.summaryRecipients, { documentId });
   const reason = run.state.warnings.length > 0 ? 'lifted' : 'early-response-ended';
   emit(run, { type: 'episode.closed', at: nowIso(run), actor: 'system', reason });
 }

@@ -10,12 +10,13 @@ import {
   decideNoticeUpdate,
   decideUpdate,
   episodeStateQuery,
+  signWorkSummaryUpdate,
   submitReportUpdate,
   submitSummaryUpdate,
 } from '../definitions.js';
 import { consult } from './consultation.js';
 import { closeEpisode, decide } from './decisions.js';
-import { decideEarlyResponse, decideNotice } from './office.js';
+import { decideEarlyResponse, decideNotice, signWorkSummary } from './office.js';
 import type { EpisodeRun } from './run.js';
 import { submitReport, submitSummary } from './submissions.js';
 import * as v from './validators.js';
@@ -36,6 +37,9 @@ export function installHandlers(run: EpisodeRun): void {
   setHandler(closeEpisodeUpdate, (c) => closeEpisode(run, c), { validator: (c) => v.validateClose(run, c) });
   setHandler(decideNoticeUpdate, (d) => decideNotice(run, d), {
     validator: (d) => v.validateNoticeDecision(run, d),
+  });
+  setHandler(signWorkSummaryUpdate, (d) => signWorkSummary(run, d), {
+    validator: (d) => v.validateSignWorkSummary(run, d),
   });
   setHandler(decideEarlyResponseUpdate, (d) => decideEarlyResponse(run, d), {
     validator: (d) => v.validateEarlyResponseDecision(run, d),

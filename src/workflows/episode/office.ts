@@ -2,7 +2,7 @@
  * The office's own decisions in an episode: the 通报 the ladder proposes (五(四)2: issued or declined,
  * with a reason; only an issued one reaches the units and the work summary), and the early response a
  * consultation proposes (五(二)1: started on the office's confirmation, ended by the office or when
- * consultations no longer show a process).
+ * consultations no longer show a process), and the 签发 of the drafted work summary (#13.5).
  */
 import {
   type ReportSlot,
@@ -14,7 +14,13 @@ import {
   parseIso,
   toCstIso,
 } from '../../domain/index.js';
-import type { EarlyResponseDecisionInput, EpisodeView, NoticeDecisionInput } from '../definitions.js';
+import type {
+  EarlyResponseDecisionInput,
+  EpisodeView,
+  NoticeDecisionInput,
+  SignWorkSummaryInput,
+} from '../definitions.js';
+import { sendWorkSummary } from './documents.js';
 import { summaryDueMs } from './calendar.js';
 import { beginSummaries } from './duties.js';
 import { notify } from './notify.js';
@@ -112,4 +118,18 @@ export function endEarlyResponse(run: EpisodeRun, reason: string): void {
     endReason: reason,
     summaryDueAt: cstDeadlineWords(summaryDueMs(run)),
   });
+}
+
+/** The office signs the drafted work summary off (签发): it goes to its recipients and the episode closes. */
+export function signWorkSummary(run: EpisodeRun, d: SignWorkSummaryInput): EpisodeView {
+  const documentId = run.state.workSummary!.documentId;
+  emit(run, {
+    type: 'work-summary.signed',
+    at: nowIso(run),
+    actor: actorOf(d.actor),
+    documentId,
+    signer: d.signer.trim(),
+  });
+  sendWorkSummary(run, documentId);
+  return view(run);
 }

@@ -21,6 +21,7 @@ import type {
   EarlyResponseDecisionInput,
   ForecastDay,
   NoticeDecisionInput,
+  SignWorkSummaryInput,
   Principal,
   ReportInput,
   SummaryInput,
@@ -256,4 +257,16 @@ export function validateEarlyResponseDecision(run: EpisodeRun, d: EarlyResponseD
     });
   if (!run.state.pendingEarlyResponse) fail(ErrorCode.INVALID_TRANSITION, 'no early response is proposed');
   requireReason(d.decision, d.reason);
+}
+
+export function validateSignWorkSummary(run: EpisodeRun, d: SignWorkSummaryInput): void {
+  requireKeeper(run, d.actor);
+  const w = run.state.workSummary;
+  if (!w) fail(ErrorCode.INVALID_TRANSITION, 'no work summary awaits 签发');
+  if (w.signedAt !== null) fail(ErrorCode.INVALID_TRANSITION, 'the work summary was already signed off');
+  const signer = typeof d.signer === 'string' ? d.signer.trim() : '';
+  if (signer.length === 0 || signer.length > 50) {
+    const message = signer.length === 0 ? '须填写签发人' : '签发人不超过50字';
+    fail(ErrorCode.VALIDATION, `signer: ${message}`, { issues: [{ path: 'signer', message }] });
+  }
 }

@@ -36,6 +36,7 @@ export function view(run: EpisodeRun): EpisodeView {
     proposedNotices: state.proposedNotices ?? [],
     declinedNotices: state.declinedNotices ?? [],
     pendingEarlyResponse: state.pendingEarlyResponse ?? null,
+    workSummary: state.workSummary ?? null,
     documents: state.documents,
     decisions: state.decisions,
     warnings: state.warnings,

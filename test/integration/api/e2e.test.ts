@@ -197,7 +197,28 @@ describe('an exercise episode end to end through HTTP', () => {
         expect(s.json().late).toBe(false);
       }
 
-      // the office's daily report of day 2 comes at 20:00 compressed; then the work summary and the close
+      // the office's daily report of day 2 comes at 20:00 compressed; then the work summary, a draft
+      // that reaches 市政府 and the province only once the office signs it off (签发), and the close
+      await expect
+        .poll(async () => (await view()).workSummary, { timeout: 60_000, interval: 1_000 })
+        .not.toBeNull();
+      const sentBeforeSign = (await call(who.office, 'GET', `${url}/notifications?limit=200`)).json()
+        .items as Array<{
+        recipientId: string;
+        step: string;
+      }>;
+      expect(
+        sentBeforeSign.filter((n) => n.recipientId === 'city-gov' || n.recipientId === 'province'),
+      ).toEqual([]);
+      expect(
+        (await call(who.commander, 'POST', `${url}/work-summary/sign`, { signer: '某某' })).statusCode,
+      ).toBe(403);
+      const noSigner = await call(who.office, 'POST', `${url}/work-summary/sign`, { signer: '' });
+      expect(noSigner.statusCode).toBe(400);
+      expect(noSigner.json().errors).toEqual([expect.objectContaining({ path: 'body.signer' })]);
+      const signed = await call(who.office, 'POST', `${url}/work-summary/sign`, { signer: '王建国' });
+      expect(signed.statusCode).toBe(200);
+      expect(signed.json().workSummary).toMatchObject({ signer: '王建国', signedBy: who.office.id });
       await expect
         .poll(
           async () => (await ctx.pool.query('SELECT phase FROM episodes WHERE id = $1', [id])).rows[0]?.phase,

@@ -81,6 +81,12 @@ const routeCases: RouteCase[] = [
     url: `/episodes/${E}/early-response/decision`,
     allowed: KEEPERS,
   },
+  {
+    method: 'POST',
+    path: '/episodes/{id}/work-summary/sign',
+    url: `/episodes/${E}/work-summary/sign`,
+    allowed: KEEPERS,
+  },
   { method: 'GET', path: '/episodes/{id}/documents', url: `/episodes/${E}/documents`, allowed: READERS },
   {
     method: 'PUT',

@@ -145,6 +145,7 @@ const cases: Record<string, Record<string, string | number>> = {
     ...dailyReportVars(plan, 2, '2026-12-02', 8, 7, ['branch.kazuo'], 'doc-123'),
   },
   workSummary: { ...episodeVars(base), documentId: 'doc-456' },
+  workSummaryDraft: { ...episodeVars(base), documentId: 'doc-456' },
   deliveryAlert: {
     recipientName: '建平分局',
     messageTitle: '关于启动重污染天气黄色预警的通知',
