@@ -193,6 +193,11 @@ export async function approvePending(h: EpisodeHandle) {
   });
 }
 
+/** Lets the server's clock run (10-minute steps, at most ~2 days) until the work summary is drafted. */
+export async function untilDrafted(env: TestWorkflowEnvironment, h: EpisodeHandle): Promise<void> {
+  for (let i = 0; i < 300 && !(await viewOf(h)).workSummary; i++) await env.sleep(10 * 60_000);
+}
+
 /**
  * Lets the server's clock run (in 10-minute steps, at most ~2 days) until the work summary is drafted,
  * then the office signs it off (签发) — it is sent and the episode closes — and answers the result.
@@ -203,7 +208,7 @@ export async function signOff(
   actor: Principal = office,
   signer = '王建国',
 ) {
-  for (let i = 0; i < 300 && !(await viewOf(h)).workSummary; i++) await env.sleep(10 * 60_000);
+  await untilDrafted(env, h);
   await h.executeUpdate(signWorkSummaryUpdate, { args: [{ actor, signer }] });
   return h.result();
 }

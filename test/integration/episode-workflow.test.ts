@@ -31,6 +31,7 @@ import {
   reportAll,
   runScenario,
   signOff,
+  untilDrafted,
   saveGoldenHistory,
   skipTo,
   startEpisode,
@@ -109,7 +110,7 @@ describe('episode workflow (time-skipping)', () => {
       // the work summary is a draft until the office signs it off: nothing reaches 市政府 or the
       // province before, and only the office may sign (#13.5)
       const id = handle.workflowId;
-      await expect.poll(async () => (await viewOf(handle)).workSummary, { timeout: 15_000 }).not.toBeNull();
+      await untilDrafted(env, handle);
       const draft = await viewOf(handle);
       expect(draft).toMatchObject({ phase: 'lifting', workSummary: { signedAt: null, signer: null } });
       const asked = await deliveredAtLeast(pool, id, 'work-summary:draft');
