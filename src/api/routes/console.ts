@@ -14,7 +14,21 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EPISODE_EVENT_TYPES, defaultPlan } from '../../domain/index.js';
+import { EPISODE_EVENT_TYPES, type Unit, defaultPlan, getPlan, listPlans } from '../../domain/index.js';
+
+/** Units of the counties' plans that the city's plan does not name. */
+function countyUnits(): Unit[] {
+  const known = new Set(defaultPlan.units.map((u) => u.id));
+  const out: Unit[] = [];
+  for (const p of listPlans()) {
+    for (const u of getPlan(p.id, p.version).units) {
+      if (known.has(u.id)) continue;
+      known.add(u.id);
+      out.push(u);
+    }
+  }
+  return out;
+}
 import { ANY_ROLE } from '../access.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
@@ -136,7 +150,8 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
             }
           : null,
         plan: { id: defaultPlan.id, version: defaultPlan.version, name: defaultPlan.name },
-        units: defaultPlan.units.map((u) => ({
+        // the city's units, then the counties' own (their commanders, branch heads, governments)
+        units: [...defaultPlan.units, ...countyUnits()].map((u) => ({
           id: u.id,
           name: u.name,
           jurisdiction: u.jurisdiction ?? null,
