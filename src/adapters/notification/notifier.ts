@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import { targetLabel } from './channels.js';
-import { type RecipientRoutes, routesFor } from './routes.js';
+import { type RecipientRoutes, targetsFor } from './routes.js';
 import {
   type Channel,
   type ChannelSet,
@@ -157,9 +157,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         throw ApplicationFailure.nonRetryable('message lacks its idempotency key parts', 'VALIDATION');
       }
       const msg = markExercise(input);
-      let targets = routesFor(deps.routes, msg.recipientId);
-      // An exercise never reaches a public channel unless the office allowed it for that target.
-      if (msg.exercise && msg.recipientId === PUBLIC_RECIPIENT) targets = targets.filter((t) => t.exercises);
+      let targets = targetsFor(deps.routes, msg.recipientId, msg.exercise);
       if (targets.length === 0) targets = [{ channel: 'log' }];
 
       const records: DeliveryRecord[] = [];

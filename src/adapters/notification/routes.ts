@@ -12,13 +12,14 @@
  *   }
  * }
  *
- * A recipient without an entry gets `default`. Exercise warnings reach a target of "public" only
- * when it says `"exercises": true`. Without a file everything goes to the log only.
+ * A recipient without an entry gets `default`. Exercise messages reach a target only when it says
+ * `"exercises": true` (top-level `"exercises": "all"` opens the internal recipients' targets; the
+ * public's stay flagged-only). Without a file everything goes to the log only.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DomainError, ErrorCode, formatPath } from '../../domain/errors.js';
-import type { ChannelTarget } from './types.js';
+import { type ChannelTarget, PUBLIC_RECIPIENT } from './types.js';
 
 const url = z.string().url();
 /** A public-recipient target that also takes exercise warnings (the office decides, in this file). */
@@ -53,12 +54,18 @@ const targetSchema = z.discriminatedUnion('channel', [
 
 export const recipientRoutesSchema = z
   .object({
+    /**
+     * Where exercise messages go: 'flagged' (default) — only to targets marked `"exercises": true`,
+     * the rest to the log; 'all' — every internal recipient's targets (the public stays flagged-only).
+     */
+    exercises: z.enum(['flagged', 'all']).default('flagged'),
     default: z.array(targetSchema).default([{ channel: 'log' }]),
     recipients: z.record(z.string().min(1), z.array(targetSchema)).default({}),
   })
   .strict();
 
 export interface RecipientRoutes {
+  exercises?: 'flagged' | 'all';
   default: ChannelTarget[];
   recipients: Record<string, ChannelTarget[]>;
 }
@@ -85,6 +92,18 @@ export function parseRecipientRoutes(value: unknown): RecipientRoutes {
 export async function loadRecipientRoutes(file: string | undefined): Promise<RecipientRoutes> {
   if (!file) return LOG_ONLY_ROUTES;
   return parseRecipientRoutes(JSON.parse(await readFile(file, 'utf8')));
+}
+
+/**
+ * The targets a message reaches (#17.8): an exercise only reaches targets the office marked for
+ * exercises — unless the routes file says `"exercises": "all"`, which opens the internal recipients'
+ * targets (never the public's). An empty answer means the log only.
+ */
+export function targetsFor(routes: RecipientRoutes, recipientId: string, exercise: boolean): ChannelTarget[] {
+  const all = routesFor(routes, recipientId);
+  if (!exercise) return all;
+  const open = routes.exercises === 'all' && recipientId !== PUBLIC_RECIPIENT;
+  return open ? all : all.filter((t) => t.exercises === true);
 }
 
 export function routesFor(routes: RecipientRoutes, recipientId: string): ChannelTarget[] {

@@ -59,7 +59,8 @@ beforeAll(async () => {
           atMobiles: ['13900000001'],
         },
       ],
-      'office.director': [{ channel: 'email', to: 'director@chaoyang.example.gov.cn' }],
+      // the office lets exercises reach the director's mailbox (exercise messages go to flagged targets only)
+      'office.director': [{ channel: 'email', to: 'director@chaoyang.example.gov.cn', exercises: true }],
       'taskforce.leader': [{ channel: 'sms', phone: '13800000000' }],
       'taskforce.deputy': [
         { channel: 'sms', phone: '13800000001' },
@@ -235,6 +236,42 @@ describe('notification channels against real local receivers', () => {
     expect(mine[0]?.to).toEqual(['director@chaoyang.example.gov.cn']);
     expect(mine[0]?.raw).toMatch(/^X-Exercise: true/m);
     expect(mine[0]?.raw).toMatch(/^Subject: =\?UTF-8\?/m); // Chinese subject, MIME-encoded
+  });
+
+  it('an exercise reaches only the targets marked for exercises, unless the routes say "exercises": "all" (never the public)', async () => {
+    // this robot is not marked for exercises: the exercise goes to the log only
+    const robot = { channel: 'wecom' as const, url: `${http.url}/wecom/send?key=wecom-key-exercises` };
+    const flagged = parseRecipientRoutes({ recipients: { 'branch.beipiao': [robot] } });
+    const toRobot = () => http.requests.filter((r) => r.query.get('key') === 'wecom-key-exercises').length;
+    const records = await notifier({ routes: flagged }).send(
+      message('branch.beipiao', { exercise: true, body: '演练路由测试' }),
+    );
+    expect(records.map((r) => r.channel)).toEqual(['log']);
+    expect(toRobot()).toBe(0);
+    // the same message of a real episode reaches the robot
+    expect(
+      (
+        await notifier({ routes: flagged }).send(message('branch.beipiao', { body: '演练路由测试（正式）' }))
+      ).map((r) => r.channel),
+    ).toEqual(['wecom']);
+    expect(toRobot()).toBe(1);
+    // the office opens internal recipients to exercises; the public stays flagged-only
+    const open = parseRecipientRoutes({
+      exercises: 'all',
+      recipients: {
+        'branch.beipiao': [robot],
+        public: [{ channel: 'webhook', url: `${http.url}/webhook-exercises` }],
+      },
+    });
+    const opened = await notifier({ routes: open }).send(
+      message('branch.beipiao', { exercise: true, body: '演练路由测试' }),
+    );
+    expect(opened.map((r) => r.channel)).toEqual(['wecom']);
+    expect(toRobot()).toBe(2);
+    const toPublic = await notifier({ routes: open }).send(
+      message('public', { exercise: true, body: '演练路由测试（公众）' }),
+    );
+    expect(toPublic.map((r) => r.channel)).toEqual(['log']);
   });
 
   it('e-mail rejected with 550 is recorded as failed and surfaces as non-retryable', async () => {
