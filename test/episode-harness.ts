@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { createPool } from '../src/db/pool.js';
 import { logOnlyActivityDeps } from '../src/activities/deps.js';
 import { projectRoot } from '../src/config.js';
 import { atCst, cstDate, defaultPlan, nextDate } from '../src/domain/index.js';
@@ -211,6 +212,25 @@ export async function signOff(
   await untilDrafted(env, h);
   await h.executeUpdate(signWorkSummaryUpdate, { args: [{ actor, signer }] });
   return h.result();
+}
+
+/**
+ * A scenario file's set-up, registered once: a time-skipping server and a pool before all, the
+ * episodes a test left running terminated after each, both closed after all. Read `env` and `pool`
+ * from the answer inside tests (they exist once `beforeAll` ran).
+ */
+export function timeSkippingSuite(): { readonly env: TestWorkflowEnvironment; readonly pool: pg.Pool } {
+  const suite = {} as { env: TestWorkflowEnvironment; pool: pg.Pool };
+  beforeAll(async () => {
+    suite.env = await createTimeSkippingEnv();
+    suite.pool = createPool(inject('databaseUrl'), 5);
+  });
+  afterEach(terminateLeftovers);
+  afterAll(async () => {
+    await suite.env?.teardown();
+    await suite.pool?.end();
+  });
+  return suite;
 }
 
 /** The office confirms the early response a consultation proposed. */

@@ -4,11 +4,8 @@
  * duties, reports, reminders, documents and recipients stay in the county while the city's episode
  * runs as before. Asserts what each message says and to whom it goes.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { atCst, cstDate, nextDate, planForJurisdiction } from '../../src/domain/index.js';
-import { createPool } from '../../src/db/pool.js';
 import {
   type Principal,
   consultUpdate,
@@ -19,7 +16,6 @@ import {
 import {
   CITY_REPORTING_UNITS,
   commander,
-  createTimeSkippingEnv,
   episodeInput,
   goodReport,
   nextCst,
@@ -29,23 +25,13 @@ import {
   saveGoldenHistory,
   skipTo,
   startEpisode,
-  terminateLeftovers,
+  timeSkippingSuite,
   unitPrincipal,
   viewOf,
 } from '../episode-harness.js';
 import { deliveredAtLeast, deliveries, loggedEvents, rejected } from '../episode-records.js';
 
-let env: TestWorkflowEnvironment;
-let pool: pg.Pool;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  pool = createPool(inject('databaseUrl'), 5);
-});
-afterEach(terminateLeftovers);
-afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
-});
+const s = timeSkippingSuite();
 
 const beipiaoPlan = planForJurisdiction('beipiao');
 const beipiaoCommander: Principal = { id: 'beipiao-commander', role: 'commander', unit: 'beipiao.commander' };
@@ -57,13 +43,13 @@ const dayWords = (day: string) =>
 
 describe('a county episode beside a city one', () => {
   it('runs under the county’s plan: its commander, its branch, its units and recipients only', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
-      await skipTo(env, await nextCst(env, '16:59'));
-      const day1 = cstDate(await env.currentTimeMs());
+    await runScenario(s.env, s.pool, async (taskQueue) => {
+      await skipTo(s.env, await nextCst(s.env, '16:59'));
+      const day1 = cstDate(await s.env.currentTimeMs());
       const forecast = [0, 1].map((i) => ({ date: nextDate(day1, i), aqi: 230 }));
-      const city = await startEpisode(env, taskQueue, episodeInput({ forecast }));
+      const city = await startEpisode(s.env, taskQueue, episodeInput({ forecast }));
       const county = await startEpisode(
-        env,
+        s.env,
         taskQueue,
         episodeInput({
           episodeId: `episode:beipiao:${day1}:${Date.now().toString(36)}`,
@@ -77,7 +63,7 @@ describe('a county episode beside a city one', () => {
       const countyId = county.workflowId;
 
       // the county's proposal goes to the county's commander, in words
-      const proposal = await deliveredAtLeast(pool, countyId, 'proposal:P1');
+      const proposal = await deliveredAtLeast(s.pool, countyId, 'proposal:P1');
       expect(recipients(proposal)).toEqual(['beipiao.commander']);
       expect(proposal[0]!.body).toMatch(/^指挥长：经\d{4}年\d{1,2}月\d{1,2}日16时59分会商研判/);
       const pending = (await viewOf(county)).pendingProposal!;
@@ -117,16 +103,16 @@ describe('a county episode beside a city one', () => {
       await county.executeUpdate(consultUpdate, { args: [consultation(office)] }); // the city's office may too
 
       // the warning: the county's own units are told, in the county's name; partners of the county's plan
-      const issued = await deliveredAtLeast(pool, countyId, 'warning-issued:%', 2);
+      const issued = await deliveredAtLeast(s.pool, countyId, 'warning-issued:%', 2);
       expect(recipients(issued)).toEqual(['beipiao.director', 'branch.beipiao']);
       expect(issued[0]!.body).toContain(`北票市自${dayWords(day1)}16时59分起启动重污染天气`);
       expect(issued[0]!.body).toContain('《北票市重污染天气应急响应实施方案》');
-      const partners = await deliveredAtLeast(pool, countyId, 'partners:%', 2);
+      const partners = await deliveredAtLeast(s.pool, countyId, 'partners:%', 2);
       expect(recipients(partners)).toEqual(['power-company', 'traffic-police']);
       expect(partners.find((p) => p.recipient_id === 'traffic-police')!.body).toContain(
         '《北票市重污染天气应急预案》',
       );
-      const cityIssued = await deliveredAtLeast(pool, city.workflowId, 'warning-issued:%', 10);
+      const cityIssued = await deliveredAtLeast(s.pool, city.workflowId, 'warning-issued:%', 10);
       expect(recipients(cityIssued)).toContain('branch.jianping');
       expect(recipients(cityIssued)).not.toContain('beipiao.director');
 
@@ -137,15 +123,15 @@ describe('a county episode beside a city one', () => {
 
       // day 2, 17:00: the county chases its branch only; the city chases its eight units
       const day2 = nextDate(day1, 1);
-      await skipTo(env, atCst(day2, '17:01'));
-      const countyOverdue = await loggedEvents(env.client, pool, countyId, 'report.overdue');
+      await skipTo(s.env, atCst(day2, '17:01'));
+      const countyOverdue = await loggedEvents(s.env.client, s.pool, countyId, 'report.overdue');
       expect(countyOverdue.map((e) => e.payload.unitId)).toEqual(['branch.beipiao']);
-      const cityOverdue = await loggedEvents(env.client, pool, city.workflowId, 'report.overdue');
+      const cityOverdue = await loggedEvents(s.env.client, s.pool, city.workflowId, 'report.overdue');
       expect(cityOverdue.map((e) => e.payload.unitId).sort()).toEqual([...CITY_REPORTING_UNITS].sort());
 
       // +1 h: the branch's head, named so; then the branch reports late
-      await skipTo(env, atCst(day2, '18:01'));
-      const director = await deliveredAtLeast(pool, countyId, 'escalation:2:branch.beipiao:2');
+      await skipTo(s.env, atCst(day2, '18:01'));
+      const director = await deliveredAtLeast(s.pool, countyId, 'escalation:2:branch.beipiao:2');
       expect(recipients(director)).toEqual(['beipiao.director']);
       expect(director[0]!.body).toMatch(/^北票分局主要负责同志：北票分局未按时报送/);
       await county.executeUpdate(submitReportUpdate, {
@@ -161,15 +147,15 @@ describe('a county episode beside a city one', () => {
       });
 
       // the daily response report of the county goes to the branch's head, addressed so
-      await skipTo(env, atCst(day2, '20:01'));
-      const daily = await deliveredAtLeast(pool, countyId, 'daily-report:2');
+      await skipTo(s.env, atCst(day2, '20:01'));
+      const daily = await deliveredAtLeast(s.pool, countyId, 'daily-report:2');
       expect(recipients(daily)).toEqual(['beipiao.director']);
       expect(daily[0]!.body).toMatch(/^北票分局主要负责同志：第2天（.+）应报送单位1个，已报送1个/);
-      expect(await deliveries(pool, countyId, 'notice:%')).toEqual([]);
+      expect(await deliveries(s.pool, countyId, 'notice:%')).toEqual([]);
 
       // the county's commander lifts; the branch's summary; the work summary to the county government
       // and the city command office, in the branch's name
-      await skipTo(env, atCst(nextDate(day1, 2), '09:00'));
+      await skipTo(s.env, atCst(nextDate(day1, 2), '09:00'));
       await county.executeUpdate(decideUpdate, { args: [{ actor: beipiaoCommander, decision: 'lift' }] });
       await county.executeUpdate(submitSummaryUpdate, {
         args: [
@@ -177,25 +163,25 @@ describe('a county episode beside a city one', () => {
         ],
       });
       const day3 = nextDate(day1, 2);
-      const lifted = await deliveredAtLeast(pool, countyId, 'warning-lifted', 2);
+      const lifted = await deliveredAtLeast(s.pool, countyId, 'warning-lifted', 2);
       expect(lifted[0]!.body).toContain(
         `北票市自${dayWords(day3)}9时起解除重污染天气橙色预警，终止Ⅱ级应急响应。请各报送单位于${dayWords(nextDate(day3, 1)).slice(5)}10时前报送`,
       );
-      const publicLift = (await deliveredAtLeast(pool, countyId, 'public:%', 2)).at(-1)!;
+      const publicLift = (await deliveredAtLeast(s.pool, countyId, 'public:%', 2)).at(-1)!;
       expect(publicLift.title).toBe('北票市重污染天气橙色预警解除');
       expect(publicLift.body).toContain(`自${dayWords(day3)}9时起解除重污染天气橙色预警，终止Ⅱ级应急响应`);
       expect(publicLift.body).not.toContain('启动');
       // the county's work summary waits for its branch's 签发, not the city office's commander
-      const final = await signOff(env, county, beipiaoBranch, '李明');
+      const final = await signOff(s.env, county, beipiaoBranch, '李明');
       expect(final.closeReason).toBe('lifted');
-      const summary = await deliveredAtLeast(pool, countyId, 'work-summary', 2);
+      const summary = await deliveredAtLeast(s.pool, countyId, 'work-summary', 2);
       expect(recipients(summary)).toEqual(['beipiao.gov', 'office']);
       expect(summary[0]!.body).toMatch(
         /^北票市人民政府、市重污染天气专项应急指挥部办公室：北票市本次重污染天气过程/,
       );
       expect(summary[0]!.body).toContain('（北票分局）');
       // nothing of the county reached a unit outside it
-      const all = await deliveries(pool, countyId, '%');
+      const all = await deliveries(s.pool, countyId, '%');
       const countyUnits = new Set(beipiaoPlan.units.map((u) => u.id));
       expect(all.filter((x) => !countyUnits.has(x.recipient_id))).toEqual([]);
       expect(

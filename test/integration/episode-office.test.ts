@@ -4,18 +4,14 @@
  * 通报 the ladder proposes, one issued and one declined (五(四)2) — only the issued one reaches the
  * units and is counted. Asserts what each message says and to whom it goes.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { atCst, cstDate, nextDate } from '../../src/domain/index.js';
-import { createPool } from '../../src/db/pool.js';
 import { decideEarlyResponseUpdate, decideNoticeUpdate } from '../../src/workflows/definitions.js';
 import {
   CITY_REPORTING_UNITS,
   approvePending,
   confirmEarlyResponse,
   consult,
-  createTimeSkippingEnv,
   decideNotice,
   episodeInput,
   forecast,
@@ -26,36 +22,26 @@ import {
   saveGoldenHistory,
   skipTo,
   startEpisode,
-  terminateLeftovers,
+  timeSkippingSuite,
   unitPrincipal,
   viewOf,
 } from '../episode-harness.js';
 import { deliveredAtLeast, deliveries, loggedEvents, rejected } from '../episode-records.js';
 
-let env: TestWorkflowEnvironment;
-let pool: pg.Pool;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  pool = createPool(inject('databaseUrl'), 5);
-});
-afterEach(terminateLeftovers);
-afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
-});
+const s = timeSkippingSuite();
 
-const events = (id: string, type?: string) => loggedEvents(env.client, pool, id, type);
+const events = (id: string, type?: string) => loggedEvents(s.env.client, s.pool, id, type);
 
 async function startAt(time: string, aqis: number[], taskQueue: string) {
-  await skipTo(env, await nextCst(env, time));
-  const day1 = cstDate(await env.currentTimeMs());
-  const handle = await startEpisode(env, taskQueue, episodeInput({ forecast: forecast(day1, aqis) }));
+  await skipTo(s.env, await nextCst(s.env, time));
+  const day1 = cstDate(await s.env.currentTimeMs());
+  const handle = await startEpisode(s.env, taskQueue, episodeInput({ forecast: forecast(day1, aqis) }));
   return { handle, day1 };
 }
 
 describe('the office decides', () => {
   it('an early response proposed at 16:59 starts on its word at 17:00 and ends by itself when the process is over', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAt('16:59', [130, 145], taskQueue);
       const id = handle.workflowId;
       // proposed to the office, in words; nobody is obliged or told yet
@@ -63,13 +49,13 @@ describe('the office decides', () => {
       expect(view).toMatchObject({ phase: 'consultation', pendingProposal: null });
       expect(view.pendingEarlyResponse?.reasons[0]?.ruleId).toBe('early.1');
       expect(view.duties).toEqual([]);
-      const asked = await deliveredAtLeast(pool, id, 'early-response:proposed');
+      const asked = await deliveredAtLeast(s.pool, id, 'early-response:proposed');
       expect(asked.map((d) => d.recipient_id)).toEqual(['office']);
       expect(asked[0]!.body).toMatch(
         /^专班办公室：经\d{4}年\d{1,2}月\d{1,2}日16时59分会商研判，\d+月\d+日AQI约130（轻度污染）/,
       );
       expect(asked[0]!.body).toContain('建议开展污染过程提前应对');
-      expect(await deliveries(pool, id, 'early-response')).toEqual([]);
+      expect(await deliveries(s.pool, id, 'early-response')).toEqual([]);
       // a branch does not keep the city's episode; the office confirms
       expect(
         await rejected(
@@ -78,10 +64,10 @@ describe('the office decides', () => {
           }),
         ),
       ).toMatchObject({ type: 'FORBIDDEN' });
-      await skipTo(env, atCst(day1, '17:00'));
+      await skipTo(s.env, atCst(day1, '17:00'));
       view = await confirmEarlyResponse(handle);
       expect(view.phase).toBe('early-response');
-      const started = await deliveredAtLeast(pool, id, 'early-response', CITY_REPORTING_UNITS.length);
+      const started = await deliveredAtLeast(s.pool, id, 'early-response', CITY_REPORTING_UNITS.length);
       expect(started[0]!.body).toMatch(
         /^各有关单位：经会商研判，.*请自\d{4}年\d{1,2}月\d{1,2}日17时起提前开展污染源排放管控/,
       );
@@ -96,15 +82,15 @@ describe('the office decides', () => {
 
       // day 2: the units report; day 3 09:00 a consultation shows no process: the early response ends
       const day2 = nextDate(day1, 1);
-      await skipTo(env, atCst(day2, '16:00'));
+      await skipTo(s.env, atCst(day2, '16:00'));
       await reportAll(handle, 2);
-      await skipTo(env, atCst(nextDate(day1, 2), '09:00'));
+      await skipTo(s.env, atCst(nextDate(day1, 2), '09:00'));
       await consult(handle, forecast(nextDate(day1, 2), [70, 60]));
       view = await viewOf(handle);
       expect(view.phase).toBe('lifting');
       const ended = await events(id, 'early-response.ended');
       expect(ended.map((e) => e.payload.reason)).toEqual(['最新会商研判预报不再出现污染过程，提前应对结束']);
-      const told = await deliveredAtLeast(pool, id, 'early-response:ended', CITY_REPORTING_UNITS.length);
+      const told = await deliveredAtLeast(s.pool, id, 'early-response:ended', CITY_REPORTING_UNITS.length);
       expect(told[0]!.body).toMatch(
         /^各有关单位：最新会商研判预报不再出现污染过程，提前应对结束。自\d{4}年\d{1,2}月\d{1,2}日9时起结束提前应对，请各报送单位于\d+月\d+日10时前报送/,
       );
@@ -119,7 +105,7 @@ describe('the office decides', () => {
   });
 
   it('an early response the office declines does not start; a decline without a reason is refused', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle } = await startAt('21:00', [120, 110], taskQueue);
       const noReason = await rejected(
         handle.executeUpdate(decideEarlyResponseUpdate, { args: [{ actor: office, decision: 'decline' }] }),
@@ -138,7 +124,7 @@ describe('the office decides', () => {
   });
 
   it('a 通报 proposed by the ladder reaches the units only when the office issues it; a declined one never does', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAt('09:00', [230, 240], taskQueue);
       await approvePending(handle);
       const id = handle.workflowId;
@@ -149,13 +135,13 @@ describe('the office decides', () => {
         CITY_REPORTING_UNITS.filter((u) => !late.includes(u)),
       );
       // 17:00 + 3 h: a 通报 proposed for each late unit, to the office only
-      await skipTo(env, atCst(day1, '20:01'));
+      await skipTo(s.env, atCst(day1, '20:01'));
       const proposed = await events(id, 'notice.proposed');
       expect(proposed.map((e) => e.payload.unitId).sort()).toEqual([...late].sort());
       const [kazuo, enforcement] = ['branch.kazuo', 'enforcement'].map(
         (u) => proposed.find((e) => e.payload.unitId === u)!.payload.noticeId as string,
       );
-      const asked = await deliveredAtLeast(pool, id, 'notice:%:proposed', 2);
+      const asked = await deliveredAtLeast(s.pool, id, 'notice:%:proposed', 2);
       expect(new Set(asked.map((d) => d.recipient_id))).toEqual(new Set(['office']));
       expect(asked.find((d) => d.body.includes('喀左分局'))!.body).toMatch(
         /^专班办公室：喀左分局未按要求于\d+月\d+日17时前报送第1天工作日报.*通报编号：N\d/,
@@ -191,10 +177,10 @@ describe('the office decides', () => {
         ),
       ).toMatchObject({ type: 'NOT_FOUND' });
 
-      const issued = await deliveredAtLeast(pool, id, `notice:${kazuo}`, 10);
+      const issued = await deliveredAtLeast(s.pool, id, `notice:${kazuo}`, 10);
       expect(issued[0]!.title).toBe('关于喀左分局未按时报送第1天工作日报的通报');
       expect(issued[0]!.body).toContain('现予以通报');
-      expect(await deliveries(pool, id, `notice:${enforcement}`)).toEqual([]);
+      expect(await deliveries(s.pool, id, `notice:${enforcement}`)).toEqual([]);
       await saveGoldenHistory(handle, 'notices-decided-by-office');
     });
   });
