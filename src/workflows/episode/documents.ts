@@ -18,6 +18,7 @@ import { obliged } from './duties.js';
 import { assessElectricity } from './electricity.js';
 import { submitted } from './ladder.js';
 import { notify } from './notify.js';
+import { sendWorkSummary } from './office.js';
 import { type EpisodeRun, emit, nowIso } from './run.js';
 
 type Duty = EpisodeState['duties'][number];
@@ -156,11 +157,4 @@ export async function finish(run: EpisodeRun): Promise<void> {
     return;
   }
   sendWorkSummary(run, doc.documentId);
-}
-
-/** The work summary goes to its recipients, and the episode closes. */
-export function sendWorkSummary(run: EpisodeRun, documentId: string): void {
-  notify(run, 'work-summary', 'workSummary', run.plan.roles.summaryRecipients, { documentId });
-  const reason = run.state.warnings.length > 0 ? 'lifted' : 'early-response-ended';
-  emit(run, { type: 'episode.closed', at: nowIso(run), actor: 'system', reason });
 }

@@ -20,7 +20,6 @@ import type {
   NoticeDecisionInput,
   SignWorkSummaryInput,
 } from '../definitions.js';
-import { sendWorkSummary } from './documents.js';
 import { summaryDueMs } from './calendar.js';
 import { beginSummaries } from './duties.js';
 import { notify } from './notify.js';
@@ -132,4 +131,11 @@ export function signWorkSummary(run: EpisodeRun, d: SignWorkSummaryInput): Episo
   });
   sendWorkSummary(run, documentId);
   return view(run);
+}
+
+/** The work summary goes to its recipients, and the episode closes. */
+export function sendWorkSummary(run: EpisodeRun, documentId: string): void {
+  notify(run, 'work-summary', 'workSummary', run.plan.roles.summaryRecipients, { documentId });
+  const reason = run.state.warnings.length > 0 ? 'lifted' : 'early-response-ended';
+  emit(run, { type: 'episode.closed', at: nowIso(run), actor: 'system', reason });
 }
