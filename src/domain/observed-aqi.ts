@@ -247,13 +247,25 @@ export function cityDailyAqi(stations: readonly HourlySeries[], date: string): O
   );
 }
 
+/** The CST date in which the hour starting at `lastHour` ends (its last moment belongs to that day). */
+function dateOfHour(lastHour: number): string {
+  if (lastHour % HOUR !== 0) throw new DomainError(ErrorCode.VALIDATION, 'lastHour must be a whole hour');
+  return new Date(lastHour + HOUR - 1 + 8 * HOUR).toISOString().slice(0, 10);
+}
+
 /**
  * The rolling 24-h AQI of a station at the hour starting `lastHour` (the 24 hours ending when that
  * hour ends, across calendar days); the edition of the CST date in which that hour ends.
  */
 export function stationRollingAqi(series: HourlySeries, lastHour: number): ObservedAqi {
-  if (lastHour % HOUR !== 0) throw new DomainError(ErrorCode.VALIDATION, 'lastHour must be a whole hour');
-  const end = lastHour + HOUR - 1; // a moment inside the last hour … its end belongs to that day
-  const date = new Date(end + 8 * HOUR).toISOString().slice(0, 10);
-  return aqiOfConcentrations(itemsOver24Hours(series, lastHour - 23 * HOUR), date);
+  return aqiOfConcentrations(itemsOver24Hours(series, lastHour - 23 * HOUR), dateOfHour(lastHour));
+}
+
+/** The rolling 24-h AQI of a city (or county): per item, the mean of its stations' valid rolling values. */
+export function cityRollingAqi(stations: readonly HourlySeries[], lastHour: number): ObservedAqi {
+  const date = dateOfHour(lastHour);
+  return aqiOfConcentrations(
+    cityConcentrations(stations.map((s) => itemsOver24Hours(s, lastHour - 23 * HOUR))),
+    date,
+  );
 }

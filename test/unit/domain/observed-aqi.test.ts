@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type HourValues,
   cityDailyAqi,
+  cityRollingAqi,
   cstDayStart,
   o3EightHourMean,
   roundHalfEven,
@@ -190,5 +191,18 @@ describe('city and rolling AQI', () => {
       aqi: 114,
       edition: 'HJ633-2026',
     });
+    expect(() => stationRollingAqi(feb, cstDayStart('2026-03-01') + 1)).toThrow(/whole hour/);
+  });
+
+  it('the city’s rolling 24-h AQI is the mean of its stations’ rolling values; a station with 19 hours is left out', () => {
+    const last = cstDayStart('2026-01-02') + 5 * HOUR; // the 24 hours ending 2026-01-02 06:00
+    const a = series('2026-01-01', () => ({ ...CLEAN, pm25: 100 }), 48);
+    const b = series('2026-01-01', () => ({ ...CLEAN, pm25: 200 }), 48);
+    // c has data only from 2026-01-01 11:00: 19 of the 24 hours
+    const c = series('2026-01-01', () => ({ ...CLEAN, pm25: 400 }), 19, 11);
+    const r = cityRollingAqi([a, b, c], last);
+    expect(r.concentrations.pm25_24h).toEqual({ value: 150, basis: 2 });
+    // PM2.5 150 (2012): IAQI 200 中度污染
+    expect(r).toMatchObject({ aqi: 200, category: '中度污染', primary: ['PM2.5'], edition: 'HJ633-2012' });
   });
 });
