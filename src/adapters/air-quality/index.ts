@@ -22,8 +22,10 @@ import {
   type ObservedAqi,
   aqiOfConcentrations,
   cityConcentrations,
+  cityRollingAqi,
   cstDayStart,
   stationDailyConcentrations,
+  stationRollingAqi,
 } from '../../domain/observed-aqi.js';
 import {
   type CellValue,
@@ -280,14 +282,14 @@ export interface JurisdictionDay {
   stations: StationDay[];
 }
 
-/** Daily AQI of a jurisdiction for each CST date from `from` to `to` (inclusive). */
-export async function jurisdictionDailyAqi(
+/** The stations whose values make a jurisdiction's (the city: its national stations) and their hours in [start, end). */
+async function loadSeries(
   pool: pg.Pool | pg.PoolClient,
   plan: ResponsePlan,
   jurisdiction: string,
-  from: string,
-  to: string,
-): Promise<JurisdictionDay[]> {
+  start: number,
+  end: number,
+) {
   const city = jurisdiction === plan.jurisdiction;
   const stations = (
     await pool.query<{ code: string; name: string }>(
@@ -297,8 +299,6 @@ export async function jurisdictionDailyAqi(
       city ? [] : [jurisdiction],
     )
   ).rows;
-  const start = cstDayStart(from);
-  const end = cstDayStart(to) + 24 * HOUR;
   const hourly = await pool.query<
     { station_code: string; ms: string } & Record<HourlyPollutant, number | null>
   >(
@@ -313,13 +313,24 @@ export async function jurisdictionDailyAqi(
     for (const p of HOURLY_POLLUTANTS) v[p] = row[p];
     series.get(row.station_code)?.set(Number(row.ms), v);
   }
+  return stations.map((s) => ({ ...s, series: series.get(s.code) as Map<number, HourValues> }));
+}
+
+/** Daily AQI of a jurisdiction for each CST date from `from` to `to` (inclusive). */
+export async function jurisdictionDailyAqi(
+  pool: pg.Pool | pg.PoolClient,
+  plan: ResponsePlan,
+  jurisdiction: string,
+  from: string,
+  to: string,
+): Promise<JurisdictionDay[]> {
+  const start = cstDayStart(from);
+  const end = cstDayStart(to) + 24 * HOUR;
+  const stations = await loadSeries(pool, plan, jurisdiction, start, end);
   const days: JurisdictionDay[] = [];
   for (let t = start; t < end; t += 24 * HOUR) {
     const date = new Date(t + 8 * HOUR).toISOString().slice(0, 10);
-    const perStation = stations.map((s) => ({
-      s,
-      c: stationDailyConcentrations(series.get(s.code) ?? new Map(), date),
-    }));
+    const perStation = stations.map((s) => ({ s, c: stationDailyConcentrations(s.series, date) }));
     days.push({
       date,
       value: aqiOfConcentrations(cityConcentrations(perStation.map((x) => x.c)), date),
@@ -331,4 +342,25 @@ export async function jurisdictionDailyAqi(
     });
   }
   return days;
+}
+
+/** The rolling 24-h AQI of a jurisdiction and its stations over the 24 hours ending at `hourEnd` (a whole hour). */
+export async function jurisdictionRollingAqi(
+  pool: pg.Pool | pg.PoolClient,
+  plan: ResponsePlan,
+  jurisdiction: string,
+  hourEnd: number,
+): Promise<{ value: ObservedAqi; stations: StationDay[] }> {
+  const stations = await loadSeries(pool, plan, jurisdiction, hourEnd - 24 * HOUR, hourEnd);
+  return {
+    value: cityRollingAqi(
+      stations.map((s) => s.series),
+      hourEnd - HOUR,
+    ),
+    stations: stations.map((s) => ({
+      code: s.code,
+      name: s.name,
+      aqi: stationRollingAqi(s.series, hourEnd - HOUR),
+    })),
+  };
 }

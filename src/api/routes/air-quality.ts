@@ -1,13 +1,18 @@
 /** Observed air quality: import of the monitoring stations and their hourly data; daily AQI per jurisdiction. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { importHourly, importStations, jurisdictionDailyAqi } from '../../adapters/air-quality/index.js';
+import {
+  importHourly,
+  importStations,
+  jurisdictionDailyAqi,
+  jurisdictionRollingAqi,
+} from '../../adapters/air-quality/index.js';
 import { DAILY_ITEMS } from '../../domain/observed-aqi.js';
-import { daysBetween, defaultPlan } from '../../domain/index.js';
+import { daysBetween, defaultPlan, toCstIso } from '../../domain/index.js';
 import { EPISODE_READERS, OFFICE, canSeeJurisdiction } from '../access.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, forbidden } from '../errors.js';
-import { errorBody, isoDate, planJurisdiction } from '../schemas.js';
+import { errorBody, isoDate, isoInstant, planJurisdiction } from '../schemas.js';
 import { principalOf } from '../security.js';
 import { importFailed, tabularFile } from './reference.js';
 
@@ -144,6 +149,43 @@ export const airQualityRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         jurisdiction,
         items: await jurisdictionDailyAqi(deps.pool, defaultPlan, jurisdiction, from, to),
       };
+    },
+  );
+
+  app.get(
+    '/air-quality/rolling',
+    {
+      config: { access: EPISODE_READERS }, // a branch: its own county and the city
+      schema: {
+        tags: ['reference'],
+        summary: 'Observed rolling 24-h AQI of a jurisdiction and its stations (the 24 hours ending at `at`)',
+        description:
+          '`at` is a whole hour (the end of the last hour); the 24 hours before it may span calendar days. ' +
+          'A value that is not valid is null with its reason, never zero.',
+        security,
+        querystring: z.strictObject({ jurisdiction: planJurisdiction, at: isoInstant }),
+        response: {
+          200: z.object({
+            jurisdiction: z.string(),
+            hourEnd: z.string(),
+            value: observedAqi,
+            stations: z.array(z.object({ code: z.string(), name: z.string(), aqi: observedAqi })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const { jurisdiction } = req.query;
+      if (!canSeeJurisdiction(principalOf(req), jurisdiction)) throw forbidden();
+      const at = Date.parse(req.query.at);
+      if (at % 3_600_000 !== 0) {
+        throw badRequest('at: 应为整点时间', {
+          issues: [{ path: 'querystring.at', message: '应为整点时间' }],
+        });
+      }
+      const r = await jurisdictionRollingAqi(deps.pool, defaultPlan, jurisdiction, at);
+      return { jurisdiction, hourEnd: toCstIso(at), ...r };
     },
   );
 };

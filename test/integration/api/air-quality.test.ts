@@ -221,4 +221,47 @@ describe('observed air quality', () => {
       ).statusCode,
     ).toBe(403);
   });
+
+  it('serves the rolling 24-h AQI across calendar days', async () => {
+    const t = tag();
+    await stations(t);
+    // a county station: clean on 2025-11-10, PM2.5 300 on 2025-11-11 (end-of-hour labels)
+    const csv = [
+      HOURLY_HEADER,
+      ...dayRows(`C${t}`, '2025-11-10', () => 20),
+      ...dayRows(`C${t}`, '2025-11-11', () => 300).slice(0, 23), // … up to 23:00 (the 24:00 row would be 11-12 00:00)
+    ].join('\n');
+    expect((await upload('/air-quality/hourly/import', 'r.csv', Buffer.from(csv))).statusCode).toBe(200);
+    const at = encodeURIComponent('2025-11-11T12:00:00+08:00');
+    const res = await s.app.inject({
+      method: 'GET',
+      url: `/air-quality/rolling?jurisdiction=beipiao&at=${at}`,
+      headers: bearer(s.who.beipiao),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.hourEnd).toBe('2025-11-11T12:00:00+08:00');
+    const c = body.stations.find((x: { code: string }) => x.code === `C${t}`);
+    // 12 clean hours of the 10th and 12 of the 11th: PM2.5 (20 + 300) / 2 = 160 → 210 重度污染 (2012)
+    expect(c.aqi.concentrations.pm25_24h).toEqual({ value: 160, basis: 24 });
+    expect(c.aqi).toMatchObject({
+      aqi: 210,
+      category: '重度污染',
+      primary: ['PM2.5'],
+      edition: 'HJ633-2012',
+    });
+    const half = await s.app.inject({
+      method: 'GET',
+      url: `/air-quality/rolling?jurisdiction=beipiao&at=${encodeURIComponent('2025-11-11T12:30:00+08:00')}`,
+      headers: bearer(s.who.office),
+    });
+    expect(half.statusCode).toBe(400);
+    expect(half.json().errors[0].message).toBe('应为整点时间');
+    const other = await s.app.inject({
+      method: 'GET',
+      url: `/air-quality/rolling?jurisdiction=shuangta&at=${at}`,
+      headers: bearer(s.who.beipiao),
+    });
+    expect(other.statusCode).toBe(403);
+  });
 });

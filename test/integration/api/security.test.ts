@@ -129,6 +129,12 @@ const routeCases: RouteCase[] = [
     url: '/air-quality/daily?jurisdiction=chaoyang&from=2026-01-01&to=2026-01-01',
     allowed: READERS,
   },
+  {
+    method: 'GET',
+    path: '/air-quality/rolling',
+    url: '/air-quality/rolling?jurisdiction=chaoyang&at=2026-01-01T08:00:00%2B08:00',
+    allowed: READERS,
+  },
   { method: 'GET', path: '/units', url: '/units', allowed: ALL },
   { method: 'GET', path: '/principals', url: '/principals', allowed: ['admin'] },
   { method: 'POST', path: '/principals', url: '/principals', allowed: ['admin'] },
