@@ -33,7 +33,7 @@ const importBody = z
   .describe('multipart/form-data: one file part; the format from `format` or the file name (.csv, .xlsx)');
 const importResult = z.object({ imported: z.number(), fileName: z.string() });
 
-function tabularFile(files: UploadedFile[] | undefined, format: 'csv' | 'xlsx' | undefined) {
+export function tabularFile(files: UploadedFile[] | undefined, format: 'csv' | 'xlsx' | undefined) {
   if (!files || files.length === 0)
     throw badRequest('no file: send the CSV or XLSX file as a multipart part');
   if (files.length > 1) throw badRequest('one file per import');
@@ -56,7 +56,7 @@ function tabularFile(files: UploadedFile[] | undefined, format: 'csv' | 'xlsx' |
   return { file, format: fmt };
 }
 
-function importFailed(errors: Array<{ line: number; field: string; reason: string }>): ApiError {
+export function importFailed(errors: Array<{ line: number; field: string; reason: string }>): ApiError {
   return badRequest(
     `import refused, nothing imported: ${errors
       .slice(0, 5)
