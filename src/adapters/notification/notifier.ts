@@ -33,7 +33,6 @@ import {
   type DeliveryRecord,
   DeliveryError,
   type OutgoingMessage,
-  PUBLIC_RECIPIENT,
   type PreparedMessage,
   type SenderIdentity,
 } from './types.js';

@@ -9,25 +9,17 @@ import {
 } from '../../adapters/air-quality/index.js';
 import { DAILY_ITEMS } from '../../domain/observed-aqi.js';
 import { daysBetween, defaultPlan, toCstIso } from '../../domain/index.js';
-import { EPISODE_READERS, OFFICE, canSeeJurisdiction } from '../access.js';
+import { EPISODE_READERS, canSeeJurisdiction } from '../access.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, forbidden } from '../errors.js';
 import { errorBody, isoDate, isoInstant, planJurisdiction } from '../schemas.js';
 import { principalOf } from '../security.js';
-import { importFailed, tabularFile } from './reference.js';
+import { fileImportRoute } from '../file-imports.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 /** Longest range of one GET (days). */
 const MAX_DAYS = 366;
-
-const importBody = z
-  .object({
-    file: z.string().optional().meta({ format: 'binary', description: 'the CSV or XLSX file' }),
-    format: z.enum(['csv', 'xlsx']).optional(),
-  })
-  .describe('multipart/form-data: one file part; the format from `format` or the file name (.csv, .xlsx)');
-const importResult = z.object({ imported: z.number(), fileName: z.string() });
 
 const itemValue = z.object({
   value: z.number().nullable(),
@@ -48,59 +40,21 @@ const observedAqi = z.object({
 });
 
 export const airQualityRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const upload = { maxFiles: 1, maxFileBytes: deps.limits.importBytes };
+  fileImportRoute(app, deps, {
+    path: '/air-stations/import',
+    summary:
+      'Import the air monitoring stations (站点编码, 站点名称, 所属区县, 站点类型); any bad row imports nothing',
+    run: (input) => importStations(deps.pool, defaultPlan, input),
+  });
 
-  app.post(
-    '/air-stations/import',
-    {
-      config: { access: OFFICE, multipart: upload },
-      schema: {
-        tags: ['reference'],
-        summary:
-          'Import the air monitoring stations (站点编码, 站点名称, 所属区县, 站点类型); any bad row imports nothing',
-        description: 'Row errors answer 400 with `details.errors`: [{ line, field, reason }].',
-        consumes: ['multipart/form-data'],
-        security,
-        body: importBody,
-        response: { 200: importResult, ...errors, 413: errorBody, 415: errorBody },
-      },
-    },
-    async (req) => {
-      const { file, format } = tabularFile(req.uploads, req.body.format);
-      const result = await importStations(deps.pool, defaultPlan, {
-        fileName: file.fileName,
-        content: file.data,
-        format,
-      });
-      if (result.errors.length > 0) throw importFailed(result.errors);
-      return { imported: result.imported, fileName: file.fileName };
-    },
-  );
-
-  app.post(
-    '/air-quality/hourly/import',
-    {
-      config: { access: OFFICE, multipart: upload },
-      schema: {
-        tags: ['reference'],
-        summary:
-          'Import hourly concentrations (站点编码, 时间 = end of the hour, PM2.5, PM10, SO2, NO2, CO, O3); any bad row imports nothing',
-        description:
-          'Late and corrected values replace earlier ones (by station and hour). An empty cell is a missing hour. ' +
-          'Row errors answer 400 with `details.errors`: [{ line, field, reason }].',
-        consumes: ['multipart/form-data'],
-        security,
-        body: importBody,
-        response: { 200: importResult, ...errors, 413: errorBody, 415: errorBody },
-      },
-    },
-    async (req) => {
-      const { file, format } = tabularFile(req.uploads, req.body.format);
-      const result = await importHourly(deps.pool, { fileName: file.fileName, content: file.data, format });
-      if (result.errors.length > 0) throw importFailed(result.errors);
-      return { imported: result.imported, fileName: file.fileName };
-    },
-  );
+  fileImportRoute(app, deps, {
+    path: '/air-quality/hourly/import',
+    summary:
+      'Import hourly concentrations (站点编码, 时间 = end of the hour, PM2.5, PM10, SO2, NO2, CO, O3); any bad row imports nothing',
+    description:
+      'Late and corrected values replace earlier ones (by station and hour). An empty cell is a missing hour.',
+    run: (input) => importHourly(deps.pool, input),
+  });
 
   app.get(
     '/air-quality/daily',

@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importEnterprises, importReadings } from '../../adapters/power/index.js';
 import { ROLES, defaultPlan, toCstIso } from '../../domain/index.js';
-import { ADMIN, ANY_ROLE, EPISODE_READERS, OFFICE, confinedJurisdiction } from '../access.js';
+import { ADMIN, ANY_ROLE, EPISODE_READERS, confinedJurisdiction } from '../access.js';
 import { recordAdminAct, requestToken } from '../admin-log.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
   type PrincipalRecord,
   PrincipalError,
@@ -20,51 +20,10 @@ import {
 import { booleanQuery, errorBody, isoDate, jurisdictionId } from '../schemas.js';
 import { principalOf } from '../security.js';
 import { cursorQuery, nextPositionCursor, positionOf } from '../pagination.js';
-import type { UploadedFile } from '../security.js';
+import { fileImportRoute } from '../file-imports.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
-
-const importBody = z
-  .object({
-    file: z.string().optional().meta({ format: 'binary', description: 'the CSV or XLSX file' }),
-    format: z.enum(['csv', 'xlsx']).optional(),
-  })
-  .describe('multipart/form-data: one file part; the format from `format` or the file name (.csv, .xlsx)');
-const importResult = z.object({ imported: z.number(), fileName: z.string() });
-
-export function tabularFile(files: UploadedFile[] | undefined, format: 'csv' | 'xlsx' | undefined) {
-  if (!files || files.length === 0)
-    throw badRequest('no file: send the CSV or XLSX file as a multipart part');
-  if (files.length > 1) throw badRequest('one file per import');
-  const file = files[0]!;
-  const ext = /\.(csv|xlsx)$/i.exec(file.fileName)?.[1]?.toLowerCase() as 'csv' | 'xlsx' | undefined;
-  const fmt =
-    format ??
-    ext ??
-    (file.mimeType === 'text/csv'
-      ? 'csv'
-      : file.mimeType === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-        ? 'xlsx'
-        : undefined);
-  if (!fmt) throw new ApiError(415, 'unsupported_media_type', 'a .csv or .xlsx file is expected');
-  if (fmt === 'xlsx' && file.data.subarray(0, 2).toString('latin1') !== 'PK') {
-    throw badRequest('the file is not an XLSX workbook', {
-      errors: [{ line: 0, field: '文件', reason: '不是XLSX文件' }],
-    });
-  }
-  return { file, format: fmt };
-}
-
-export function importFailed(errors: Array<{ line: number; field: string; reason: string }>): ApiError {
-  return badRequest(
-    `import refused, nothing imported: ${errors
-      .slice(0, 5)
-      .map((e) => `line ${e.line} ${e.field}: ${e.reason}`)
-      .join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`,
-    { errors },
-  );
-}
 
 const principalBody = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
@@ -111,55 +70,17 @@ function mapPrincipalError(err: unknown): unknown {
 }
 
 export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const upload = { maxFiles: 1, maxFileBytes: deps.limits.importBytes };
+  fileImportRoute(app, deps, {
+    path: '/enterprises/import',
+    summary: 'Import the emergency reduction list (CSV or XLSX); any bad row imports nothing',
+    run: (input) => importEnterprises(deps.pool, input),
+  });
 
-  app.post(
-    '/enterprises/import',
-    {
-      config: { access: OFFICE, multipart: upload },
-      schema: {
-        tags: ['reference'],
-        summary: 'Import the emergency reduction list (CSV or XLSX); any bad row imports nothing',
-        description: 'Row errors answer 400 with `details.errors`: [{ line, field, reason }].',
-        consumes: ['multipart/form-data'],
-        security,
-        body: importBody,
-        response: { 200: importResult, ...errors, 413: errorBody, 415: errorBody },
-      },
-    },
-    async (req) => {
-      const { file, format } = tabularFile(req.uploads, req.body.format);
-      const result = await importEnterprises(deps.pool, {
-        fileName: file.fileName,
-        content: file.data,
-        format,
-      });
-      if (result.errors.length > 0) throw importFailed(result.errors);
-      return { imported: result.imported, fileName: file.fileName };
-    },
-  );
-
-  app.post(
-    '/readings/import',
-    {
-      config: { access: OFFICE, multipart: upload },
-      schema: {
-        tags: ['reference'],
-        summary: 'Import daily meter readings (CSV or XLSX); any bad row imports nothing',
-        description: 'Row errors answer 400 with `details.errors`: [{ line, field, reason }].',
-        consumes: ['multipart/form-data'],
-        security,
-        body: importBody,
-        response: { 200: importResult, ...errors, 413: errorBody, 415: errorBody },
-      },
-    },
-    async (req) => {
-      const { file, format } = tabularFile(req.uploads, req.body.format);
-      const result = await importReadings(deps.pool, { fileName: file.fileName, content: file.data, format });
-      if (result.errors.length > 0) throw importFailed(result.errors);
-      return { imported: result.imported, fileName: file.fileName };
-    },
-  );
+  fileImportRoute(app, deps, {
+    path: '/readings/import',
+    summary: 'Import daily meter readings (CSV or XLSX); any bad row imports nothing',
+    run: (input) => importReadings(deps.pool, input),
+  });
 
   app.get(
     '/units',
