@@ -162,12 +162,16 @@ export const EVENT = {
   'episode.closed': '过程结束',
 };
 
-/** '2026-11-29T17:00:00.000+08:00' → '11-29 17:00:00' (times are China Standard Time). */
+/**
+ * '2026-11-29T17:05:09.000+08:00' → '11月29日17时05分09秒', as people write times (China Standard
+ * Time); `{ date: false }` → '17时05分09秒'.
+ */
 export function fmtTime(iso, { date = true } = {}) {
   if (!iso) return '—';
-  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)/.exec(iso);
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)/.exec(iso);
   if (!m) return iso;
-  return date ? `${m[2]}-${m[3]} ${m[4]}` : m[4];
+  const time = `${Number(m[4])}时${m[5]}分${m[6]}秒`;
+  return date ? `${Number(m[2])}月${Number(m[3])}日${time}` : time;
 }
 
 /** The current instant as CST 'YYYY-MM-DDTHH:MM:SS' (for a datetime-local input). */
