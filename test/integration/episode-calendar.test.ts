@@ -3,17 +3,13 @@
  * at 23:59 across midnight, with an effective time given by the commander, and early enough to owe
  * day 1's report. Asserts what the units are told and when they are chased.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { atCst, cstDate, nextDate, parseIso, toCstIso } from '../../src/domain/index.js';
-import { createPool } from '../../src/db/pool.js';
 import { decideUpdate, submitReportUpdate } from '../../src/workflows/definitions.js';
 import {
   CITY_REPORTING_UNITS,
   approvePending,
   commander,
-  createTimeSkippingEnv,
   episodeInput,
   goodReport,
   nextCst,
@@ -21,30 +17,20 @@ import {
   saveGoldenHistory,
   skipTo,
   startEpisode,
-  terminateLeftovers,
+  timeSkippingSuite,
   unitPrincipal,
   viewOf,
 } from '../episode-harness.js';
 import { deliveredAtLeast, deliveries, loggedEvents, rejected } from '../episode-records.js';
 
-let env: TestWorkflowEnvironment;
-let pool: pg.Pool;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  pool = createPool(inject('databaseUrl'), 5);
-});
-afterEach(terminateLeftovers);
-afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
-});
+const s = timeSkippingSuite();
 
 /** Starts a city episode at the next `time` CST with a two-day AQI 230 forecast (yellow or orange proposed). */
 async function startAt(time: string, taskQueue: string) {
-  await skipTo(env, await nextCst(env, time));
-  const day1 = cstDate(await env.currentTimeMs());
+  await skipTo(s.env, await nextCst(s.env, time));
+  const day1 = cstDate(await s.env.currentTimeMs());
   const forecast = [0, 1].map((i) => ({ date: nextDate(day1, i), aqi: 230 }));
-  const handle = await startEpisode(env, taskQueue, episodeInput({ forecast }));
+  const handle = await startEpisode(s.env, taskQueue, episodeInput({ forecast }));
   return { handle, day1 };
 }
 
@@ -58,11 +44,11 @@ const report = (unit: string, responseDay: number) => ({
 
 describe('the response calendar at awkward moments', () => {
   it('a warning ordered at 21:00 owes its first report at 17:00 the next day, and nobody is chased that evening', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAt('21:00', taskQueue);
       await approvePending(handle);
       const id = handle.workflowId;
-      const issued = await deliveredAtLeast(pool, id, 'warning-issued:%');
+      const issued = await deliveredAtLeast(s.pool, id, 'warning-issued:%');
       expect(issued[0]!.body).toContain(
         `朝阳市自${Number(day1.slice(0, 4))}年${Number(day1.slice(5, 7))}月${Number(day1.slice(8))}日21时起启动重污染天气`,
       );
@@ -70,10 +56,10 @@ describe('the response calendar at awkward moments', () => {
       expect(issued[0]!.body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 
       // the evening of day 1 and the whole of day 2 until 16:59: no reminder, no escalation, no 通报
-      await skipTo(env, atCst(nextDate(day1, 1), '16:59'));
-      expect(await loggedEvents(env.client, pool, id, 'report.overdue')).toEqual([]);
-      expect(await deliveries(pool, id, 'escalation:%')).toEqual([]);
-      expect(await deliveries(pool, id, 'notice:%')).toEqual([]);
+      await skipTo(s.env, atCst(nextDate(day1, 1), '16:59'));
+      expect(await loggedEvents(s.env.client, s.pool, id, 'report.overdue')).toEqual([]);
+      expect(await deliveries(s.pool, id, 'escalation:%')).toEqual([]);
+      expect(await deliveries(s.pool, id, 'notice:%')).toEqual([]);
       const view = await viewOf(handle);
       expect(view.responseDay).toBe(2);
       const owed = view.duties.filter((d) => d.dutyId === '3.1');
@@ -88,18 +74,18 @@ describe('the response calendar at awkward moments', () => {
 
       // one unit reports in time; at 17:00 the other seven are reminded, each told "12月X日17时前"
       await handle.executeUpdate(submitReportUpdate, { args: [report('branch.jianping', 2)] });
-      await skipTo(env, atCst(nextDate(day1, 1), '17:01'));
-      const overdue = await loggedEvents(env.client, pool, id, 'report.overdue');
+      await skipTo(s.env, atCst(nextDate(day1, 1), '17:01'));
+      const overdue = await loggedEvents(s.env.client, s.pool, id, 'report.overdue');
       expect(overdue.map((e) => e.payload.unitId).sort()).toEqual(
         CITY_REPORTING_UNITS.filter((u) => u !== 'branch.jianping').sort(),
       );
       expect(overdue.every((e) => e.payload.dueAt === `${nextDate(day1, 1)}T17:00:00+08:00`)).toBe(true);
-      const reminders = await deliveredAtLeast(pool, id, 'escalation:2:%:1', 7);
+      const reminders = await deliveredAtLeast(s.pool, id, 'escalation:2:%:1', 7);
       expect(reminders).toHaveLength(7);
       const [, m, d] = nextDate(day1, 1).split('-').map(Number);
       expect(reminders[0]!.body).toContain(`第2天工作日报应于${m}月${d}日17时前报送`);
       // the office's daily report begins with day 2 too
-      await skipTo(env, atCst(nextDate(day1, 1), '20:01'));
+      await skipTo(s.env, atCst(nextDate(day1, 1), '20:01'));
       const reports = (await viewOf(handle)).documents.filter((x) => x.kind === 'daily-response-report');
       expect(reports.map((x) => x.responseDay)).toEqual([2]);
       await saveGoldenHistory(handle, 'warning-at-21');
@@ -107,10 +93,10 @@ describe('the response calendar at awkward moments', () => {
   });
 
   it('a warning ordered at 23:59 begins day 2 a minute later, and a report just after midnight is on time', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAt('23:59', taskQueue);
       await approvePending(handle);
-      await skipTo(env, atCst(nextDate(day1, 1), '00:30'));
+      await skipTo(s.env, atCst(nextDate(day1, 1), '00:30'));
       const view = await viewOf(handle);
       expect(view.responseDay).toBe(2);
       expect(view.duties.filter((d) => d.dutyId === '3.1').map((d) => d.responseDay)).toEqual(
@@ -118,23 +104,23 @@ describe('the response calendar at awkward moments', () => {
       );
       const result = await handle.executeUpdate(submitReportUpdate, { args: [report('enforcement', 2)] });
       expect(result).toMatchObject({ late: false, duplicate: false });
-      expect(await loggedEvents(env.client, pool, handle.workflowId, 'report.overdue')).toEqual([]);
+      expect(await loggedEvents(s.env.client, s.pool, handle.workflowId, 'report.overdue')).toEqual([]);
     });
   });
 
   it('a warning ordered at 12:59 leaves four hours: day 1 owes its report at 17:00 and late units are chased then', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAt('12:59', taskQueue);
       await approvePending(handle);
-      await skipTo(env, atCst(day1, '17:01'));
-      const overdue = await loggedEvents(env.client, pool, handle.workflowId, 'report.overdue');
+      await skipTo(s.env, atCst(day1, '17:01'));
+      const overdue = await loggedEvents(s.env.client, s.pool, handle.workflowId, 'report.overdue');
       expect(overdue).toHaveLength(CITY_REPORTING_UNITS.length);
       expect(overdue[0]!.payload).toMatchObject({ responseDay: 1, dueAt: `${day1}T17:00:00+08:00` });
     });
   });
 
   it('the commander may order a later effect (预警自X日X时起): the texts say it and day 1 follows it', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAt('15:00', taskQueue);
       const pending = (await viewOf(handle)).pendingProposal!;
       const effectiveAt = `${day1}T18:00:00+08:00`;
@@ -150,12 +136,12 @@ describe('the response calendar at awkward moments', () => {
       await handle.executeUpdate(decideUpdate, {
         args: [{ actor: commander, decision: 'approve', proposalId: pending.proposalId, effectiveAt }],
       });
-      const issued = await deliveredAtLeast(pool, handle.workflowId, 'warning-issued:%');
+      const issued = await deliveredAtLeast(s.pool, handle.workflowId, 'warning-issued:%');
       expect(issued[0]!.body).toContain('日18时起启动重污染天气');
-      const publicWarning = await deliveredAtLeast(pool, handle.workflowId, 'public:%');
+      const publicWarning = await deliveredAtLeast(s.pool, handle.workflowId, 'public:%');
       expect(publicWarning[0]!.body).toContain('日18时起启动');
-      await skipTo(env, atCst(day1, '17:30'));
-      expect(await loggedEvents(env.client, pool, handle.workflowId, 'report.overdue')).toEqual([]);
+      await skipTo(s.env, atCst(day1, '17:30'));
+      expect(await loggedEvents(s.env.client, s.pool, handle.workflowId, 'report.overdue')).toEqual([]);
       const owed = (await viewOf(handle)).duties.filter((d) => d.dutyId === '3.1');
       expect(owed.every((d) => d.responseDay === 2)).toBe(true);
     });

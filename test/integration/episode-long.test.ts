@@ -2,17 +2,13 @@
  * A 30-day red episode in which no unit ever reports (the heaviest history: every deadline escalates
  * through the whole ladder) keeps each run's history bounded by continuing as new.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { atCst, cstDate, nextDate } from '../../src/domain/index.js';
-import { createPool } from '../../src/db/pool.js';
 import {
   type EpisodeHandle,
   type StartedEpisodeHandle,
   approvePending,
   consult,
-  createTimeSkippingEnv,
   episodeInput,
   forecast,
   nextCst,
@@ -21,27 +17,17 @@ import {
   saveGoldenHistory,
   skipTo,
   startEpisode,
-  terminateLeftovers,
+  timeSkippingSuite,
 } from '../episode-harness.js';
 
-let env: TestWorkflowEnvironment;
-let pool: pg.Pool;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  pool = createPool(inject('databaseUrl'), 5);
-});
-afterEach(terminateLeftovers);
-afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
-});
+const s = timeSkippingSuite();
 
 /** Lengths of the histories of every run of the chain, following continue-as-new. */
 async function runHistoryLengths(handle: StartedEpisodeHandle): Promise<number[]> {
   const lengths: number[] = [];
   let runId: string | undefined = handle.firstExecutionRunId;
   while (runId) {
-    const run: EpisodeHandle = env.client.workflow.getHandle(handle.workflowId, runId);
+    const run: EpisodeHandle = s.env.client.workflow.getHandle(handle.workflowId, runId);
     const events = (await run.fetchHistory()).events ?? [];
     lengths.push(events.length);
     runId =
@@ -53,20 +39,20 @@ async function runHistoryLengths(handle: StartedEpisodeHandle): Promise<number[]
 
 describe('a 30-day red episode', () => {
   it('keeps every run under 10,000 history events and loses nothing across continue-as-new', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
-      await skipTo(env, await nextCst(env, '09:00'));
-      const day1 = cstDate(await env.currentTimeMs());
+    await runScenario(s.env, s.pool, async (taskQueue) => {
+      await skipTo(s.env, await nextCst(s.env, '09:00'));
+      const day1 = cstDate(await s.env.currentTimeMs());
       const handle = await startEpisode(
-        env,
+        s.env,
         taskQueue,
         episodeInput({ forecast: forecast(day1, [320, 310, 305]), continueAsNewAfterEvents: 2_000 }),
       );
       expect((await approvePending(handle)).level).toBe('red');
-      await skipTo(env, atCst(nextDate(day1, 30), '09:00'));
+      await skipTo(s.env, atCst(nextDate(day1, 30), '09:00'));
       const lift = await consult(handle, forecast(nextDate(day1, 30), [80, 70]));
       expect(lift.proposal?.kind).toBe('lift');
       await approvePending(handle);
-      const final = await signOff(env, handle);
+      const final = await signOff(s.env, handle);
 
       expect(final.phase).toBe('closed');
       const dailyReports = final.documents.filter((d) => d.kind === 'daily-response-report');
@@ -76,14 +62,14 @@ describe('a 30-day red episode', () => {
       for (const length of lengths) expect(length).toBeLessThan(10_000);
 
       const seqs = (
-        await pool.query<{ seq: number }>(
+        await s.pool.query<{ seq: number }>(
           'SELECT seq FROM episode_events WHERE episode_id = $1 ORDER BY seq',
           [handle.workflowId],
         )
       ).rows.map((r) => r.seq);
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
       expect(seqs.length).toBe(final.eventCount);
-      const notices = await pool.query(
+      const notices = await s.pool.query(
         'SELECT count(*)::int AS n FROM episode_events WHERE episode_id = $1 AND type = $2',
         [handle.workflowId, 'notice.proposed'],
       );

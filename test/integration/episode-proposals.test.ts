@@ -2,17 +2,13 @@
  * Proposals that a later consultation no longer supports, and provincial directives as floors, on the
  * time-skipping server: what the commander is told and what he can still approve.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cstDate, nextDate } from '../../src/domain/index.js';
-import { createPool } from '../../src/db/pool.js';
 import { consultUpdate, decideUpdate } from '../../src/workflows/definitions.js';
 import {
   approvePending,
   commander,
   consult,
-  createTimeSkippingEnv,
   episodeInput,
   forecast,
   nextCst,
@@ -21,33 +17,23 @@ import {
   saveGoldenHistory,
   skipTo,
   startEpisode,
-  terminateLeftovers,
+  timeSkippingSuite,
   viewOf,
 } from '../episode-harness.js';
 import { deliveredAtLeast, rejected } from '../episode-records.js';
 
-let env: TestWorkflowEnvironment;
-let pool: pg.Pool;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  pool = createPool(inject('databaseUrl'), 5);
-});
-afterEach(terminateLeftovers);
-afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
-});
+const s = timeSkippingSuite();
 
 async function startAtTen(aqis: number[], taskQueue: string) {
-  await skipTo(env, await nextCst(env, '10:00'));
-  const day1 = cstDate(await env.currentTimeMs());
-  const handle = await startEpisode(env, taskQueue, episodeInput({ forecast: forecast(day1, aqis) }));
+  await skipTo(s.env, await nextCst(s.env, '10:00'));
+  const day1 = cstDate(await s.env.currentTimeMs());
+  const handle = await startEpisode(s.env, taskQueue, episodeInput({ forecast: forecast(day1, aqis) }));
   return { handle, day1 };
 }
 
 describe('proposals and directives', () => {
   it('a consultation that changes its mind withdraws the pending proposal, tells the commander, and it cannot be approved', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtTen([230, 240], taskQueue);
       expect((await viewOf(handle)).pendingProposal).toMatchObject({ proposalId: 'P1', level: 'orange' });
       // the same support again: P1 stands, nothing new is proposed
@@ -56,7 +42,7 @@ describe('proposals and directives', () => {
       // the forecast eases: P1 is withdrawn, a yellow start proposed instead
       const eased = await consult(handle, forecast(day1, [210, 140]));
       expect(eased.proposal).toMatchObject({ proposalId: 'P2', kind: 'start', level: 'yellow' });
-      const told = await deliveredAtLeast(pool, handle.workflowId, 'proposal:P1:withdrawn');
+      const told = await deliveredAtLeast(s.pool, handle.workflowId, 'proposal:P1:withdrawn');
       expect(told[0]).toMatchObject({ recipient_id: 'commander', title: '请示撤回：启动橙色预警' });
       expect(told[0]!.body).toContain('最新会商研判建议启动黄色预警，原“启动橙色预警”的建议（编号：P1）撤回');
       const refusal = await rejected(
@@ -69,7 +55,7 @@ describe('proposals and directives', () => {
       const view = await approvePending(handle);
       expect(view.level).toBe('yellow');
       // the related departments and partners are told, each with what is asked of it (二.4, 二.5, 二.8)
-      const partners = await deliveredAtLeast(pool, handle.workflowId, 'partners:issued:%', 7);
+      const partners = await deliveredAtLeast(s.pool, handle.workflowId, 'partners:issued:%', 7);
       expect(new Set(partners.map((d) => d.recipient_id))).toEqual(
         new Set([
           'power-company',
@@ -89,7 +75,7 @@ describe('proposals and directives', () => {
   });
 
   it('a provincial directive sets a floor: below the level in force it changes nothing, and no lift goes under it', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtTen([230, 240], taskQueue);
       await approvePending(handle); // orange
       const directive = {
@@ -124,18 +110,18 @@ describe('proposals and directives', () => {
   });
 
   it('a level change judges the whole process: a milder forecast near the end keeps orange, lived days raise yellow', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       // ordered at 23:59: day 2 begins a minute later
-      await skipTo(env, await nextCst(env, '23:59'));
-      const day1 = cstDate(await env.currentTimeMs());
+      await skipTo(s.env, await nextCst(s.env, '23:59'));
+      const day1 = cstDate(await s.env.currentTimeMs());
       const orange = await startEpisode(
-        env,
+        s.env,
         taskQueue,
         episodeInput({ forecast: forecast(day1, [230, 240]) }),
       );
       await approvePending(orange);
       const yellow = await startEpisode(
-        env,
+        s.env,
         taskQueue,
         episodeInput({ forecast: forecast(day1, [160, 170]) }),
       );
@@ -143,7 +129,7 @@ describe('proposals and directives', () => {
       expect((await viewOf(yellow)).level).toBe('yellow');
 
       const day3 = nextDate(day1, 2);
-      await skipTo(env, Date.parse(`${day3}T09:00:00+08:00`));
+      await skipTo(s.env, Date.parse(`${day3}T09:00:00+08:00`));
       // forecast alone, [180, 170] would step orange down to yellow; the lived 230 and 240 keep it
       const kept = await consult(orange, forecast(day3, [180, 170]));
       expect(kept.proposal).toBeNull();
@@ -156,7 +142,11 @@ describe('proposals and directives', () => {
       expect(raised.proposal!.reasons[0]!.rule).toContain(
         `（按全过程研判，含已过去的2天：${m}月${d}日、${m2}月${d2}日）`,
       );
-      const told = await deliveredAtLeast(pool, yellow.workflowId, `proposal:${raised.proposal!.proposalId}`);
+      const told = await deliveredAtLeast(
+        s.pool,
+        yellow.workflowId,
+        `proposal:${raised.proposal!.proposalId}`,
+      );
       expect(told[0]!.body).toContain('按全过程研判');
       expect(told[0]!.body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
       await saveGoldenHistory(yellow, 'whole-process-raise');

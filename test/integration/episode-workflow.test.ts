@@ -2,11 +2,8 @@
  * Whole episodes on the time-skipping test server, with the real activities over the run's
  * PostgreSQL (notifications go to the delivery log). Each scenario moves the clock explicitly.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { atCst, cstDate, nextDate, parseIso, toCstIso } from '../../src/domain/index.js';
-import { createPool } from '../../src/db/pool.js';
 import {
   closeEpisodeUpdate,
   consultUpdate,
@@ -22,7 +19,6 @@ import {
   confirmEarlyResponse,
   consult,
   decideNotice,
-  createTimeSkippingEnv,
   episodeInput,
   forecast,
   goodReport,
@@ -35,35 +31,23 @@ import {
   saveGoldenHistory,
   skipTo,
   startEpisode,
-  terminateLeftovers,
+  timeSkippingSuite,
   unitPrincipal,
   viewOf,
 } from '../episode-harness.js';
-import { inject } from 'vitest';
 import { deliveredAtLeast, deliveries as deliveriesOf, loggedEvents, rejected } from '../episode-records.js';
 
-let env: TestWorkflowEnvironment;
-let pool: pg.Pool;
+const s = timeSkippingSuite();
 
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  pool = createPool(inject('databaseUrl'), 5);
-});
-afterEach(terminateLeftovers);
-afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
-});
-
-const events = (episodeId: string, type?: string) => loggedEvents(env.client, pool, episodeId, type);
-const deliveries = (episodeId: string, stepLike: string) => deliveriesOf(pool, episodeId, stepLike);
+const events = (episodeId: string, type?: string) => loggedEvents(s.env.client, s.pool, episodeId, type);
+const deliveries = (episodeId: string, stepLike: string) => deliveriesOf(s.pool, episodeId, stepLike);
 
 /** Starts at the next 09:00 CST so that the calendar of each scenario is known. */
 async function startAtNine(input: Parameters<typeof episodeInput>[0], taskQueue: string) {
-  await skipTo(env, await nextCst(env, '09:00'));
-  const day1 = cstDate(await env.currentTimeMs());
+  await skipTo(s.env, await nextCst(s.env, '09:00'));
+  const day1 = cstDate(await s.env.currentTimeMs());
   const handle = await startEpisode(
-    env,
+    s.env,
     taskQueue,
     episodeInput({ ...input, forecast: input.forecast.map((d, i) => ({ ...d, date: nextDate(day1, i) })) }),
   );
@@ -72,7 +56,7 @@ async function startAtNine(input: Parameters<typeof episodeInput>[0], taskQueue:
 
 describe('episode workflow (time-skipping)', () => {
   it('runs a 3-day yellow warning with every report on time, then lift, summaries, work summary and close', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine(
         { forecast: forecast('2000-01-01', [210, 140, 120]) },
         taskQueue,
@@ -87,7 +71,7 @@ describe('episode workflow (time-skipping)', () => {
 
       for (let day = 1; day <= 3; day++) {
         await reportAll(handle, day);
-        await skipTo(env, atCst(nextDate(day1, day), '09:00'));
+        await skipTo(s.env, atCst(nextDate(day1, day), '09:00'));
       }
       // Day 4, 09:00: the consultation forecasts clean air for two days: a lift is proposed and approved.
       const result = await consult(handle, forecast(nextDate(day1, 3), [90, 80]));
@@ -110,10 +94,10 @@ describe('episode workflow (time-skipping)', () => {
       // the work summary is a draft until the office signs it off: nothing reaches 市政府 or the
       // province before, and only the office may sign (#13.5)
       const id = handle.workflowId;
-      await untilDrafted(env, handle);
+      await untilDrafted(s.env, handle);
       const draft = await viewOf(handle);
       expect(draft).toMatchObject({ phase: 'lifting', workSummary: { signedAt: null, signer: null } });
-      const asked = await deliveredAtLeast(pool, id, 'work-summary:draft');
+      const asked = await deliveredAtLeast(s.pool, id, 'work-summary:draft');
       expect(asked.map((d) => d.recipient_id)).toEqual(['office']);
       expect(asked[0]!.body).toMatch(/^专班办公室：朝阳市本次重污染天气过程应对工作总结（草稿/);
       expect(await deliveries(id, 'work-summary')).toEqual([]);
@@ -133,7 +117,7 @@ describe('episode workflow (time-skipping)', () => {
         ).type,
       ).toBe('VALIDATION');
       expect(await deliveries(id, 'work-summary')).toEqual([]);
-      const final = await signOff(env, handle, office, '王建国');
+      const final = await signOff(s.env, handle, office, '王建国');
       expect(final.workSummary).toMatchObject({ signer: '王建国', signedBy: office.id });
       expect(final.phase).toBe('closed');
       expect(final.closeReason).toBe('lifted');
@@ -162,13 +146,13 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('escalates an overdue report at 17:00, +1 h and +3 h CST, and stops as soon as the report arrives', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine({ forecast: forecast('2000-01-01', [220, 210]) }, taskQueue);
       await approvePending(handle);
       const onTime = CITY_REPORTING_UNITS.filter((u) => u !== 'branch.beipiao' && u !== 'enforcement');
       await reportAll(handle, 1, onTime);
 
-      await skipTo(env, atCst(day1, '17:00') + 1_000);
+      await skipTo(s.env, atCst(day1, '17:00') + 1_000);
       let view = await viewOf(handle);
       expect(view.duties.find((d) => d.unitId === 'branch.beipiao' && d.responseDay === 1)?.status).toBe(
         'overdue',
@@ -180,7 +164,7 @@ describe('episode workflow (time-skipping)', () => {
         ['enforcement', `${day1}T17:00:00+08:00`],
       ]);
 
-      await skipTo(env, atCst(day1, '18:00') + 1_000);
+      await skipTo(s.env, atCst(day1, '18:00') + 1_000);
       const steps = await events(id, 'escalation.step');
       expect(steps.map((e) => [e.payload.unitId, e.payload.step, e.payload.targets, e.at])).toEqual([
         ['branch.beipiao', 1, ['branch.beipiao'], `${day1}T17:00:00+08:00`],
@@ -189,7 +173,7 @@ describe('episode workflow (time-skipping)', () => {
         ['enforcement', 2, ['office.director'], `${day1}T18:00:00+08:00`],
       ]);
 
-      await skipTo(env, atCst(day1, '18:30'));
+      await skipTo(s.env, atCst(day1, '18:30'));
       const late = await handle.executeUpdate(submitReportUpdate, {
         args: [
           {
@@ -205,7 +189,7 @@ describe('episode workflow (time-skipping)', () => {
       view = await viewOf(handle);
       expect(view.openEscalations.map((e) => e.unitId)).toEqual(['enforcement']);
 
-      await skipTo(env, atCst(day1, '20:00') + 1_000);
+      await skipTo(s.env, atCst(day1, '20:00') + 1_000);
       const third = (await events(id, 'escalation.step')).filter((e) => e.payload.step === 3);
       expect(third.map((e) => [e.payload.unitId, e.payload.targets, e.at])).toEqual([
         ['enforcement', ['taskforce.leader', 'taskforce.deputy'], `${day1}T20:00:00+08:00`],
@@ -216,17 +200,17 @@ describe('episode workflow (time-skipping)', () => {
         ['enforcement', `${day1}T20:00:00+08:00`],
       ]);
       expect(await events(id, 'notice.circulated')).toEqual([]);
-      const asked = await deliveredAtLeast(pool, id, 'notice:%:proposed');
+      const asked = await deliveredAtLeast(s.pool, id, 'notice:%:proposed');
       expect(asked.map((d) => d.recipient_id)).toEqual(['office']);
       expect(asked[0]!.body).toMatch(
         /^专班办公室：市生态环境保护综合行政执法队未按要求于\d+月\d+日17时前报送第1天工作日报/,
       );
-      const leadersTold = await deliveredAtLeast(pool, id, 'escalation:1:enforcement:3', 2);
+      const leadersTold = await deliveredAtLeast(s.pool, id, 'escalation:1:enforcement:3', 2);
       expect(leadersTold[0]!.body).toContain('拟予以通报');
       await decideNotice(handle, proposed[0]!.payload.noticeId as string);
       const notices = await events(id, 'notice.circulated');
       expect(notices.map((e) => e.payload.unitId)).toEqual(['enforcement']);
-      const circulated = await deliveredAtLeast(pool, id, `notice:${proposed[0]!.payload.noticeId}`, 10);
+      const circulated = await deliveredAtLeast(s.pool, id, `notice:${proposed[0]!.payload.noticeId}`, 10);
       expect(circulated[0]!.body).toContain('现予以通报');
       expect((await viewOf(handle)).noticeCount).toBe(1);
       expect((await events(id, 'escalation.stopped')).map((e) => e.payload.unitId)).toEqual([
@@ -250,7 +234,7 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('raises yellow to orange on a new consultation and the commander’s approval (CAP Update references the alert)', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine(
         { forecast: forecast('2000-01-01', [160, 170, 120]) },
         taskQueue,
@@ -268,7 +252,7 @@ describe('episode workflow (time-skipping)', () => {
       await expect
         .poll(async () =>
           (
-            await pool.query(
+            await s.pool.query(
               'SELECT msg_type, xml FROM cap_alerts WHERE episode_id = $1 ORDER BY sent, msg_type',
               [handle.workflowId],
             )
@@ -276,7 +260,7 @@ describe('episode workflow (time-skipping)', () => {
         )
         .toEqual(['Alert', 'Update']);
       const update = (
-        await pool.query('SELECT xml FROM cap_alerts WHERE episode_id = $1 AND msg_type = $2', [
+        await s.pool.query('SELECT xml FROM cap_alerts WHERE episode_id = $1 AND msg_type = $2', [
           handle.workflowId,
           'Update',
         ])
@@ -290,7 +274,7 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('lets the commander decline: no warning is issued, nothing goes to the public, the office may cancel', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle } = await startAtNine({ forecast: forecast('2000-01-01', [205, 90]) }, taskQueue);
       const pending = (await viewOf(handle)).pendingProposal!;
       const view = await handle.executeUpdate(decideUpdate, {
@@ -316,7 +300,7 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('starts from a provincial directive with the level given, even when the local forecast is below it', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle } = await startAtNine(
         {
           forecast: forecast('2000-01-01', [170, 160]),
@@ -335,7 +319,7 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('turns an early response (sub-threshold process) into a warning on a later consultation, keeping the day count', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine(
         { forecast: forecast('2000-01-01', [130, 140, 120]) },
         taskQueue,
@@ -358,7 +342,7 @@ describe('episode workflow (time-skipping)', () => {
           .sort(),
       ).toEqual([...CITY_REPORTING_UNITS].sort());
       await reportAll(handle, 1);
-      await skipTo(env, atCst(nextDate(day1, 1), '09:00'));
+      await skipTo(s.env, atCst(nextDate(day1, 1), '09:00'));
       const result = await consult(handle, forecast(nextDate(day1, 1), [215, 220]));
       expect(result.proposal).toMatchObject({ kind: 'start', level: 'orange' });
       view = await approvePending(handle);
@@ -368,13 +352,13 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('escalates a proposal the commander leaves undecided: a reminder after 30 min, the leaders 30 min later', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle } = await startAtNine({ forecast: forecast('2000-01-01', [230, 240]) }, taskQueue);
       const proposedAt = parseIso((await viewOf(handle)).pendingProposal!.proposedAt);
-      await skipTo(env, proposedAt + 30 * 60_000 + 1_000);
+      await skipTo(s.env, proposedAt + 30 * 60_000 + 1_000);
       let view = await viewOf(handle);
       expect(view.pendingProposal?.escalations).toBe(1);
-      await skipTo(env, proposedAt + 60 * 60_000 + 1_000);
+      await skipTo(s.env, proposedAt + 60 * 60_000 + 1_000);
       view = await viewOf(handle);
       expect(view.pendingProposal?.escalations).toBe(2);
       const steps = await events(handle.workflowId, 'proposal.escalated');
@@ -391,17 +375,17 @@ describe('episode workflow (time-skipping)', () => {
       ).toEqual(['commander', 'taskforce.leader', 'taskforce.deputy']);
       // deciding ends the chase
       await approvePending(handle);
-      await skipTo(env, proposedAt + 3 * 60 * 60_000);
+      await skipTo(s.env, proposedAt + 3 * 60 * 60_000);
       expect(await events(handle.workflowId, 'proposal.escalated')).toHaveLength(2);
     });
   });
 
   it('closes an early response without a warning: summaries, then the work summary', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine({ forecast: forecast('2000-01-01', [120, 130]) }, taskQueue);
       expect((await confirmEarlyResponse(handle)).phase).toBe('early-response');
       await reportAll(handle, 1);
-      await skipTo(env, atCst(nextDate(day1, 1), '08:00'));
+      await skipTo(s.env, atCst(nextDate(day1, 1), '08:00'));
       await reportAll(handle, 2);
       const view = await handle.executeUpdate(closeEpisodeUpdate, {
         args: [{ actor: office, reason: 'end-early-response', comment: '污染过程结束' }],
@@ -417,7 +401,7 @@ describe('episode workflow (time-skipping)', () => {
       }
       // the last unit never files its summary: the ladder runs to the end, then the work summary is
       // drafted and goes out once signed off
-      const final = await signOff(env, handle);
+      const final = await signOff(s.env, handle);
       expect(final).toMatchObject({ phase: 'closed', closeReason: 'early-response-ended', level: 'none' });
       expect(final.warnings).toEqual([]);
       const missing = CITY_REPORTING_UNITS.at(-1)!;
@@ -429,7 +413,7 @@ describe('episode workflow (time-skipping)', () => {
   });
 
   it('rejects invalid commands synchronously and changes nothing', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle } = await startAtNine({ forecast: forecast('2000-01-01', [120, 110]) }, taskQueue);
       await confirmEarlyResponse(handle);
       const before = await viewOf(handle);
@@ -563,10 +547,10 @@ describe('the receipt time of a report (time-skipping)', () => {
   });
 
   it('refuses a receipt time that is malformed, more than an hour old or ahead of the clock, and changes nothing', async () => {
-    await runScenario(env, pool, async (taskQueue) => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
       const { handle, day1 } = await startAtNine({ forecast: forecast('2000-01-01', [220, 210]) }, taskQueue);
       await approvePending(handle);
-      await skipTo(env, atCst(day1, '19:00'));
+      await skipTo(s.env, atCst(day1, '19:00'));
       const refusals = [];
       for (const receivedAt of [
         'yesterday',
