@@ -4,32 +4,12 @@
  * back to polling and still shows the change.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  type ConsoleStack,
-  consoleUrl,
-  http,
-  launchBrowser,
-  signedInPage,
-  startConsoleStack,
-  startExercise,
-} from '../../browser/harness.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { consoleUrl, http, signedInPage, startExercise } from '../../browser/harness.js';
+import { consoleSuite } from '../../browser/suite.js';
 import { uniqueDate } from '../api/api-helpers.js';
 
-let ctx: IntegrationContext;
-let stack: ConsoleStack;
-let browser: Browser;
-beforeAll(async () => {
-  ctx = await integrationContext();
-  [stack, browser] = await Promise.all([startConsoleStack(ctx), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await ctx?.close();
-});
+const suite = consoleSuite();
 
 /** Counts the page's GETs of the episode itself (not its sub-resources). */
 function countViewReads(page: Page, id: string): () => number {
@@ -43,8 +23,8 @@ function countViewReads(page: Page, id: string): () => number {
 
 async function approve(id: string): Promise<void> {
   const url = `/episodes/${encodeURIComponent(id)}`;
-  const view = await http(stack.baseUrl, stack.who.commander, 'GET', url);
-  const res = await http(stack.baseUrl, stack.who.commander, 'POST', `${url}/decisions`, {
+  const view = await http(suite.stack.baseUrl, suite.stack.who.commander, 'GET', url);
+  const res = await http(suite.stack.baseUrl, suite.stack.who.commander, 'POST', `${url}/decisions`, {
     decision: 'approve',
     proposalId: view.json.pendingProposal.proposalId,
   });
@@ -53,11 +33,11 @@ async function approve(id: string): Promise<void> {
 
 describe('live console pages', () => {
   it('show a decision taken elsewhere from the stream, without polling', { timeout: 90_000 }, async () => {
-    const id = await startExercise(stack, uniqueDate(), { exerciseDayMs: 600_000 });
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    const id = await startExercise(suite.stack, uniqueDate(), { exerciseDayMs: 600_000 });
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.office);
     const reads = countViewReads(page, id);
     const streamOpened = page.waitForRequest((r) => r.url().endsWith('/stream'));
-    await page.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await page.goto(consoleUrl(suite.stack.baseUrl, 'episode', id));
     await page.locator('.proposal .pending').waitFor();
     await streamOpened;
     const before = reads();
@@ -70,11 +50,11 @@ describe('live console pages', () => {
   });
 
   it('fall back to polling when the stream cannot be opened', { timeout: 90_000 }, async () => {
-    const id = await startExercise(stack, uniqueDate(), { exerciseDayMs: 600_000 });
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    const id = await startExercise(suite.stack, uniqueDate(), { exerciseDayMs: 600_000 });
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.office);
     await page.route('**/stream', (route) => route.abort());
     const reads = countViewReads(page, id);
-    await page.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await page.goto(consoleUrl(suite.stack.baseUrl, 'episode', id));
     await page.locator('.proposal .pending').waitFor();
     const before = reads();
     await approve(id);

@@ -5,41 +5,21 @@
  * width go to docs/screenshots when SCREENSHOTS=1.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/config.js';
-import {
-  type Browser,
-  type ConsoleStack,
-  consoleUrl,
-  http,
-  launchBrowser,
-  nextDay,
-  signedInPage,
-  startConsoleStack,
-  startExercise,
-} from '../../browser/harness.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import { consoleUrl, http, nextDay, signedInPage, startExercise } from '../../browser/harness.js';
+import { consoleSuite } from '../../browser/suite.js';
 import { uniqueDate } from '../api/api-helpers.js';
 
-let ctx: IntegrationContext;
-let stack: ConsoleStack;
-let browser: Browser;
-beforeAll(async () => {
-  ctx = await integrationContext();
-  [stack, browser] = await Promise.all([startConsoleStack(ctx), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await ctx?.close();
-});
+const suite = consoleSuite();
 
 const view = async (id: string) =>
-  (await http(stack.baseUrl, stack.who.office, 'GET', `/episodes/${encodeURIComponent(id)}`)).json;
+  (await http(suite.stack.baseUrl, suite.stack.who.office, 'GET', `/episodes/${encodeURIComponent(id)}`))
+    .json;
 
 /** Starts an exercise whose forecast only calls for an early response; waits for the proposal to the office. */
 async function startEarly(date: string): Promise<string> {
-  const started = await http(stack.baseUrl, stack.who.office, 'POST', '/episodes', {
+  const started = await http(suite.stack.baseUrl, suite.stack.who.office, 'POST', '/episodes', {
     jurisdiction: 'chaoyang',
     date,
     exercise: true,
@@ -57,8 +37,8 @@ async function startEarly(date: string): Promise<string> {
 describe('the office decides in the console', () => {
   it('confirms a proposed early response', async () => {
     const id = await startEarly(uniqueDate());
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
-    await page.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.office);
+    await page.goto(consoleUrl(suite.stack.baseUrl, 'episode', id));
     const card = page.locator('section.office-decisions .pending-early');
     await card.waitFor();
     expect(await card.textContent()).toContain('建议开展污染过程提前应对');
@@ -72,19 +52,19 @@ describe('the office decides in the console', () => {
 
   it('issues one proposed 通报 and declines another with a reason; no reason is refused', async () => {
     // a response day lasts 20 s: 17:00 + 3 h passes within seconds and nobody reports
-    const id = await startExercise(stack, uniqueDate());
+    const id = await startExercise(suite.stack, uniqueDate());
     const url = `/episodes/${encodeURIComponent(id)}`;
     const proposal = (await view(id)).pendingProposal;
-    await http(stack.baseUrl, stack.who.commander, 'POST', `${url}/decisions`, {
+    await http(suite.stack.baseUrl, suite.stack.who.commander, 'POST', `${url}/decisions`, {
       decision: 'approve',
       proposalId: proposal.proposalId,
     });
     await expect
       .poll(async () => (await view(id)).proposedNotices.length, { timeout: 60_000 })
       .toBeGreaterThan(1);
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.office);
     if (process.env.SCREENSHOTS === '1') await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(consoleUrl(stack.baseUrl, 'episode', id));
+    await page.goto(consoleUrl(suite.stack.baseUrl, 'episode', id));
     const first = page.locator('li.proposed-notice[data-unit="branch.kazuo"]').first();
     await first.waitFor();
     expect(await first.textContent()).toMatch(/喀左分局未按时报送第1天工作日报.*拟予以通报/);

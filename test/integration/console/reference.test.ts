@@ -5,31 +5,13 @@
  * creates a principal, issues a token that signs in, revokes it, and disables and enables it.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../../src/adapters/power/index.js';
 import { createPrincipal, issueToken } from '../../../src/api/principal-store.js';
-import {
-  type Browser,
-  type ConsoleStack,
-  launchBrowser,
-  signedInPage,
-  startConsoleStack,
-} from '../../browser/harness.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
+import { signedInPage } from '../../browser/harness.js';
+import { consoleSuite } from '../../browser/suite.js';
 
-let ctx: IntegrationContext;
-let stack: ConsoleStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  ctx = await integrationContext();
-  [stack, browser] = await Promise.all([startConsoleStack(ctx), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await ctx?.close();
-});
+const suite = consoleSuite();
 
 const t = randomBytes(3).toString('hex').toUpperCase();
 const uscc = () => withUsccCheck(`91211300${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`);
@@ -42,7 +24,7 @@ const HEADER =
   '企业编号,企业名称,统一社会信用代码,所在县区,绩效分级,重点企业,电表编号,豁免类型,黄色预警减排措施,黄色预警减排比例';
 
 async function enterprisesOf(prefix: string): Promise<number> {
-  const { rows } = await ctx.pool.query('SELECT count(*)::int AS n FROM enterprises WHERE id LIKE $1', [
+  const { rows } = await suite.ctx.pool.query('SELECT count(*)::int AS n FROM enterprises WHERE id LIKE $1', [
     `${prefix}%`,
   ]);
   return rows[0].n;
@@ -50,7 +32,7 @@ async function enterprisesOf(prefix: string): Promise<number> {
 
 describe('the reference pages in a browser', () => {
   it('the office imports the reduction list and readings; a bad file is refused row by row and imports nothing', async () => {
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.office);
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.office);
     await page.getByRole('link', { name: '减排清单' }).click();
     await page.getByRole('heading', { name: '应急减排清单' }).waitFor();
 
@@ -122,8 +104,8 @@ describe('the reference pages in a browser', () => {
   });
 
   it('a branch reads the list of its own county only, and cannot import', async () => {
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.shuangta);
-    await page.goto(`${stack.baseUrl}/console/#/enterprises`);
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.shuangta);
+    await page.goto(`${suite.stack.baseUrl}/console/#/enterprises`);
     await page.getByText('仅显示双塔区的企业').waitFor();
     await page.getByLabel('搜索').fill(`${t}`);
     await page.locator(`tr[data-enterprise="E${t}1"]`).waitFor();
@@ -133,7 +115,7 @@ describe('the reference pages in a browser', () => {
   });
 
   it('the administrator creates a principal, issues a token that signs in, revokes it, disables and enables the principal', async () => {
-    const page = await signedInPage(browser, stack.baseUrl, stack.who.admin);
+    const page = await signedInPage(suite.browser, suite.stack.baseUrl, suite.stack.who.admin);
     const id = `t-${t.toLowerCase()}-lingyuan`;
     const form = page.locator('form.create-principal');
     await form.getByLabel('用户标识').fill(id);
@@ -152,10 +134,10 @@ describe('the reference pages in a browser', () => {
     await notice.waitFor();
     const requestId = /申请号 ([0-9a-f-]{36})/.exec((await notice.textContent()) ?? '')?.[1];
     const second = `t-${t.toLowerCase()}-admin2`;
-    await createPrincipal(ctx.pool, { id: second, role: 'admin' });
-    const confirmed = await fetch(`${stack.baseUrl}/token-requests/${requestId}/confirm`, {
+    await createPrincipal(suite.ctx.pool, { id: second, role: 'admin' });
+    const confirmed = await fetch(`${suite.stack.baseUrl}/token-requests/${requestId}/confirm`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${(await issueToken(ctx.pool, second)).token}` },
+      headers: { authorization: `Bearer ${(await issueToken(suite.ctx.pool, second)).token}` },
     });
     expect(confirmed.status).toBe(201);
     const token = ((await confirmed.json()) as { token: string }).token;
@@ -164,7 +146,7 @@ describe('the reference pages in a browser', () => {
     await expect.poll(() => row.locator('td.tokens').textContent()).toBe('1');
 
     // the new principal signs in with it, in its own tab, and lands on the board
-    const user = await signedInPage(browser, stack.baseUrl, { token });
+    const user = await signedInPage(suite.browser, suite.stack.baseUrl, { token });
     expect(await user.locator('.who').textContent()).toContain('凌源分局');
     await user.close();
 
@@ -172,7 +154,9 @@ describe('the reference pages in a browser', () => {
     await row.getByRole('button', { name: '撤销令牌' }).click();
     await page.getByRole('status').filter({ hasText: '已撤销' }).waitFor();
     await expect.poll(() => row.locator('td.tokens').textContent()).toBe('0');
-    const res = await fetch(`${stack.baseUrl}/units`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${suite.stack.baseUrl}/units`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(401);
 
     // disabled, then enabled again; the administrator's own row offers no 停用
@@ -180,11 +164,11 @@ describe('the reference pages in a browser', () => {
     await row.getByRole('button', { name: '停用' }).click();
     await row.locator('.tag').filter({ hasText: '已停用' }).waitFor();
     expect(
-      (await ctx.pool.query('SELECT disabled FROM principals WHERE id = $1', [id])).rows[0].disabled,
+      (await suite.ctx.pool.query('SELECT disabled FROM principals WHERE id = $1', [id])).rows[0].disabled,
     ).toBe(true);
     await row.getByRole('button', { name: '启用' }).click();
     await expect.poll(() => row.locator('.tag').count()).toBe(0);
-    const own = page.locator(`tr[data-principal="${stack.who.admin.id}"]`);
+    const own = page.locator(`tr[data-principal="${suite.stack.who.admin.id}"]`);
     expect(await own.getByRole('button', { name: '停用' }).count()).toBe(0);
     expect(await own.getByRole('button', { name: '撤销令牌' }).count()).toBe(0);
     await page.close();
