@@ -3,7 +3,7 @@
  * condition; the lift rule; and the start/raise/lower/lift advice for a running episode.
  * Thresholds come from plan data only.
  */
-import { dayNumber, isIsoDate } from './calendar.js';
+import { dayNumber, isIsoDate, nextDate } from './calendar.js';
 import { DomainError, ErrorCode } from './errors.js';
 import { cstDateWords } from './time-words.js';
 import {
@@ -309,18 +309,12 @@ export function processSeries(
   if (!first) return [...forecast];
   const before = [...elapsed].filter((d) => d.date < first).sort((a, b) => a.date.localeCompare(b.date));
   const run: ForecastDay[] = [];
-  for (let i = before.length - 1, expected = previousDate(first); i >= 0; i--) {
+  for (let i = before.length - 1, expected = nextDate(first, -1); i >= 0; i--) {
     if (before[i]!.date !== expected) break;
     run.unshift(before[i]!);
-    expected = previousDate(expected);
+    expected = nextDate(expected, -1);
   }
   return [...run, ...forecast];
-}
-
-function previousDate(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
 }
 
 /**
