@@ -11,6 +11,7 @@ import { documentActivities } from './documents.js';
 import { electricityActivities } from './electricity.js';
 import { instrumentNotifier } from './metrics.js';
 import { notificationActivities } from './notifications.js';
+import { observationActivities } from './observations.js';
 import { projectionActivities } from './projection.js';
 import { photoCleanupActivities } from './photo-cleanup.js';
 import { submissionActivities } from './submissions.js';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...electricityActivities(deps),
     ...documentActivities(deps),
     ...photoCleanupActivities(deps.pool),
+    ...observationActivities(deps.pool),
   };
 }
 

@@ -198,6 +198,35 @@ export const episodeViewSchema = z
       .object({ at: instant, reasons: z.array(ruleReason) })
       .nullable()
       .describe('an early response proposed to the office, awaiting its confirmation'),
+    processDays: z
+      .array(
+        z.object({
+          date: z.string(),
+          forecast: z.number().nullable(),
+          observed: z.number().nullable(),
+          observedComplete: z.boolean(),
+        }),
+      )
+      .optional()
+      .describe('the process day by day: the AQI forecast for each day beside the AQI observed (#14.3)'),
+    latestObservation: z
+      .object({ hourEnd: instant, aqi: z.number().nullable() })
+      .nullable()
+      .optional()
+      .describe('the latest rolling 24-h AQI observed (the end of its last hour)'),
+    worseThanForecast: z
+      .array(
+        z.object({
+          date: z.string(),
+          observed: z.number(),
+          forecast: z.number(),
+          reaches: z.enum(['yellow', 'orange', 'red']).nullable(),
+          text: z.string(),
+          at: instant,
+        }),
+      )
+      .optional()
+      .describe('days observed worse than forecast; each prompted the office to consult again'),
     documents: z.array(
       z.object({
         kind: z.enum([

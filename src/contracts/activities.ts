@@ -5,7 +5,7 @@
  */
 import type { DocumentKind } from '../adapters/reporting/facts.js';
 import type { ElectricityCounts, ForecastDay, WarningLevel } from '../domain/index.js';
-import type { ReportFields } from './messages.js';
+import type { ObservationInput, ReportFields } from './messages.js';
 import type { EpisodeView, SequencedEvent } from './view.js';
 
 /** `recordEvents`: domain events for the audit log and the read model. */
@@ -114,4 +114,18 @@ export interface DocumentRequest {
   electricityDays: string[];
   forecast: ForecastDay[];
   liftedAt: string | null;
+}
+
+/** `observationsForOpenEpisodes`: the hours an import brought, [fromMs, toMs). */
+export interface ObservationWindow {
+  fromMs: number;
+  toMs: number;
+  /** The feed's clock (the workflow's time): hours after it are not yet over. Absent = the activity's clock. */
+  nowMs?: number;
+}
+
+/** One open episode and what its jurisdiction's stations observed over the window (#14.3). */
+export interface EpisodeObservation {
+  episodeId: string;
+  observation: ObservationInput;
 }

@@ -49,4 +49,9 @@ export interface Schedule {
    * level change. Absent in runs started before the rule.
    */
   dayAqi?: Record<string, ForecastDay>;
+  /**
+   * The consultation whose forecast an observation last proposed a lift on: one proposal per
+   * forecast, so a declined lift is not proposed again on every hour's observation (#14.3).
+   */
+  observedLiftFor?: string;
 }

@@ -6,6 +6,8 @@
  */
 import type {
   ActorRole,
+  LatestObservation,
+  ObservedDay,
   ForecastDay,
   LevelOrNone,
   PendingProposal,
@@ -53,6 +55,12 @@ export interface ConsultationInput {
    * lift). `directedLevel` alone is read as a 文件 directing that level.
    */
   directive?: ProvincialDirective;
+}
+
+/** The observation feed's signal: the jurisdiction's observed days and latest rolling AQI (#14.3). */
+export interface ObservationInput {
+  days: ObservedDay[];
+  latest: LatestObservation | null;
 }
 
 export interface ConsultationResult {

@@ -9,8 +9,10 @@ import type {
   EpisodeState,
   EscalationRecord,
   ForecastDay,
+  LatestObservation,
   LevelOrNone,
   PendingProposal,
+  ProcessDayRow,
   ResponseGrade,
 } from '../domain/index.js';
 
@@ -47,6 +49,12 @@ export interface EpisodeView {
   workSummary: NonNullable<EpisodeState['workSummary']> | null;
   /** An early response proposed to the office, awaiting its confirmation (五(二)1). */
   pendingEarlyResponse: NonNullable<EpisodeState['pendingEarlyResponse']> | null;
+  /** The process day by day, forecast beside observed (absent in views projected before #14.3). */
+  processDays?: ProcessDayRow[];
+  /** The latest rolling 24-h AQI observed. */
+  latestObservation?: LatestObservation | null;
+  /** Days observed worse than forecast (the office was prompted to consult again). */
+  worseThanForecast?: NonNullable<EpisodeState['worseThanForecast']>;
   documents: EpisodeState['documents'];
   decisions: EpisodeState['decisions'];
   warnings: EpisodeState['warnings'];

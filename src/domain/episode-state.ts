@@ -17,6 +17,7 @@
 import { parseIso } from './calendar.js';
 import type { RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
+import type { LatestObservation, ObservedDay } from './observation.js';
 import type {
   CommanderDecision,
   DocumentProduced,
@@ -149,6 +150,19 @@ export interface EpisodeState {
   electricity: Record<string, { level: WarningLevel; counts: ElectricityCounts; nonCompliantIds: string[] }>;
   followups: number;
   notificationsSent: number;
+  /** Observed daily AQI of the jurisdiction by CST date (absent before #14.3). */
+  observed?: Record<string, ObservedDay>;
+  /** The latest rolling 24-h AQI received. */
+  latestObservation?: LatestObservation | null;
+  /** Days observed worse than forecast, each prompting the office to consult again. */
+  worseThanForecast?: Array<{
+    date: string;
+    observed: number;
+    forecast: number;
+    reaches: WarningLevel | null;
+    text: string;
+    at: string;
+  }>;
   liftedAt: string | null;
   closedAt: string | null;
   closeReason: string | null;
@@ -503,6 +517,26 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
     }
     case 'notification.sent':
       s.notificationsSent = state.notificationsSent + 1;
+      return s;
+    case 'observation.recorded': {
+      const observed = { ...(state.observed ?? {}) };
+      for (const d of event.days) observed[d.date] = d;
+      s.observed = observed;
+      if (event.latest) s.latestObservation = event.latest;
+      return s;
+    }
+    case 'observation.worse':
+      s.worseThanForecast = [
+        ...(state.worseThanForecast ?? []),
+        {
+          date: event.date,
+          observed: event.observed,
+          forecast: event.forecast,
+          reaches: event.reaches,
+          text: event.text,
+          at: event.at,
+        },
+      ];
       return s;
     case 'episode.closed':
       s.closedAt = event.at;

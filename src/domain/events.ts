@@ -4,6 +4,7 @@
  */
 import type { Classification, ForecastDay, RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
+import type { LatestObservation, ObservedDay } from './observation.js';
 import type { LevelOrNone, ResponseGrade, WarningLevel } from './plan-types.js';
 
 /** A person (with their unit and role) or the system itself. */
@@ -218,6 +219,21 @@ export type DocumentProduced = EventBase<'document.produced'> & {
   responseDay?: number;
 };
 
+/** Observed daily AQI (and the latest rolling 24-h AQI) of the episode's jurisdiction, as received (#14.3). */
+export type ObservationRecorded = EventBase<'observation.recorded'> & {
+  days: ObservedDay[];
+  latest: LatestObservation | null;
+};
+
+/** A day observed worse than forecast: the office is prompted to consult again (#14.3). */
+export type ObservationWorse = EventBase<'observation.worse'> & {
+  date: string;
+  observed: number;
+  forecast: number;
+  reaches: WarningLevel | null;
+  text: string;
+};
+
 /** The work summary is a draft until the office signs it off (#13.5): it waits for 签发. */
 export type WorkSummaryDrafted = EventBase<'work-summary.drafted'> & {
   documentId: string;
@@ -269,6 +285,8 @@ export type EpisodeEvent =
   | SummarySubmitted
   | DocumentProduced
   | NotificationSent
+  | ObservationRecorded
+  | ObservationWorse
   | EpisodeClosed;
 
 export type EpisodeEventType = EpisodeEvent['type'];
@@ -302,6 +320,8 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'summary.submitted',
   'document.produced',
   'notification.sent',
+  'observation.recorded',
+  'observation.worse',
   'episode.closed',
 ];
 

@@ -351,6 +351,8 @@ export const REQUIRED_TEMPLATE_KEYS = [
   'decisionReminder',
   'decisionEscalation',
   'deliveryAlert',
+  'proposalOnObservation',
+  'observedWorseThanForecast',
 ] as const;
 export type RequiredTemplateKey = (typeof REQUIRED_TEMPLATE_KEYS)[number];
 

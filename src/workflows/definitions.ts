@@ -3,7 +3,7 @@
  * workflow, the API and the tests. The shapes they carry live in `src/contracts/` (types only, so
  * activities can use them without importing the workflow) and are re-exported here.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   CloseInput,
   ConsultationInput,
@@ -12,6 +12,7 @@ import type {
   EarlyResponseDecisionInput,
   EpisodeView,
   NoticeDecisionInput,
+  ObservationInput,
   ReportInput,
   SignWorkSummaryInput,
   ReportResult,
@@ -30,6 +31,7 @@ export type {
   EarlyResponseDecisionInput,
   EpisodeView,
   NoticeDecisionInput,
+  ObservationInput,
   Principal,
   SignWorkSummaryInput,
   ReportFields,
@@ -43,6 +45,10 @@ export type {
 } from '../contracts/index.js';
 
 export const EPISODE_WORKFLOW_TYPE = 'episodeWorkflow';
+export const OBSERVATION_FEED_WORKFLOW_TYPE = 'observationFeedWorkflow';
+
+/** Observed air quality from the observation feed (a signal: sent by a workflow, never refused). */
+export const observedSignal = defineSignal<[ObservationInput]>('observed');
 
 export const episodeStateQuery = defineQuery<EpisodeView>('episodeState');
 export const consultUpdate = defineUpdate<ConsultationResult, [ConsultationInput]>('consult');

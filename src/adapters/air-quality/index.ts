@@ -73,6 +73,8 @@ const MISSING_MARKS = new Set(['', '—', '-', '--', 'na', 'n/a', 'null']);
 export interface ImportOutcome {
   imported: number;
   errors: ImportError[];
+  /** Hourly imports: the hours imported, [fromMs, toMs) — the observation feed's window. */
+  span?: { fromMs: number; toMs: number };
 }
 
 async function read(
@@ -267,7 +269,15 @@ export async function importHourly(
   }
   if (errors.length > 0) return { imported: 0, errors };
   await withTransaction(pool, (client) => upsertHourly(client, rows, `${input.format}:${input.fileName}`));
-  return { imported: rows.length, errors: [] };
+  const starts = rows.map((r) => r.hourStart);
+  const span =
+    rows.length > 0
+      ? {
+          fromMs: starts.reduce((a, b) => Math.min(a, b)),
+          toMs: starts.reduce((a, b) => Math.max(a, b)) + HOUR,
+        }
+      : undefined;
+  return { imported: rows.length, errors: [], ...(span ? { span } : {}) };
 }
 
 export interface StationDay {

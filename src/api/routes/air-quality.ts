@@ -15,6 +15,7 @@ import { badRequest, forbidden } from '../errors.js';
 import { errorBody, isoDate, isoInstant, planJurisdiction } from '../schemas.js';
 import { principalOf } from '../security.js';
 import { fileImportRoute } from '../file-imports.js';
+import { startObservationFeed } from '../observation-feed.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -52,8 +53,13 @@ export const airQualityRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
     summary:
       'Import hourly concentrations (站点编码, 时间 = end of the hour, PM2.5, PM10, SO2, NO2, CO, O3); any bad row imports nothing',
     description:
-      'Late and corrected values replace earlier ones (by station and hour). An empty cell is a missing hour.',
-    run: (input) => importHourly(deps.pool, input),
+      'Late and corrected values replace earlier ones (by station and hour). An empty cell is a missing hour. ' +
+      'Every open episode is then told what its jurisdiction observed (the observation feed workflow).',
+    run: async (input) => {
+      const outcome = await importHourly(deps.pool, input);
+      if (outcome.span) await startObservationFeed(deps, outcome.span, input.content, app.log);
+      return outcome;
+    },
   });
 
   app.get(

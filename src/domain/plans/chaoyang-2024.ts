@@ -599,6 +599,16 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '{jurisdictionName}重污染天气{levelName}解除',
       body: '{unitName}：根据指挥长指令，{jurisdictionName}自{effectiveAt}起解除重污染天气{levelName}，相应应急措施可同步终止。感谢配合。',
     },
+    proposalOnObservation: {
+      title: '关于{proposalAction}的请示',
+      body:
+        '指挥长：据空气质量实况监测，{observedText}；{consultationAt}会商预报{forecastSummary}。{reasonText}。' +
+        '建议{proposalAction}。妥否，请指示。（建议编号：{proposalId}）',
+    },
+    observedWorseThanForecast: {
+      title: '空气质量实况较预报偏重，请加密会商',
+      body: '专班办公室：{observedText}。请组织加密会商，研判是否需要调整预警级别及应对措施。',
+    },
     proposalWithdrawn: {
       title: '请示撤回：{proposalAction}',
       body: '指挥长：{withdrawReason}。如已阅批，请以最新请示为准。',

@@ -167,6 +167,10 @@ function countyTemplates(
         `${branch.name}：{unitName}未按要求于{dueAt}前报送{itemLabel}，经提醒和督促后仍未报送，按方案拟予以通报。请审核后在系统中签发通报或说明不予通报的理由（通报编号：{noticeId}）。`,
       ),
       own(
+        'observedWorseThanForecast',
+        `${branch.name}：{observedText}。请组织加密会商，研判是否需要调整预警级别及应对措施。`,
+      ),
+      own(
         'earlyResponseProposed',
         `${branch.name}：经{consultationAt}会商研判，{forecastSummary}。{reasonText}。建议开展污染过程提前应对，请在系统中确认启动或说明不启动的理由。`,
       ),

@@ -16,9 +16,11 @@ import {
   classifyForecast,
   consultationDecision,
   consultationOutcome,
+  cstDate,
   cstDateTimeWords,
   earlyResponse,
   forecastSummary,
+  livedDays,
   proposalAction,
 } from '../../domain/index.js';
 import type { ConsultationInput, ConsultationResult } from '../definitions.js';
@@ -28,17 +30,42 @@ import { startEarlyResponse } from './response.js';
 import { type EpisodeRun, emit, now, nowIso } from './run.js';
 import { actorOf, validateForecast } from './validators.js';
 
-function propose(run: EpisodeRun, kind: ProposalKind, level: LevelOrNone, reasons: RuleReason[]): void {
+/** How a proposal is worded when not from a consultation (e.g. on observation: #14.3). */
+export interface ProposalWording {
+  template: string;
+  vars: Record<string, string>;
+}
+
+/** Proposes a start, change or lift to the commander, who is told at once. */
+export function propose(
+  run: EpisodeRun,
+  kind: ProposalKind,
+  level: LevelOrNone,
+  reasons: RuleReason[],
+  wording?: ProposalWording,
+): void {
   run.schedule.counters.proposal += 1;
   const proposalId = `P${run.schedule.counters.proposal}`;
   emit(run, { type: 'level.proposed', at: nowIso(run), actor: 'system', proposalId, kind, level, reasons });
-  notify(run, `proposal:${proposalId}`, 'proposalToCommander', [run.plan.roles.commander], {
-    proposalAction: proposalAction(run.plan, kind, level, run.state.level),
-    proposalId,
-    consultationAt: cstDateTimeWords(Math.max(now(), run.clock)),
-    forecastSummary: forecastSummary(run.forecast),
-    reasonText: reasons.map((r) => r.rule).join('；') || '满足预警条件',
-  });
+  const at = Math.max(now(), run.clock);
+  const today = cstDate(at);
+  const ahead = wording ? run.forecast.filter((d) => d.date >= today) : run.forecast;
+  notify(
+    run,
+    `proposal:${proposalId}`,
+    wording?.template ?? 'proposalToCommander',
+    [run.plan.roles.commander],
+    {
+      proposalAction: proposalAction(run.plan, kind, level, run.state.level),
+      proposalId,
+      consultationAt: wording
+        ? cstDateTimeWords(Date.parse(run.state.lastConsultation?.at ?? '') || at)
+        : cstDateTimeWords(at),
+      forecastSummary: forecastSummary(ahead),
+      reasonText: reasons.map((r) => r.rule).join('；') || '满足预警条件',
+      ...(wording?.vars ?? {}),
+    },
+  );
 }
 
 /** Runs started before this patch started an early response by themselves and never ended one. */
@@ -87,15 +114,16 @@ function directiveOf(c: ConsultationInput): ProvincialDirective | undefined {
 }
 
 /**
- * The process's days before the new forecast's first day, each with its AQI as last forecast before it
- * passed (observed values are not yet recorded: #14); then the new forecast is remembered by date.
+ * The process's days before the new forecast's first day, each with its observed AQI where a
+ * complete observation is known, else its AQI as last forecast before it passed (`livedDays`).
  */
 function elapsedDays(run: EpisodeRun, forecast: ConsultationInput['forecast']): ForecastDay[] {
-  const known = run.schedule.dayAqi ?? {};
-  const firstDay = run.schedule.origin?.firstDay;
-  const first = forecast[0]?.date ?? '';
-  const elapsed = firstDay ? Object.values(known).filter((d) => d.date >= firstDay && d.date < first) : [];
-  return elapsed.sort((a, b) => a.date.localeCompare(b.date));
+  return livedDays(
+    run.schedule.dayAqi ?? {},
+    run.state.observed ?? {},
+    run.schedule.origin?.firstDay,
+    forecast[0]?.date ?? '',
+  );
 }
 
 function rememberForecast(run: EpisodeRun, forecast: ConsultationInput['forecast']): void {

@@ -1,6 +1,6 @@
 /**
  * The episode's message handlers, one line each: every Update validated synchronously, then carried
- * out by the module that owns it; the Query answers the view.
+ * out by the module that owns it; the observation signal likewise; the Query answers the view.
  */
 import { setHandler } from '@temporalio/workflow';
 import {
@@ -10,12 +10,14 @@ import {
   decideNoticeUpdate,
   decideUpdate,
   episodeStateQuery,
+  observedSignal,
   signWorkSummaryUpdate,
   submitReportUpdate,
   submitSummaryUpdate,
 } from '../definitions.js';
 import { consult } from './consultation.js';
 import { closeEpisode, decide } from './decisions.js';
+import { observe } from './observation.js';
 import { decideEarlyResponse, decideNotice, signWorkSummary } from './office.js';
 import type { EpisodeRun } from './run.js';
 import { submitReport, submitSummary } from './submissions.js';
@@ -41,6 +43,7 @@ export function installHandlers(run: EpisodeRun): void {
   setHandler(signWorkSummaryUpdate, (d) => signWorkSummary(run, d), {
     validator: (d) => v.validateSignWorkSummary(run, d),
   });
+  setHandler(observedSignal, (o) => observe(run, o));
   setHandler(decideEarlyResponseUpdate, (d) => decideEarlyResponse(run, d), {
     validator: (d) => v.validateEarlyResponseDecision(run, d),
   });

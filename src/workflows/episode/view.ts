@@ -2,7 +2,7 @@
  * The episode view answered by the Query and projected to PostgreSQL: the live state sized for an
  * API response (recent duties, open escalations, the last notices and events).
  */
-import { dutiesInView } from '../../domain/index.js';
+import { dutiesInView, processTable } from '../../domain/index.js';
 import type { EpisodeView } from '../definitions.js';
 import { dayOf } from './calendar.js';
 import { type EpisodeRun, now, responding } from './run.js';
@@ -37,6 +37,9 @@ export function view(run: EpisodeRun): EpisodeView {
     declinedNotices: state.declinedNotices ?? [],
     pendingEarlyResponse: state.pendingEarlyResponse ?? null,
     workSummary: state.workSummary ?? null,
+    processDays: processTable(schedule.dayAqi ?? {}, state.observed ?? {}),
+    latestObservation: state.latestObservation ?? null,
+    worseThanForecast: state.worseThanForecast ?? [],
     documents: state.documents,
     decisions: state.decisions,
     warnings: state.warnings,

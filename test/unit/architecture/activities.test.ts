@@ -9,6 +9,7 @@ import { electricityActivities } from '../../../src/activities/electricity.js';
 import { createActivities } from '../../../src/activities/index.js';
 import { photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
 import { notificationActivities } from '../../../src/activities/notifications.js';
+import { observationActivities } from '../../../src/activities/observations.js';
 import { projectionActivities } from '../../../src/activities/projection.js';
 import { submissionActivities } from '../../../src/activities/submissions.js';
 
@@ -21,6 +22,7 @@ describe('createActivities', () => {
       'assessElectricity',
       'deleteOrphanPhotos',
       'notify',
+      'observationsForOpenEpisodes',
       'produceDocument',
       'publishWarning',
       'recordEvents',
@@ -37,6 +39,7 @@ describe('createActivities', () => {
       electricity: electricityActivities(deps),
       documents: documentActivities(deps),
       photoCleanup: photoCleanupActivities(deps.pool),
+      observations: observationActivities(deps.pool),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);

@@ -11,6 +11,8 @@ import {
   defaultPlan,
   earlyResponseProposalVars,
   noticeVars,
+  observedLift,
+  worseThanForecast,
   planForJurisdiction,
   episodeVars,
   escalationVars,
@@ -43,6 +45,30 @@ const due = parseIso('2026-12-02T17:00:00+08:00');
 const [remind, director, leaders] = plan.escalation.reports;
 const [decisionReminder, decisionEscalation] = plan.deadlines.commanderDecision.escalation;
 const category = aqiCategory(235);
+
+// observed air below the yellow condition on 12月3日 and the last forecast from that day on below it
+const liftForecast = [
+  { date: '2026-12-03', aqi: 96 },
+  { date: '2026-12-04', aqi: 72 },
+];
+const lift = observedLift(plan, {
+  level: 'yellow',
+  latest: { hourEnd: '2026-12-03T14:00:00+08:00', aqi: 118 },
+  lastDay: null,
+  forecast: liftForecast,
+  today: '2026-12-03',
+});
+if (!lift.propose) throw new Error('the lift case must propose a lift');
+const [worse] = worseThanForecast(plan, {
+  level: 'yellow',
+  days: [{ date: '2026-12-01', aqi: 215, primaryPollutants: ['PM2.5'], complete: true }],
+  forecastAt: Object.fromEntries(forecast.map((d) => [d.date, d])),
+  observed: {},
+  firstDay: '2026-12-01',
+  forecast,
+  prompted: [],
+});
+if (!worse) throw new Error('the worse case must prompt');
 
 /** template key → the variables production fills in for it. */
 const cases: Record<string, Record<string, string | number>> = {
@@ -146,6 +172,15 @@ const cases: Record<string, Record<string, string | number>> = {
   },
   workSummary: { ...episodeVars(base), documentId: 'doc-456' },
   workSummaryDraft: { ...episodeVars(base), documentId: 'doc-456' },
+  proposalOnObservation: {
+    ...episodeVars({ ...base, forecast: liftForecast }),
+    proposalAction: proposalAction(plan, 'lift', 'none', 'yellow'),
+    proposalId: 'P3',
+    consultationAt: cstDateTimeWords(parseIso('2026-12-02T15:00:00+08:00')),
+    reasonText: lift.liftRule,
+    observedText: lift.observedText,
+  },
+  observedWorseThanForecast: { ...episodeVars(base), observedText: worse.text },
   deliveryAlert: {
     recipientName: '建平分局',
     messageTitle: '关于启动重污染天气黄色预警的通知',
