@@ -3,7 +3,7 @@
  * state in `episode_projection`), never from a workflow Query, so reads need no worker at all.
  */
 import type pg from 'pg';
-import { type EpisodeState, type ForecastDay, dutiesInView } from '../domain/index.js';
+import { type EpisodeState, type ForecastDay, dutiesInView, processTable } from '../domain/index.js';
 import type { EpisodeView, SequencedEvent } from '../contracts/index.js';
 
 export interface ProjectedRow {
@@ -70,6 +70,9 @@ export function projectedView(row: ProjectedRow): EpisodeView {
     declinedNotices: s.declinedNotices ?? [],
     pendingEarlyResponse: s.pendingEarlyResponse ?? null,
     workSummary: s.workSummary ?? null,
+    processDays: processTable(s.dayForecasts ?? {}, s.observed ?? {}),
+    latestObservation: s.latestObservation ?? null,
+    worseThanForecast: s.worseThanForecast ?? [],
     documents: s.documents,
     decisions: s.decisions,
     warnings: s.warnings,

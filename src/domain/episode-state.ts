@@ -150,6 +150,8 @@ export interface EpisodeState {
   electricity: Record<string, { level: WarningLevel; counts: ElectricityCounts; nonCompliantIds: string[] }>;
   followups: number;
   notificationsSent: number;
+  /** Each day's AQI as last forecast for it, by CST date (the process table beside the observed). */
+  dayForecasts?: Record<string, { date: string; aqi: number }>;
   /** Observed daily AQI of the jurisdiction by CST date (absent before #14.3). */
   observed?: Record<string, ObservedDay>;
   /** The latest rolling 24-h AQI received. */
@@ -264,6 +266,8 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
         level: event.classification.level,
         early: event.early ?? false,
       };
+      s.dayForecasts = { ...(state.dayForecasts ?? {}) };
+      for (const d of event.days) s.dayForecasts[d.date] = { date: d.date, aqi: d.aqi };
       // a provincial directive sets a floor for the level; a provincial lift removes it
       if (event.directive?.action === 'level' && event.directive.level) {
         const floor = state.directedFloor;

@@ -37,7 +37,7 @@ export function view(run: EpisodeRun): EpisodeView {
     declinedNotices: state.declinedNotices ?? [],
     pendingEarlyResponse: state.pendingEarlyResponse ?? null,
     workSummary: state.workSummary ?? null,
-    processDays: processTable(schedule.dayAqi ?? {}, state.observed ?? {}),
+    processDays: processTable(state.dayForecasts ?? {}, state.observed ?? {}),
     latestObservation: state.latestObservation ?? null,
     worseThanForecast: state.worseThanForecast ?? [],
     documents: state.documents,
