@@ -159,6 +159,8 @@ export const EVENT = {
   'summary.submitted': '单位总结',
   'document.produced': '生成文件',
   'notification.sent': '发送通知',
+  'observation.recorded': '空气质量实况',
+  'observation.worse': '实况较预报偏重',
   'episode.closed': '过程结束',
 };
 

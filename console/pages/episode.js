@@ -28,6 +28,7 @@ import {
   unitName,
 } from '../lib.js';
 import { OfficeActions } from './office.js';
+import { ProcessDays } from './process-days.js';
 import { OfficeDecisions } from './office-decisions.js';
 import { UnitReports } from './reports.js';
 
@@ -298,6 +299,8 @@ export function EpisodePage({ me, id }) {
       <section class="card">
         <h3>AQI预报</h3>
         <${AqiChart} forecast=${view.forecast} />
+        <h3>预报与实况</h3>
+        <${ProcessDays} view=${view} />
       </section>
     </div>
     ${
