@@ -16,6 +16,7 @@ import { ProjectionFeed } from './projection-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { officeDecisionRoutes } from './routes/office-decisions.js';
+import { acknowledgementRoutes } from './routes/acknowledgements.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/histories.js';
 import { liveRoutes, liveStreams } from './routes/live.js';
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(metrics.routes);
   await app.register(episodeRoutes, { deps });
   await app.register(officeDecisionRoutes, { deps });
+  await app.register(acknowledgementRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
   await app.register(referenceRoutes, { deps });

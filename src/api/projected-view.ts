@@ -72,6 +72,7 @@ export function projectedView(row: ProjectedRow): EpisodeView {
     workSummary: s.workSummary ?? null,
     processDays: processTable(s.dayForecasts ?? {}, s.observed ?? {}),
     latestObservation: s.latestObservation ?? null,
+    acknowledgements: (s.acknowledgements ?? []).slice(-10),
     worseThanForecast: s.worseThanForecast ?? [],
     documents: s.documents,
     decisions: s.decisions,

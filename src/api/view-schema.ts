@@ -209,6 +209,21 @@ export const episodeViewSchema = z
       )
       .optional()
       .describe('the process day by day: the AQI forecast for each day beside the AQI observed (#14.3)'),
+    acknowledgements: z
+      .array(
+        z.object({
+          noticeKey: z.string(),
+          news: z.enum(['issued', 'changed', 'lifted']),
+          title: z.string(),
+          sentAt: instant,
+          dueAt: instant,
+          units: z.array(z.string()),
+          acknowledged: z.record(z.string(), instant).describe('unit id → when it acknowledged'),
+          overdueAt: instant.nullable().describe('when the office was told of the units not acknowledged'),
+        }),
+      )
+      .optional()
+      .describe('the last 10 warning notices and their 签收 (#15.6)'),
     latestObservation: z
       .object({ hourEnd: instant, aqi: z.number().nullable() })
       .nullable()

@@ -141,6 +141,12 @@ export interface CloseInput {
 }
 
 /** The office's decision on a 通报 the ladder proposed (五(四)2). */
+/** A unit's 签收 of a warning notice (#15.6); the unit is the actor's own. */
+export interface AcknowledgeInput {
+  actor: Principal;
+  noticeKey: string;
+}
+
 export interface NoticeDecisionInput {
   actor: Principal;
   noticeId: string;

@@ -17,6 +17,7 @@
 import { parseIso } from './calendar.js';
 import type { RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
+import type { AcknowledgedNews } from './acknowledgement.js';
 import type { LatestObservation, ObservedDay } from './observation.js';
 import type {
   CommanderDecision,
@@ -101,6 +102,20 @@ export interface WarningRecord {
   at: string;
 }
 
+/** A warning notice the units acknowledge (签收): who has, and whether the office was told of the rest. */
+export interface AcknowledgementRecord {
+  noticeKey: string;
+  news: AcknowledgedNews;
+  title: string;
+  sentAt: string;
+  dueAt: string;
+  units: string[];
+  /** unitId → when it acknowledged */
+  acknowledged: Record<string, string>;
+  /** When the office was told of the units still not acknowledged; null before. */
+  overdueAt: string | null;
+}
+
 export interface EpisodeState {
   episodeId: string | null;
   phase: EpisodePhase;
@@ -150,6 +165,8 @@ export interface EpisodeState {
   electricity: Record<string, { level: WarningLevel; counts: ElectricityCounts; nonCompliantIds: string[] }>;
   followups: number;
   notificationsSent: number;
+  /** Warning notices awaiting or past their 签收 (absent before #15.6). */
+  acknowledgements?: AcknowledgementRecord[];
   /** Each day's AQI as last forecast for it, by CST date (the process table beside the observed). */
   dayForecasts?: Record<string, { date: string; aqi: number }>;
   /** Observed daily AQI of the jurisdiction by CST date (absent before #14.3). */
@@ -529,6 +546,33 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
       if (event.latest) s.latestObservation = event.latest;
       return s;
     }
+    case 'acknowledgement.requested':
+      s.acknowledgements = [
+        ...(state.acknowledgements ?? []),
+        {
+          noticeKey: event.noticeKey,
+          news: event.news,
+          title: event.title,
+          sentAt: event.at,
+          dueAt: event.dueAt,
+          units: event.units,
+          acknowledged: {},
+          overdueAt: null,
+        },
+      ];
+      return s;
+    case 'notice.acknowledged':
+      s.acknowledgements = (state.acknowledgements ?? []).map((a) =>
+        a.noticeKey === event.noticeKey
+          ? { ...a, acknowledged: { ...a.acknowledged, [event.unitId]: event.at } }
+          : a,
+      );
+      return s;
+    case 'acknowledgement.overdue':
+      s.acknowledgements = (state.acknowledgements ?? []).map((a) =>
+        a.noticeKey === event.noticeKey ? { ...a, overdueAt: event.at } : a,
+      );
+      return s;
     case 'observation.worse':
       s.worseThanForecast = [
         ...(state.worseThanForecast ?? []),

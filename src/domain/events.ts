@@ -4,6 +4,7 @@
  */
 import type { Classification, ForecastDay, RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
+import type { AcknowledgedNews } from './acknowledgement.js';
 import type { LatestObservation, ObservedDay } from './observation.js';
 import type { LevelOrNone, ResponseGrade, WarningLevel } from './plan-types.js';
 
@@ -234,6 +235,27 @@ export type ObservationWorse = EventBase<'observation.worse'> & {
   text: string;
 };
 
+/** A warning notice the units must acknowledge (签收) by `dueAt` (#15.6). */
+export type AcknowledgementRequested = EventBase<'acknowledgement.requested'> & {
+  noticeKey: string;
+  news: AcknowledgedNews;
+  title: string;
+  units: string[];
+  dueAt: string;
+};
+
+/** A unit acknowledged (签收) a warning notice. */
+export type NoticeAcknowledged = EventBase<'notice.acknowledged'> & {
+  noticeKey: string;
+  unitId: string;
+};
+
+/** The delay passed with units still not acknowledged: the office is told. */
+export type AcknowledgementOverdue = EventBase<'acknowledgement.overdue'> & {
+  noticeKey: string;
+  units: string[];
+};
+
 /** The work summary is a draft until the office signs it off (#13.5): it waits for 签发. */
 export type WorkSummaryDrafted = EventBase<'work-summary.drafted'> & {
   documentId: string;
@@ -287,6 +309,9 @@ export type EpisodeEvent =
   | NotificationSent
   | ObservationRecorded
   | ObservationWorse
+  | AcknowledgementRequested
+  | NoticeAcknowledged
+  | AcknowledgementOverdue
   | EpisodeClosed;
 
 export type EpisodeEventType = EpisodeEvent['type'];
@@ -322,6 +347,9 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'notification.sent',
   'observation.recorded',
   'observation.worse',
+  'acknowledgement.requested',
+  'notice.acknowledged',
+  'acknowledgement.overdue',
   'episode.closed',
 ];
 

@@ -27,3 +27,4 @@ export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-
 export { commanderUnits, getPlan, listPlans, planForJurisdiction, unitOfAnyPlan } from './plans/index.js';
 export * from './view-window.js';
 export * from './observation.js';
+export * from './acknowledgement.js';

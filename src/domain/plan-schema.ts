@@ -253,6 +253,12 @@ const planObjectSchema = z.strictObject({
       .int()
       .min(1)
       .max(7 * 24 * 60),
+    acknowledgementMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
   }),
   escalation: z.strictObject({ reports: ladderSchema }),
   exercise: z.strictObject({

@@ -163,6 +163,11 @@ export interface Deadlines {
   /** A message still undelivered this long after it was first sent raises an alert to the office. */
   deliveryAlertMinutes: number;
   /**
+   * Units and departments acknowledge (签收) a warning notice, its change and its lift within this many
+   * minutes; still unacknowledged then, the office is told (#15.6). Absent: no 签收 is asked.
+   */
+  acknowledgementMinutes?: number;
+  /**
    * The least working time (hours) a first report or a summary leaves the units: a warning that takes
    * effect later than this before the day's report time owes its first report the next day. 0 or
    * absent: day 1's report is due on day 1 whatever the hour.
@@ -353,6 +358,7 @@ export const REQUIRED_TEMPLATE_KEYS = [
   'deliveryAlert',
   'proposalOnObservation',
   'observedWorseThanForecast',
+  'acknowledgementOverdue',
 ] as const;
 export type RequiredTemplateKey = (typeof REQUIRED_TEMPLATE_KEYS)[number];
 

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  AcknowledgeInput,
   CloseInput,
   ConsultationInput,
   ConsultationResult,
@@ -22,6 +23,7 @@ import type {
 
 export type { ForecastDay } from '../domain/index.js';
 export type {
+  AcknowledgeInput,
   CarriedState,
   CloseInput,
   ConsultationInput,
@@ -57,6 +59,8 @@ export const submitReportUpdate = defineUpdate<ReportResult, [ReportInput]>('sub
 export const submitSummaryUpdate = defineUpdate<SummaryResult, [SummaryInput]>('submitSummary');
 export const closeEpisodeUpdate = defineUpdate<EpisodeView, [CloseInput]>('closeEpisode');
 export const signWorkSummaryUpdate = defineUpdate<EpisodeView, [SignWorkSummaryInput]>('signWorkSummary');
+/** A unit acknowledges (签收) a warning notice (#15.6). */
+export const acknowledgeNoticeUpdate = defineUpdate<EpisodeView, [AcknowledgeInput]>('acknowledgeNotice');
 export const decideNoticeUpdate = defineUpdate<EpisodeView, [NoticeDecisionInput]>('decideNotice');
 export const decideEarlyResponseUpdate = defineUpdate<EpisodeView, [EarlyResponseDecisionInput]>(
   'decideEarlyResponse',

@@ -380,6 +380,8 @@ export const chaoyang2024Plan: ResponsePlan = {
     officeDailyReport: { time: '20:00' },
     // product default: the plan is silent; an undeliverable message is the office's problem within the hour.
     deliveryAlertMinutes: 60,
+    // product default: the plan names no delay for 签收 of a warning notice (#15.6)
+    acknowledgementMinutes: 30,
     // product default: the plan says "每日17时前" but not for a warning issued in the evening. A warning
     // that takes effect less than 4 hours before 17:00 (or after it) owes its first report the next day.
     minWorkingHours: 4,
@@ -608,6 +610,12 @@ export const chaoyang2024Plan: ResponsePlan = {
     observedWorseThanForecast: {
       title: '空气质量实况较预报偏重，请加密会商',
       body: '专班办公室：{observedText}。请组织加密会商，研判是否需要调整预警级别及应对措施。',
+    },
+    acknowledgementOverdue: {
+      title: '通知未签收：{noticeTitle}',
+      body:
+        '专班办公室：{noticeTitle}已于{sentAt}下发，要求{dueAt}前签收，以下单位尚未签收：{unitNames}。' +
+        '请电话确认其已收到并落实。',
     },
     proposalWithdrawn: {
       title: '请示撤回：{proposalAction}',

@@ -1,9 +1,10 @@
 /**
- * What is due, and doing it: the days that have begun, the ladders, the office's daily reports, the
+ * What is due, and doing it: the days that have begun, the ladders, the 签收 delays, the office's daily reports, the
  * settling of finished days and, once all is in, the work summary; and the earliest instant at which
  * something next becomes due (the main loop's timer).
  */
 import { nextProposalStepAt, parseIso, reportLadderDone } from '../../domain/index.js';
+import { chaseAcknowledgements, nextAcknowledgementAt } from './acknowledgements.js';
 import { dayAt, officeReportAt, scaled, summaryDueMs } from './calendar.js';
 import { finish, produceDayReport } from './documents.js';
 import { assignDays, obliged } from './duties.js';
@@ -45,6 +46,7 @@ export async function runDue(run: EpisodeRun, t: number): Promise<void> {
   assignDays(run, t);
   escalateProposal(run, t);
   takeEscalationSteps(run, t);
+  chaseAcknowledgements(run, t);
   for (let k = schedule.settledThrough + 1; k <= schedule.assignedThrough; k++) {
     if (!schedule.dayReportsDone.includes(k) && officeReportAt(run, k) <= t) await produceDayReport(run, k);
   }
@@ -72,5 +74,7 @@ export function nextDueAt(run: EpisodeRun): number | null {
   for (let k = schedule.settledThrough + 1; k <= schedule.assignedThrough; k++) {
     if (!schedule.dayReportsDone.includes(k)) times.push(officeReportAt(run, k));
   }
+  const ack = nextAcknowledgementAt(run);
+  if (ack !== null) times.push(ack);
   return times.length > 0 ? Math.min(...times) : null;
 }

@@ -4,6 +4,7 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import {
+  acknowledgeNoticeUpdate,
   closeEpisodeUpdate,
   consultUpdate,
   decideEarlyResponseUpdate,
@@ -15,6 +16,7 @@ import {
   submitReportUpdate,
   submitSummaryUpdate,
 } from '../definitions.js';
+import { acknowledge } from './acknowledgements.js';
 import { consult } from './consultation.js';
 import { closeEpisode, decide } from './decisions.js';
 import { observe } from './observation.js';
@@ -42,6 +44,9 @@ export function installHandlers(run: EpisodeRun): void {
   });
   setHandler(signWorkSummaryUpdate, (d) => signWorkSummary(run, d), {
     validator: (d) => v.validateSignWorkSummary(run, d),
+  });
+  setHandler(acknowledgeNoticeUpdate, (a) => acknowledge(run, a), {
+    validator: (a) => v.validateAcknowledgement(run, a),
   });
   setHandler(observedSignal, (o) => observe(run, o));
   setHandler(decideEarlyResponseUpdate, (d) => decideEarlyResponse(run, d), {

@@ -15,6 +15,7 @@ import {
   responseFor,
   responseName,
 } from '../../domain/index.js';
+import { requestAcknowledgement } from './acknowledgements.js';
 import { ensureOrigin, summaryDueMs } from './calendar.js';
 import {
   assignDays,
@@ -61,11 +62,13 @@ export function issueWarning(run: EpisodeRun, level: WarningLevel, actor: Actor,
   rememberWarningDate(run);
   assignStandingDuties(run, level);
   assignDays(run);
-  notify(run, `warning-issued:${schedule.counters.warning}`, 'warningIssued', internalUnits(plan), {
+  const issuedKey = `warning-issued:${schedule.counters.warning}`;
+  notify(run, issuedKey, 'warningIssued', internalUnits(plan), {
     response: responseFor(plan, level)!,
     forecastSummary: forecastSummary(run.forecast),
     effectiveAt: cstDateTimeWords(effectMs),
   });
+  requestAcknowledgement(run, issuedKey, 'issued', level);
   publishPublicWarning(run, 'Alert', level, effectMs);
   if (partnersToldRule()) tellPartners(run, 'issued', level, effectMs);
 }
@@ -84,11 +87,13 @@ export function changeWarning(run: EpisodeRun, level: WarningLevel, actor: Actor
   rememberWarningDate(run);
   assignStandingDuties(run, level);
   retierDuties(run, previousLevel, level);
-  notify(run, `warning-changed:${run.state.eventCount}`, 'warningChanged', internalUnits(plan), {
+  const changedKey = `warning-changed:${run.state.eventCount}`;
+  notify(run, changedKey, 'warningChanged', internalUnits(plan), {
     previousLevelName: levelName(plan, previousLevel),
     response: responseFor(plan, level)!,
     effectiveAt: cstDateTimeWords(effectMs),
   });
+  requestAcknowledgement(run, changedKey, 'changed', level);
   publishPublicWarning(run, 'Update', level, effectMs);
   if (partnersToldRule()) tellPartners(run, 'changed', level, effectMs);
 }
@@ -105,6 +110,7 @@ export function liftWarning(run: EpisodeRun, actor: Actor, effectMs = now()): vo
     summaryDueAt: cstDeadlineWords(summaryDueMs(run, now())),
     effectiveAt: cstDateTimeWords(effectMs),
   });
+  requestAcknowledgement(run, 'warning-lifted', 'lifted', level);
   publishPublicWarning(run, 'Cancel', level, effectMs);
   if (partnersToldRule()) tellPartners(run, 'lifted', level, effectMs);
   beginSummaries(run);

@@ -15,6 +15,7 @@ import {
   parseIso,
 } from '../../domain/index.js';
 import type {
+  AcknowledgeInput,
   CloseInput,
   ConsultationInput,
   DecisionInput,
@@ -269,4 +270,19 @@ export function validateSignWorkSummary(run: EpisodeRun, d: SignWorkSummaryInput
     const message = signer.length === 0 ? '须填写签发人' : '签发人不超过50字';
     fail(ErrorCode.VALIDATION, `signer: ${message}`, { issues: [{ path: 'signer', message }] });
   }
+}
+
+/** 签收: a unit the notice asks it of, acknowledging for its own unit; again is a no-op, not an error. */
+export function validateAcknowledgement(run: EpisodeRun, a: AcknowledgeInput): void {
+  requireRole(a.actor, 'unit');
+  const record = (run.state.acknowledgements ?? []).find((r) => r.noticeKey === a.noticeKey);
+  if (!record)
+    fail(ErrorCode.NOT_FOUND, `no notice ${String(a.noticeKey)} awaits acknowledgement`, {
+      issues: [{ path: 'noticeKey', message: '没有待签收的该通知' }],
+    });
+  if (!a.actor.unit || !record.units.includes(a.actor.unit))
+    fail(
+      ErrorCode.FORBIDDEN,
+      `${a.actor.id} (${a.actor.unit ?? 'no unit'}) is not asked to acknowledge ${a.noticeKey}`,
+    );
 }

@@ -39,6 +39,7 @@ export function view(run: EpisodeRun): EpisodeView {
     workSummary: state.workSummary ?? null,
     processDays: processTable(state.dayForecasts ?? {}, state.observed ?? {}),
     latestObservation: state.latestObservation ?? null,
+    acknowledgements: (state.acknowledgements ?? []).slice(-10),
     worseThanForecast: state.worseThanForecast ?? [],
     documents: state.documents,
     decisions: state.decisions,

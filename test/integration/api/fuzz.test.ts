@@ -20,6 +20,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'POST', url: '/episodes/{p}/reports', as: 'shuangta' },
   { method: 'POST', url: '/episodes/{p}/summaries', as: 'enforcement' },
   { method: 'POST', url: '/episodes/{p}/close', as: 'office' },
+  { method: 'POST', url: '/episodes/{p}/acknowledgements', as: 'shuangta' },
   { method: 'GET', url: '/episodes/{p}/documents', as: 'auditor' },
   { method: 'GET', url: '/episodes/{p}/notifications', as: 'office' },
   { method: 'GET', url: '/episodes/{p}/electricity', as: 'office' },

@@ -83,6 +83,12 @@ const routeCases: RouteCase[] = [
   },
   {
     method: 'POST',
+    path: '/episodes/{id}/acknowledgements',
+    url: `/episodes/${E}/acknowledgements`,
+    allowed: UNITS,
+  },
+  {
+    method: 'POST',
     path: '/episodes/{id}/work-summary/sign',
     url: `/episodes/${E}/work-summary/sign`,
     allowed: KEEPERS,

@@ -11,6 +11,8 @@ import {
   defaultPlan,
   earlyResponseProposalVars,
   noticeVars,
+  acknowledgedNoticeTitle,
+  acknowledgementOverdueVars,
   observedLift,
   worseThanForecast,
   planForJurisdiction,
@@ -179,6 +181,18 @@ const cases: Record<string, Record<string, string | number>> = {
     consultationAt: cstDateTimeWords(parseIso('2026-12-02T15:00:00+08:00')),
     reasonText: lift.liftRule,
     observedText: lift.observedText,
+  },
+  acknowledgementOverdue: {
+    ...episodeVars(base),
+    ...acknowledgementOverdueVars(
+      plan,
+      {
+        title: acknowledgedNoticeTitle(plan, 'issued', '黄色预警'),
+        sentAt: '2026-12-01T21:00:05+08:00',
+        dueAt: '2026-12-01T21:30:05+08:00',
+      },
+      ['branch.kazuo', 'dept.housing'],
+    ),
   },
   observedWorseThanForecast: { ...episodeVars(base), observedText: worse.text },
   deliveryAlert: {
