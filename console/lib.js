@@ -233,6 +233,22 @@ export function cstNow(ms = Date.now()) {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
 }
 
+/** The photo marks the API gives (GET /photos/:id/facts), as the unit reads them. */
+export const PHOTO_MARK = {
+  'other-day': '非报送当日拍摄',
+  'no-time': '照片无拍摄时间',
+  far: '拍摄地点距企业较远',
+  'no-location': '照片无拍摄位置',
+};
+
+/** The CST date of response day `day` of an episode whose day 1 is `firstDay` ('YYYY-MM-DD'). */
+export function reportDate(firstDay, day) {
+  if (!firstDay || !day) return null;
+  const d = new Date(`${firstDay}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + day - 1);
+  return d.toISOString().slice(0, 10);
+}
+
 /** The Chinese message of a refused call: the dictionary's text for its code, and the fields at fault. */
 export function errorText(err) {
   if (err instanceof ApiError) {

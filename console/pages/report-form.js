@@ -8,23 +8,19 @@ import { deleteDraft, loadDraft, saveDraft } from '../drafts.js';
 import { blobDataUrl, preparePhoto } from '../photo-prep.js';
 import { uploadPhoto, withRetry } from '../upload.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
-import { ApiError, ErrorBox, api, cstNow, ep, fmtTime, html, isRetryable, newId } from '../lib.js';
-
-/** The photo marks the API gives (GET /photos/:id/facts), as the unit reads them. */
-const MARK = {
-  'other-day': '非报送当日拍摄',
-  'no-time': '照片无拍摄时间',
-  far: '拍摄地点距企业较远',
-  'no-location': '照片无拍摄位置',
-};
-
-/** The CST date of response day `day` of an episode whose day 1 is `firstDay` ('YYYY-MM-DD'). */
-export function reportDate(firstDay, day) {
-  if (!firstDay || !day) return null;
-  const d = new Date(`${firstDay}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + day - 1);
-  return d.toISOString().slice(0, 10);
-}
+import {
+  ApiError,
+  ErrorBox,
+  PHOTO_MARK,
+  api,
+  cstNow,
+  ep,
+  fmtTime,
+  html,
+  isRetryable,
+  newId,
+  reportDate,
+} from '../lib.js';
 
 const freshDraft = () => ({ values: {}, photos: [], submitKey: newId(), savedAt: Date.now() });
 
@@ -47,7 +43,7 @@ function DraftPhoto({ photo, retry, onRemove }) {
     <span class="photo-info">
       <span class="small">${state}${photo.compressed ? `（已压缩，${Math.round(photo.blob.size / 1024)} KB）` : ''}</span>
       ${photo.facts?.takenAt && html`<span class="small muted">拍摄于${fmtTime(photo.facts.takenAt)}</span>`}
-      ${(photo.facts?.marks ?? []).map((m) => html`<span class="tag warn" data-mark=${m}>${MARK[m] ?? m}</span>`)}
+      ${(photo.facts?.marks ?? []).map((m) => html`<span class="tag warn" data-mark=${m}>${PHOTO_MARK[m] ?? m}</span>`)}
     </span>
     <button type="button" class="link remove" aria-label=${`移除照片 ${photo.name}`} onClick=${onRemove}>移除</button>
   </li>`;

@@ -75,17 +75,21 @@ export function UnitPage({ me, id }) {
                 html`<p>今日截止：<b>${fmtTime(dueToday.dueAt)}</b>
                 <span class=${`status status-${dueToday.status}`}>${DUTY_STATUS[dueToday.status]}</span></p>`
               }
+              ${
+                filed[0] &&
+                html`<p class="ok filed-note" role="status">
+                已报送第${filed[0].responseDay}天日报${filed[0].late ? '（迟报）' : ''}，照片${filed[0].photoIds.length}张。
+              </p>`
+              }
               <${ReportForm} me=${me} view=${view} id=${id}
                 onFiled=${(r) => {
                   setFiled([r, ...filed]);
                   reload();
-                }} />
-              ${
-                filed[0] &&
-                html`<p class="ok" role="status">
-                已报送第${filed[0].responseDay}天日报${filed[0].late ? '（迟报）' : ''}，照片${filed[0].photoIds.length}张。
-              </p>`
-              }`
+                  // on a phone the form is long: bring the confirmation into view
+                  setTimeout(() =>
+                    document.querySelector('.filed-note')?.scrollIntoView({ block: 'center' }),
+                  );
+                }} />`
             : html`<p class="muted">当前没有需要报送的日报（${view.phase === 'lifting' ? '预警已解除' : '未进入响应'}）。</p>`
         }
       </section>
@@ -95,7 +99,8 @@ export function UnitPage({ me, id }) {
         ${
           reportsError
             ? html`<p class="error" role="alert">日报读取失败。</p>`
-            : html`<${ReportList} me=${me} reports=${reports && [...reports].reverse()} showUnit=${false} />`
+            : html`<${ReportList} me=${me} reports=${reports && [...reports].reverse()} showUnit=${false}
+                firstDay=${view.firstDay} />`
         }
       </section>
       <section class="card">

@@ -250,6 +250,17 @@ describe('the console on a phone over plain HTTP', () => {
     expect(rows[0].gps_lon).toBeCloseTo(SITE.lon, 6);
     // the small one went as it was: its own EXIF read by the API
     expect(rows[1]).toMatchObject({ width: 16, height: 12, exif_source: 'file' });
+    // the confirmation is in view on the phone (the form above it is long)
+    const note = page.locator('.filed-note');
+    await expect.poll(() => note.evaluate((e) => e.getBoundingClientRect().top)).toBeLessThan(844);
+    // the office reads the report with the photo of the day before marked
+    const office = await signedInPage(phone, base, stack.who.office);
+    await office.goto(consoleUrl(base, 'episode', id));
+    const listed = office.locator('.unit-reports li.report[data-unit="branch.shuangta"]');
+    await listed.locator('[data-mark="other-day"]').waitFor();
+    expect(await listed.locator('[data-mark]').allTextContents()).toEqual(['非报送当日拍摄']);
+    expect(await listed.locator('.photo').count()).toBe(2);
+    await office.close();
     // the draft is gone with the filing: a reload shows an empty form
     await page.reload();
     await page.locator('form.report-form').waitFor();
