@@ -57,7 +57,10 @@ export function ReportList({ me, reports, showUnit = true, firstDay = null }) {
           <dl class="report-fields">
             ${fields
               .filter((f) => r.fields[f.name] !== undefined && r.fields[f.name] !== '')
-              .map((f) => html`<dt>${f.label}</dt><dd data-field=${f.name}>${String(r.fields[f.name])}</dd>`)}
+              .map(
+                (f) =>
+                  html`<dt class=${f.type}>${f.label}</dt><dd class=${f.type} data-field=${f.name}>${String(r.fields[f.name])}</dd>`,
+              )}
           </dl>
         </details>
       </li>`,
