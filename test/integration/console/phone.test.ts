@@ -349,4 +349,55 @@ describe('the console on a phone over plain HTTP', () => {
     await expect.poll(() => form.getAttribute('data-draft-key')).not.toBe(key);
     await page.close();
   });
+
+  it('a submission refused for good gets a new key; the corrected one is filed with it', async () => {
+    const page = await signedInPage(phone, base, stack.who.beipiao);
+    await page.goto(consoleUrl(base, 'unit', id));
+    const form = page.locator('form.report-form');
+    await form.waitFor();
+    await fillNumbers(page, '1');
+    await form
+      .locator('input[name="camera"]')
+      .setInputFiles({
+        name: 'a.jpg',
+        mimeType: 'image/jpeg',
+        buffer: withExif(JPEG_16x12, { dateTimeOriginal: exifDate(firstDay, '08:00:00') }),
+      });
+    await page.locator('li.draft-photo[data-uploaded="yes"]').waitFor();
+    const first = await form.getAttribute('data-draft-key');
+    // the API refuses the report (as it would a field out of range): a final answer, not retried
+    const keys: string[] = [];
+    await page.route(
+      (u) => u.pathname.endsWith('/reports'),
+      async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        keys.push(route.request().headers()['idempotency-key'] ?? '');
+        if (keys.length > 1) return route.continue();
+        return route.fulfill({
+          status: 400,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            type: 'about:blank',
+            status: 400,
+            code: 'validation',
+            detail: 'fields.penalties: too large',
+            errors: [{ path: 'body.fields.penalties', message: '数值过大' }],
+          }),
+        });
+      },
+    );
+    await form.getByRole('button', { name: '报送日报' }).click();
+    await form.getByRole('alert').filter({ hasText: 'body.fields.penalties：数值过大' }).waitFor();
+    expect(keys).toEqual([first]);
+    const renewed = await form.getAttribute('data-draft-key');
+    expect(renewed).not.toBe(first);
+    // what was typed is still there: correct and send again, with the new key
+    expect(await form.locator('input[name="penalties"]').inputValue()).toBe('1');
+    await form.locator('input[name="penalties"]').fill('0');
+    await form.getByRole('button', { name: '报送日报' }).click();
+    await page.getByRole('status').filter({ hasText: '已报送第1天日报' }).waitFor();
+    expect(keys).toEqual([first, renewed]);
+    expect(await reportsOf('branch.beipiao')).toBe(1);
+    await page.close();
+  });
 });
