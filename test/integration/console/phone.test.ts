@@ -356,13 +356,11 @@ describe('the console on a phone over plain HTTP', () => {
     const form = page.locator('form.report-form');
     await form.waitFor();
     await fillNumbers(page, '1');
-    await form
-      .locator('input[name="camera"]')
-      .setInputFiles({
-        name: 'a.jpg',
-        mimeType: 'image/jpeg',
-        buffer: withExif(JPEG_16x12, { dateTimeOriginal: exifDate(firstDay, '08:00:00') }),
-      });
+    await form.locator('input[name="camera"]').setInputFiles({
+      name: 'a.jpg',
+      mimeType: 'image/jpeg',
+      buffer: withExif(JPEG_16x12, { dateTimeOriginal: exifDate(firstDay, '08:00:00') }),
+    });
     await page.locator('li.draft-photo[data-uploaded="yes"]').waitFor();
     const first = await form.getAttribute('data-draft-key');
     // the API refuses the report (as it would a field out of range): a final answer, not retried
