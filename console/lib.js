@@ -1,6 +1,6 @@
 /** Shared helpers of the console: the API client, Chinese labels, formatting and small components. */
 import { h } from './vendor/preact.module.js';
-import { useEffect, useState } from './vendor/hooks.module.js';
+import { useEffect, useRef, useState } from './vendor/hooks.module.js';
 import htm from './vendor/htm.module.js';
 import { ERROR_MESSAGES } from './error-messages.js';
 
@@ -67,8 +67,61 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API with the signed-in token. JSON in, JSON out (or a Blob with `as: 'blob'`). */
-export async function api(path, { method = 'GET', body, form, as = 'json', idempotent = false } = {}) {
+/**
+ * A random RFC 4122 version 4 id from `crypto.getRandomValues`, which browsers offer on any page
+ * (`crypto.randomUUID` only in a secure context: on a plain-HTTP intranet address it is missing).
+ */
+export function newId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Whether a failed call may have happened or may still succeed when sent again unchanged: no answer
+ * (the connection dropped), a server error, a timeout, too many requests, or the first try with the
+ * same key still running. Any other refusal is final: sending the same again answers the same.
+ */
+export function isRetryable(err) {
+  if (!(err instanceof ApiError)) return true;
+  return (
+    err.status >= 500 ||
+    err.status === 408 ||
+    err.status === 429 ||
+    err.body?.code === 'idempotency_in_progress'
+  );
+}
+
+/**
+ * The Idempotency-Key of one form fill: made when the form opens, sent with every retry of its
+ * submission (a retry after a dropped connection is then answered with the first answer, never done
+ * twice), and replaced only once the submission succeeded or was refused for good (`settle`).
+ */
+export function useSubmitKey() {
+  const ref = useRef(null);
+  if (ref.current === null) ref.current = newId();
+  return {
+    get key() {
+      return ref.current;
+    },
+    /** After an answer: a new key after success or a final refusal; the same key while unsure. */
+    settle(err) {
+      if (!err || !isRetryable(err)) ref.current = newId();
+    },
+  };
+}
+
+/**
+ * Calls the API with the signed-in token. JSON in, JSON out (or a Blob with `as: 'blob'`).
+ * `idempotencyKey` names the form fill a POST belongs to (see useSubmitKey); `idempotent: true`
+ * makes a key for this one call.
+ */
+export async function api(
+  path,
+  { method = 'GET', body, form, as = 'json', idempotent = false, idempotencyKey } = {},
+) {
   const headers = { ...authHeaders(), 'accept-language': 'zh-CN' };
   if (method !== 'GET' && session.csrfToken) headers['x-csrf-token'] = session.csrfToken;
   let payload;
@@ -77,7 +130,8 @@ export async function api(path, { method = 'GET', body, form, as = 'json', idemp
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  if (idempotent) headers['idempotency-key'] = crypto.randomUUID();
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  else if (idempotent) headers['idempotency-key'] = newId();
   const res = await fetch(path, { method, headers, body: payload });
   if (!res.ok) {
     noteStatus(res.status);
@@ -179,6 +233,22 @@ export function fmtTime(iso, { date = true } = {}) {
 /** The current instant as CST 'YYYY-MM-DDTHH:MM:SS' (for a datetime-local input). */
 export function cstNow(ms = Date.now()) {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
+}
+
+/** The photo marks the API gives (GET /photos/:id/facts), as the unit reads them. */
+export const PHOTO_MARK = {
+  'other-day': '非报送当日拍摄',
+  'no-time': '照片无拍摄时间',
+  far: '拍摄地点距企业较远',
+  'no-location': '照片无拍摄位置',
+};
+
+/** The CST date of response day `day` of an episode whose day 1 is `firstDay` ('YYYY-MM-DD'). */
+export function reportDate(firstDay, day) {
+  if (!firstDay || !day) return null;
+  const d = new Date(`${firstDay}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + day - 1);
+  return d.toISOString().slice(0, 10);
 }
 
 /** The Chinese message of a refused call: the dictionary's text for its code, and the fields at fault. */

@@ -139,7 +139,7 @@ async function main() {
     await form.waitFor();
     for (const input of await form.locator('input[type="number"]').all()) await input.fill('4');
     await form.getByLabel('工作开展情况说明').fill('驻场督导重点企业4家，巡查12家，未发现超标排放。');
-    await form.locator('input[type="file"]').setInputFiles({
+    await form.locator('input[name="photos"]').setInputFiles({
       name: 'site.png',
       mimeType: 'image/png',
       buffer: PNG_1x1,

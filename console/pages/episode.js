@@ -26,6 +26,7 @@ import {
   html,
   jurisdictionName,
   unitName,
+  useSubmitKey,
 } from '../lib.js';
 import { OfficeActions } from './office.js';
 import { ProcessDays } from './process-days.js';
@@ -66,19 +67,22 @@ function Proposal({ me, view, id, onDecided }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
+  const submitKey = useSubmitKey();
   const decide = async (decision, extra = {}) => {
     setBusy(true);
     setError(null);
     try {
       const next = await api(`${ep(id)}/decisions`, {
         method: 'POST',
-        idempotent: true,
+        idempotencyKey: submitKey.key,
         body: { decision, ...extra, ...(comment ? { comment } : {}) },
       });
+      submitKey.settle();
       setDone(`已${DECISION[decision]}`);
       setComment('');
       onDecided(next);
     } catch (e) {
+      submitKey.settle(e);
       setError(e);
     } finally {
       setBusy(false);

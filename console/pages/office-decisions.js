@@ -4,19 +4,23 @@
  * and sign off (签发) the drafted work summary (#13.5).
  */
 import { useState } from '../vendor/hooks.module.js';
-import { ErrorBox, api, ep, fmtTime, html, unitName } from '../lib.js';
+import { ErrorBox, api, ep, fmtTime, html, unitName, useSubmitKey } from '../lib.js';
 
 function useDecision(onChanged) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
+  const submitKey = useSubmitKey();
   const send = async (path, body, message) => {
     setBusy(true);
     setError(null);
     try {
-      onChanged(await api(path, { method: 'POST', idempotent: true, body }));
+      const answer = await api(path, { method: 'POST', idempotencyKey: submitKey.key, body });
+      submitKey.settle();
+      onChanged(answer);
       setDone(message);
     } catch (e) {
+      submitKey.settle(e);
       setError(e);
     } finally {
       setBusy(false);

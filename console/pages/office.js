@@ -3,7 +3,7 @@
  * new consultation on a running episode, end an early response or cancel an episode.
  */
 import { useState } from '../vendor/hooks.module.js';
-import { ErrorBox, LEVEL, LevelBadge, PROPOSAL_KIND, api, cstNow, ep, html } from '../lib.js';
+import { ErrorBox, LEVEL, LevelBadge, PROPOSAL_KIND, api, cstNow, ep, html, useSubmitKey } from '../lib.js';
 
 /** 'YYYY-MM-DD' + n days (calendar arithmetic in UTC, so no time zone can shift it). */
 export function addDays(date, n) {
@@ -66,6 +66,7 @@ function Result({ result }) {
 /** 新建应急过程 (office): POST /episodes, then opens the episode page. */
 export function StartEpisode({ me }) {
   const counties = me.jurisdictions;
+  const startKey = useSubmitKey();
   const [f, setF] = useState({
     jurisdiction: counties[0]?.id ?? '',
     date: today(),
@@ -99,9 +100,11 @@ export function StartEpisode({ me }) {
     };
     setBusy(true);
     try {
-      const started = await api('/episodes', { method: 'POST', idempotent: true, body });
+      const started = await api('/episodes', { method: 'POST', idempotencyKey: startKey.key, body });
+      startKey.settle();
       location.hash = `#/episode/${encodeURIComponent(started.id)}`;
     } catch (x) {
+      startKey.settle(x);
       setError(x);
     } finally {
       setBusy(false);
@@ -162,14 +165,19 @@ export function OfficeActions({ view, id, onChanged }) {
   const [result, setResult] = useState(null);
   const [done, setDone] = useState(null);
   if (view.phase === 'closed') return null;
-  const run = async (work) => {
+  const consultKey = useSubmitKey();
+  const closeKey = useSubmitKey();
+  /** Runs one action sent with `submitKey` (the same key on a retry while its outcome is unknown). */
+  const run = async (submitKey, work) => {
     setBusy(true);
     setError(null);
     setDone(null);
     setResult(null);
     try {
-      await work();
+      await work(submitKey.key);
+      submitKey.settle();
     } catch (x) {
+      submitKey.settle(x);
       setError(x);
     } finally {
       setBusy(false);
@@ -179,10 +187,10 @@ export function OfficeActions({ view, id, onChanged }) {
     e.preventDefault();
     const series = forecastOf(start, aqi);
     if (series.error) return setError(series.error);
-    return run(async () => {
+    return run(consultKey, async (idempotencyKey) => {
       const r = await api(`${ep(id)}/consultations`, {
         method: 'POST',
-        idempotent: true,
+        idempotencyKey,
         body: { forecast: series.forecast, ...(directed ? { directedLevel: directed } : {}) },
       });
       setResult(r);
@@ -191,10 +199,10 @@ export function OfficeActions({ view, id, onChanged }) {
     });
   };
   const close = (reason, label) =>
-    run(async () => {
+    run(closeKey, async (idempotencyKey) => {
       const next = await api(`${ep(id)}/close`, {
         method: 'POST',
-        idempotent: true,
+        idempotencyKey,
         body: { reason, ...(comment ? { comment } : {}) },
       });
       setDone(`已${label}`);

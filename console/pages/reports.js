@@ -1,21 +1,42 @@
 /** 单位日报: what the units reported, with the plan's form labels and the photos; and their summaries. */
 import { useEffect, useState } from '../vendor/hooks.module.js';
-import { ErrorBox, api, download, ep, fmtTime, html, imageDataUrl, unitName } from '../lib.js';
+import {
+  ErrorBox,
+  PHOTO_MARK,
+  api,
+  download,
+  ep,
+  fmtTime,
+  html,
+  imageDataUrl,
+  reportDate,
+  unitName,
+} from '../lib.js';
 
-export function Photo({ id }) {
+/** A report's photo, with what its EXIF says against the report's day (taken another day, no time). */
+export function Photo({ id, date }) {
   const [src, setSrc] = useState(null);
+  const [facts, setFacts] = useState(null);
   useEffect(() => {
     imageDataUrl(`/photos/${id}`)
       .then(setSrc)
       .catch(() => setSrc(''));
-  }, [id]);
-  return src
-    ? html`<img class="thumb" src=${src} alt="现场照片" />`
-    : html`<span class="thumb empty">照片</span>`;
+    api(`/photos/${id}/facts${date ? `?reportDate=${date}` : ''}`)
+      .then(setFacts)
+      .catch(() => setFacts(null));
+  }, [id, date]);
+  const when = facts?.takenAt ? `拍摄于${fmtTime(facts.takenAt)}` : '';
+  return html`<span class="photo" data-photo=${id} title=${when}>
+    ${src ? html`<img class="thumb" src=${src} alt=${when || '现场照片'} />` : html`<span class="thumb empty">照片</span>`}
+    ${(facts?.marks ?? []).map((m) => html`<span class="tag warn small" data-mark=${m}>${PHOTO_MARK[m] ?? m}</span>`)}
+  </span>`;
 }
 
-/** Reports as returned by GET /episodes/:id/reports: one expandable entry each. */
-export function ReportList({ me, reports, showUnit = true }) {
+/**
+ * Reports as returned by GET /episodes/:id/reports: one expandable entry each; with the episode's
+ * `firstDay`, each photo is checked against its report's day.
+ */
+export function ReportList({ me, reports, showUnit = true, firstDay = null }) {
   if (!reports) return html`<p class="loading">正在加载…</p>`;
   if (reports.length === 0) return html`<p class="muted">暂无。</p>`;
   const fields = me.reportForm.fields.filter((f) => f.type !== 'idList');
@@ -31,12 +52,15 @@ export function ReportList({ me, reports, showUnit = true }) {
             ${r.late ? html`<span class="status status-late">迟报</span>` : ''}
             ${r.version > 1 && r.current ? html`<span class="tag">更正（第${r.version}版）</span>` : ''}
             ${r.current ? '' : html`<span class="tag muted">已被更正</span>`}
-            <span class="photos">${r.photoIds.map((p) => html`<${Photo} id=${p} />`)}</span>
+            <span class="photos">${r.photoIds.map((p) => html`<${Photo} id=${p} date=${reportDate(firstDay, r.responseDay)} />`)}</span>
           </summary>
           <dl class="report-fields">
             ${fields
               .filter((f) => r.fields[f.name] !== undefined && r.fields[f.name] !== '')
-              .map((f) => html`<dt>${f.label}</dt><dd data-field=${f.name}>${String(r.fields[f.name])}</dd>`)}
+              .map(
+                (f) =>
+                  html`<dt class=${f.type}>${f.label}</dt><dd class=${f.type} data-field=${f.name}>${String(r.fields[f.name])}</dd>`,
+              )}
           </dl>
         </details>
       </li>`,
@@ -102,7 +126,7 @@ export function UnitReports({ me, view, id, changeKey }) {
       <button class="link export" onClick=${exportAll}>导出全部日报（Excel）</button>
     </h3>
     <${ErrorBox} error=${exportError} />
-    ${error ? html`<p class="error" role="alert">日报读取失败。</p>` : html`<${ReportList} me=${me} reports=${reports} />`}
+    ${error ? html`<p class="error" role="alert">日报读取失败。</p>` : html`<${ReportList} me=${me} reports=${reports} firstDay=${view.firstDay} />`}
     ${
       missing.length > 0 &&
       html`<p class="missing">尚未报送：${missing.map(

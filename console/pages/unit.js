@@ -1,81 +1,30 @@
-/** 本单位报送: today's report form (fields from the plan, photos), earlier reports, the summary after the lift. */
+/** 本单位报送: today's report form (report-form.js), earlier reports, the summary after the lift. */
 import { useLive } from '../live.js';
 import { useState } from '../vendor/hooks.module.js';
-import { DUTY_STATUS, ErrorBox, api, dutyTitle, ep, errorText, fmtTime, html } from '../lib.js';
+import { DUTY_STATUS, ErrorBox, api, dutyTitle, ep, errorText, fmtTime, html, useSubmitKey } from '../lib.js';
 import { DutyStatus, EpisodeHeader } from './episode.js';
+import { ReportForm } from './report-form.js';
 import { ReportList, useReports } from './reports.js';
-
-function ReportForm({ me, view, id, onFiled }) {
-  const fields = me.reportForm.fields;
-  const [values, setValues] = useState({});
-  const [files, setFiles] = useState([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  const day = view.responseDay;
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const out = {};
-    for (const f of fields) {
-      if (f.type === 'idList') continue;
-      const raw = values[f.name] ?? '';
-      if (raw === '' && !f.required) continue;
-      out[f.name] = f.type === 'integer' || f.type === 'number' ? Number(raw) : raw;
-    }
-    const form = new FormData();
-    form.append('report', JSON.stringify({ responseDay: day, fields: out }));
-    for (const file of files) form.append('photo', file, file.name);
-    try {
-      const result = await api(`${ep(id)}/reports`, { method: 'POST', form, idempotent: true });
-      setValues({});
-      setFiles([]);
-      e.target.reset();
-      onFiled(result);
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return html`<form class="report-form" onSubmit=${submit}>
-    <h3>${me.reportForm.title}（第${day}天）</h3>
-    <div class="fields">
-      ${fields.map((f) => {
-        if (f.type === 'idList') {
-          return html`<label class="wide">${f.label}${f.required ? ' *' : ''}
-            <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple
-              required=${f.required} onChange=${(e) => setFiles([...e.target.files])} />
-          </label>`;
-        }
-        if (f.type === 'text') {
-          return html`<label class="wide">${f.label}${f.required ? ' *' : ''}
-            <textarea name=${f.name} maxlength=${f.maxLength} required=${f.required}
-              onInput=${(e) => setValues({ ...values, [f.name]: e.target.value })}></textarea>
-          </label>`;
-        }
-        return html`<label>${f.label}${f.required ? ' *' : ''}
-          <input type="number" name=${f.name} min=${f.min} max=${f.max} step=${f.type === 'integer' ? 1 : 'any'}
-            required=${f.required} onInput=${(e) => setValues({ ...values, [f.name]: e.target.value })} />
-        </label>`;
-      })}
-    </div>
-    <${ErrorBox} error=${error} />
-    <button type="submit" class="primary" disabled=${busy}>${busy ? '正在报送…' : '报送日报'}</button>
-  </form>`;
-}
 
 function SummaryForm({ id, onFiled }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  const submitKey = useSubmitKey();
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      onFiled(await api(`${ep(id)}/summaries`, { method: 'POST', body: { text }, idempotent: true }));
+      const filed = await api(`${ep(id)}/summaries`, {
+        method: 'POST',
+        body: { text },
+        idempotencyKey: submitKey.key,
+      });
+      submitKey.settle();
+      onFiled(filed);
     } catch (x) {
+      submitKey.settle(x);
       setError(x);
     } finally {
       setBusy(false);
@@ -126,17 +75,21 @@ export function UnitPage({ me, id }) {
                 html`<p>今日截止：<b>${fmtTime(dueToday.dueAt)}</b>
                 <span class=${`status status-${dueToday.status}`}>${DUTY_STATUS[dueToday.status]}</span></p>`
               }
+              ${
+                filed[0] &&
+                html`<p class="ok filed-note" role="status">
+                已报送第${filed[0].responseDay}天日报${filed[0].late ? '（迟报）' : ''}，照片${filed[0].photoIds.length}张。
+              </p>`
+              }
               <${ReportForm} me=${me} view=${view} id=${id}
                 onFiled=${(r) => {
                   setFiled([r, ...filed]);
                   reload();
-                }} />
-              ${
-                filed[0] &&
-                html`<p class="ok" role="status">
-                已报送第${filed[0].responseDay}天日报${filed[0].late ? '（迟报）' : ''}，照片${filed[0].photoIds.length}张。
-              </p>`
-              }`
+                  // on a phone the form is long: bring the confirmation into view
+                  setTimeout(() =>
+                    document.querySelector('.filed-note')?.scrollIntoView({ block: 'center' }),
+                  );
+                }} />`
             : html`<p class="muted">当前没有需要报送的日报（${view.phase === 'lifting' ? '预警已解除' : '未进入响应'}）。</p>`
         }
       </section>
@@ -146,7 +99,8 @@ export function UnitPage({ me, id }) {
         ${
           reportsError
             ? html`<p class="error" role="alert">日报读取失败。</p>`
-            : html`<${ReportList} me=${me} reports=${reports && [...reports].reverse()} showUnit=${false} />`
+            : html`<${ReportList} me=${me} reports=${reports && [...reports].reverse()} showUnit=${false}
+                firstDay=${view.firstDay} />`
         }
       </section>
       <section class="card">

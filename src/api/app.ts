@@ -85,7 +85,12 @@ export async function buildApp(options: AppOptions) {
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
-  await app.register(helmet, { global: true });
+  // helmet's default CSP, less upgrade-insecure-requests: an installation on a plain-HTTP intranet
+  // address would otherwise have the console's own scripts and calls upgraded to HTTPS, and fail
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } },
+  });
   await app.register(multipart, {
     limits: { fileSize: deps.limits.photoBytes, files: deps.limits.photoFiles, fields: 20, parts: 100 },
     throwFileSizeLimit: true,

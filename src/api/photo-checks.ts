@@ -6,6 +6,7 @@
 import exifr from 'exifr';
 import { imageSize } from 'image-size';
 import type pg from 'pg';
+import { exifTakenAt, isGeoPoint } from '../domain/photo-evidence.js';
 import { ApiError } from './errors.js';
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
@@ -51,10 +52,20 @@ export interface ImageFacts {
   takenAt: Date | null;
   gps: { lat: number; lon: number } | null;
   camera: string | null;
+  /** Whether the time and position are the file's own EXIF or what the browser read before compressing. */
+  exifSource: 'file' | 'browser' | null;
 }
 
-/** The image's type, dimensions and EXIF facts; 415 when it is no accepted image, 422 when too large. */
-export async function inspectImage(data: Buffer, name: string, limits: PhotoLimits): Promise<ImageFacts> {
+/**
+ * The image's type, dimensions and EXIF facts (the file's own, else `declared`); 415 when it is no accepted
+ * image, 422 when too large.
+ */
+export async function inspectImage(
+  data: Buffer,
+  name: string,
+  limits: PhotoLimits,
+  declared?: DeclaredExif,
+): Promise<ImageFacts> {
   const type = sniffImage(data);
   if (!type)
     throw new ApiError(415, 'unsupported_media_type', `only jpeg, png and webp photos are accepted: ${name}`);
@@ -77,32 +88,66 @@ export async function inspectImage(data: Buffer, name: string, limits: PhotoLimi
   }
   let exif: Record<string, unknown> | undefined;
   try {
-    exif = (await exifr.parse(data, {
-      pick: ['DateTimeOriginal', 'Make', 'Model', 'latitude', 'longitude'],
-      gps: true,
-    })) as Record<string, unknown> | undefined;
+    exif = (await exifr.parse(data, EXIF_OPTIONS)) as Record<string, unknown> | undefined;
   } catch {
     exif = undefined; // damaged or absent EXIF is no reason to refuse a photo
   }
-  const takenAt =
-    exif?.DateTimeOriginal instanceof Date && !Number.isNaN(exif.DateTimeOriginal.getTime())
-      ? exif.DateTimeOriginal
-      : null;
-  const lat = Number(exif?.latitude);
-  const lon = Number(exif?.longitude);
-  const camera = [exif?.Make, exif?.Model]
+  const read = exifFacts({
+    dateTimeOriginal: exif?.DateTimeOriginal,
+    offsetTimeOriginal: exif?.OffsetTimeOriginal,
+    lat: exif?.latitude,
+    lon: exif?.longitude,
+    make: exif?.Make,
+    model: exif?.Model,
+  });
+  const fromFile = read.takenAt !== null || read.gps !== null;
+  const facts = fromFile || !declared ? read : exifFacts(declared);
+  const source = fromFile ? 'file' : facts.takenAt !== null || facts.gps !== null ? 'browser' : null;
+  return { type, width, height, ...facts, exifSource: source };
+}
+
+/**
+ * What exifr reads of a photo (the same options in the console's browser, console/photo-prep.js):
+ * the camera, the capture time as written (no revival: a date without zone is read as CST by
+ * exifTakenAt, not as the server's local time), and the GPS position.
+ */
+export const EXIF_OPTIONS: NonNullable<Parameters<typeof exifr.parse>[1]> = {
+  ifd0: { pick: ['Make', 'Model'] },
+  exif: { pick: ['DateTimeOriginal', 'OffsetTimeOriginal'] },
+  gps: { pick: ['GPSLatitude', 'GPSLatitudeRef', 'GPSLongitude', 'GPSLongitudeRef'] },
+  ifd1: false,
+  interop: false,
+  reviveValues: false,
+  mergeOutput: true,
+};
+
+/**
+ * The EXIF values of one photo as the console read them in the browser before compressing it (a
+ * canvas drops EXIF): used only when the stored bytes say nothing themselves.
+ */
+export interface DeclaredExif {
+  dateTimeOriginal?: unknown;
+  offsetTimeOriginal?: unknown;
+  lat?: unknown;
+  lon?: unknown;
+  make?: unknown;
+  model?: unknown;
+}
+
+/** The capture time, position and camera of raw EXIF values (invalid ones read as absent). */
+function exifFacts(x: DeclaredExif): Pick<ImageFacts, 'takenAt' | 'gps' | 'camera'> {
+  const takenAt = exifTakenAt(
+    typeof x.dateTimeOriginal === 'string' ? x.dateTimeOriginal : null,
+    typeof x.offsetTimeOriginal === 'string' ? x.offsetTimeOriginal : null,
+  );
+  const gps = { lat: Number(x.lat), lon: Number(x.lon) };
+  const camera = [x.make, x.model]
     .filter((v) => typeof v === 'string' && v.trim())
     .join(' ')
     .slice(0, 200);
   return {
-    type,
-    width,
-    height,
-    takenAt,
-    gps:
-      Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180
-        ? { lat, lon }
-        : null,
+    takenAt: takenAt === null ? null : new Date(takenAt),
+    gps: x.lat != null && x.lon != null && isGeoPoint(gps) ? gps : null,
     camera: camera || null,
   };
 }

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import {
   DEFAULT_PHOTO_LIMITS,
+  type DeclaredExif,
   type ImageFacts,
   type PhotoLimits,
   inspectImage,
@@ -17,6 +18,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Checks every file is an accepted image within the dimension limits and the unit's quota (photo-checks.ts);
  * stores them, with their dimensions and EXIF facts, in one transaction; returns their ids in order.
+ * `declared[i]` is what the browser read of file i's EXIF before compressing it (used when the stored
+ * bytes carry no EXIF of their own).
  */
 export async function storePhotos(
   pool: pg.Pool,
@@ -24,10 +27,13 @@ export async function storePhotos(
   uploadedBy: string,
   files: UploadedFile[],
   limits: PhotoLimits = DEFAULT_PHOTO_LIMITS,
+  declared: ReadonlyArray<DeclaredExif | undefined> = [],
 ): Promise<string[]> {
   if (files.length === 0) return [];
   const facts: ImageFacts[] = [];
-  for (const f of files) facts.push(await inspectImage(f.data, f.fileName || f.fieldName, limits));
+  for (const [i, f] of files.entries()) {
+    facts.push(await inspectImage(f.data, f.fileName || f.fieldName, limits, declared[i]));
+  }
   const adding = files.reduce((n, f) => n + f.data.length, 0);
   const client = await pool.connect();
   try {
@@ -41,8 +47,8 @@ export async function storePhotos(
       const x = facts[i]!;
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO photos (unit_id, uploaded_by, content_type, file_name, size, sha256, data,
-                             width, height, taken_at, gps_lat, gps_lon, camera)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+                             width, height, taken_at, gps_lat, gps_lon, camera, exif_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
         [
           unitId,
           uploadedBy,
@@ -57,6 +63,7 @@ export async function storePhotos(
           x.gps?.lat ?? null,
           x.gps?.lon ?? null,
           x.camera,
+          x.exifSource,
         ],
       );
       ids.push(rows[0]!.id);

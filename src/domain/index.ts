@@ -28,3 +28,4 @@ export { commanderUnits, getPlan, listPlans, planForJurisdiction, unitOfAnyPlan 
 export * from './view-window.js';
 export * from './observation.js';
 export * from './acknowledgement.js';
+export * from './photo-evidence.js';

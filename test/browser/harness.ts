@@ -91,14 +91,30 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's chromium, headless, with a fresh profile. */
-export async function launchBrowser(viewport = { width: 1280, height: 800 }): Promise<Browser> {
+/** A phone: 390 × 844 CSS pixels, touch, a mobile viewport (the width the page's meta viewport asks). */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+};
+
+/**
+ * Debian's chromium, headless, with a fresh profile. `device` emulates a phone (PHONE); `args` go to
+ * chromium too (e.g. --host-resolver-rules to reach the app under an intranet name over plain HTTP).
+ */
+export async function launchBrowser(
+  viewport = { width: 1280, height: 800 },
+  device: { isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number; args?: string[] } = {},
+): Promise<Browser> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'smog-chromium-'));
+  const { args = [], ...emulation } = device;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     viewport,
+    ...emulation,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,

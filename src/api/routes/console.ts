@@ -46,6 +46,8 @@ const VENDOR: Record<string, [string, string]> = {
   'preact.module.js': ['preact', 'preact.module.js'],
   'hooks.module.js': ['preact/hooks', 'hooks.module.js'],
   'htm.module.js': ['htm', 'htm.module.js'],
+  // reads a photo's EXIF in the browser before the canvas compresses it away (console/photo-prep.js)
+  'exifr.js': ['exifr', 'lite.esm.mjs'],
 };
 const vendorCache = new Map<string, string>();
 async function vendorModule(name: string): Promise<string | null> {

@@ -39,6 +39,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'GET', url: '/documents/{p}?format={p}', as: 'office' },
   { method: 'POST', url: '/photos', as: 'shuangta' },
   { method: 'GET', url: '/photos/{p}', as: 'auditor' },
+  { method: 'GET', url: '/photos/{p}/facts?reportDate={p}&lat={p}&lon={p}&radiusMetres={p}', as: 'auditor' },
   { method: 'DELETE', url: '/photos/{p}', as: 'enforcement' },
   // security findings 6 and 7: the token confirmation and the admin log
   { method: 'POST', url: '/token-requests/{p}/confirm', as: 'admin' },

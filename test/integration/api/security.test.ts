@@ -118,6 +118,7 @@ const routeCases: RouteCase[] = [
   { method: 'GET', path: '/documents/{id}', url: `/documents/${UUID}`, allowed: READERS },
   { method: 'POST', path: '/photos', url: '/photos', allowed: UNITS },
   { method: 'GET', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: READERS },
+  { method: 'GET', path: '/photos/{id}/facts', url: `/photos/${UUID}/facts`, allowed: READERS },
   { method: 'DELETE', path: '/photos/{id}', url: `/photos/${UUID}`, allowed: UNITS },
   { method: 'POST', path: '/enterprises/import', url: '/enterprises/import', allowed: ['office'] },
   { method: 'POST', path: '/readings/import', url: '/readings/import', allowed: ['office'] },

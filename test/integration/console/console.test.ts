@@ -116,7 +116,7 @@ describe('the console in a browser', () => {
     }
     await form.getByLabel('工作开展情况说明').fill('驻场督导重点企业3家，未发现超标排放。');
     await form
-      .locator('input[type="file"]')
+      .locator('input[name="photos"]')
       .setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: PNG_1x1 });
     await form.getByRole('button', { name: '报送日报' }).click();
     await page.getByRole('status').filter({ hasText: '已报送第1天日报' }).waitFor();
