@@ -3,13 +3,13 @@
  * departments and partners the plan asks something of — and when an acknowledgement is overdue.
  */
 import { obligedUnits } from './duties.js';
+import type { AcknowledgedNews } from './events.js';
 import type { ResponsePlan } from './plan-types.js';
 import { renderTemplate } from './templates.js';
 import { parseIso } from './calendar.js';
 import { cstDateTimeWords } from './time-words.js';
 import { unitNames } from './wording.js';
 
-export type AcknowledgedNews = 'issued' | 'changed' | 'lifted';
 
 /** The units that acknowledge a warning notice of an episode in `jurisdiction`. */
 export function acknowledgingUnits(plan: ResponsePlan, jurisdiction: string): string[] {

@@ -17,9 +17,9 @@
 import { parseIso } from './calendar.js';
 import type { RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
-import type { AcknowledgedNews } from './acknowledgement.js';
 import type { LatestObservation, ObservedDay } from './observation.js';
 import type {
+  AcknowledgedNews,
   CommanderDecision,
   DocumentProduced,
   EpisodeEvent,

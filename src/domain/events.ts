@@ -4,7 +4,6 @@
  */
 import type { Classification, ForecastDay, RuleReason } from './classify.js';
 import type { ElectricityCounts } from './electricity.js';
-import type { AcknowledgedNews } from './acknowledgement.js';
 import type { LatestObservation, ObservedDay } from './observation.js';
 import type { LevelOrNone, ResponseGrade, WarningLevel } from './plan-types.js';
 
@@ -234,6 +233,9 @@ export type ObservationWorse = EventBase<'observation.worse'> & {
   reaches: WarningLevel | null;
   text: string;
 };
+
+/** What a warning notice announces: the warning, its change, its lift. */
+export type AcknowledgedNews = 'issued' | 'changed' | 'lifted';
 
 /** A warning notice the units must acknowledge (签收) by `dueAt` (#15.6). */
 export type AcknowledgementRequested = EventBase<'acknowledgement.requested'> & {
