@@ -10,7 +10,6 @@ import { parseIso } from './calendar.js';
 import { cstDateTimeWords } from './time-words.js';
 import { unitNames } from './wording.js';
 
-
 /** The units that acknowledge a warning notice of an episode in `jurisdiction`. */
 export function acknowledgingUnits(plan: ResponsePlan, jurisdiction: string): string[] {
   const partners = plan.units.filter((u) => u.asks).map((u) => u.id);
