@@ -498,6 +498,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 verdicts: z.array(
                   z.object({
                     enterpriseId: z.string(),
+                    gradeLabel: z.string().nullable().describe('绩效分级 as the list wrote it (B- stays B-)'),
                     verdict: z.string(),
                     reason: z.string(),
                     baseline: z.number().nullable(),
@@ -539,11 +540,13 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         consumption: number | null;
         cut: number | null;
         required: number | null;
+        grade_label: string | null;
       }>(
-        `SELECT v.day::text AS day, v.enterprise_id, v.verdict, v.reason, v.baseline, v.consumption, v.cut, v.required
+        `SELECT v.day::text AS day, v.enterprise_id, v.grade_label, v.verdict, v.reason, v.baseline, v.consumption, v.cut, v.required
          FROM electricity_verdicts v
          WHERE v.episode_id = $1 AND v.verdict <> 'compliant'
-           AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM enterprises e WHERE e.id = v.enterprise_id AND e.county = $2))
+           AND ($2::text IS NULL OR v.county = $2
+                OR (v.county IS NULL AND EXISTS (SELECT 1 FROM enterprises e WHERE e.id = v.enterprise_id AND e.county = $2)))
          ORDER BY v.day, v.enterprise_id`,
         [req.params.id, county],
       );
@@ -557,6 +560,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
             .filter((v) => v.day === r.day)
             .map((v) => ({
               enterpriseId: v.enterprise_id,
+              gradeLabel: v.grade_label,
               verdict: v.verdict,
               reason: v.reason,
               baseline: v.baseline,

@@ -10,7 +10,7 @@ import { type PrincipalKey, apiSuite, bearer, multipart, settledCounts, tableCou
 const s = apiSuite('fuzz-no-worker');
 
 /** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
-const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: PrincipalKey }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as: PrincipalKey }> = [
   { method: 'POST', url: '/episodes', as: 'office' },
   { method: 'GET', url: '/episodes?jurisdiction={p}&limit={p}&cursor={p}', as: 'shuangta' },
   { method: 'GET', url: '/episodes/{p}', as: 'office' },
@@ -60,6 +60,16 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'GET', url: '/public/cap?all={p}', as: 'office' },
   { method: 'GET', url: '/public/cap/{p}?format={p}', as: 'office' },
   { method: 'GET', url: '/public/warnings?x={p}', as: 'office' },
+  // the reduction list by year (#18.2)
+  { method: 'GET', url: '/reduction-lists?year={p}', as: 'shuangta' },
+  { method: 'GET', url: '/reduction-lists/in-force?at={p}', as: 'leader' },
+  { method: 'POST', url: '/reduction-lists/import', as: 'office' },
+  { method: 'POST', url: '/reduction-lists/carry-over', as: 'office' },
+  { method: 'GET', url: '/reduction-lists/{p}', as: 'beipiao' },
+  { method: 'PUT', url: '/reduction-lists/{p}/entries/{p}', as: 'office' },
+  { method: 'DELETE', url: '/reduction-lists/{p}/entries/{p}', as: 'office' },
+  { method: 'POST', url: '/reduction-lists/{p}/publish', as: 'office' },
+  { method: 'GET', url: '/reduction-lists/{p}/diff?against={p}', as: 'auditor' },
 ];
 
 const MAIN_TABLES = [
@@ -78,6 +88,8 @@ const MAIN_TABLES = [
   'submission_claims',
   'admin_log',
   'token_requests',
+  'reduction_lists',
+  'reduction_list_entries',
 ];
 
 const param = fc.oneof(
@@ -156,7 +168,7 @@ describe('fuzzed requests', () => {
             method: route.method,
             url,
             headers: { ...safeHeaders, ...(withToken ? bearer(s.who[route.as]) : {}) },
-            ...(route.method === 'POST' ? { payload } : {}),
+            ...(route.method === 'POST' || route.method === 'PUT' ? { payload } : {}),
           });
           seen.add(res.statusCode);
           if (res.statusCode >= 500)
