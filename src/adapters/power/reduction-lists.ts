@@ -254,7 +254,7 @@ export async function carryOver(
     const from = input.fromListId ?? (await versionInForceAt(client, input.nowMs));
     if (from === null) throw new ListError('not-found', 'no published list to carry over', 'fromListId');
     const source = await getVersion(client, from);
-    if (!source || source.state !== 'published')
+    if (source?.state !== 'published')
       throw new ListError('not-found', `list ${from} is not a published version`, 'fromListId');
     const existing = await client.query<{ id: string; based_on: string | null; source_file: string | null }>(
       `SELECT id, based_on, source_file FROM reduction_lists WHERE year = $1 AND state = 'draft'`,
