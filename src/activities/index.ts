@@ -9,6 +9,7 @@
 import type { ActivityDeps } from './deps.js';
 import { documentActivities } from './documents.js';
 import { electricityActivities } from './electricity.js';
+import { filingActivities } from './filings.js';
 import { instrumentNotifier } from './metrics.js';
 import { notificationActivities } from './notifications.js';
 import { projectionActivities } from './projection.js';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...electricityActivities(deps),
     ...documentActivities(deps),
     ...photoCleanupActivities(deps.pool),
+    ...filingActivities(deps),
   };
 }
 

@@ -26,3 +26,4 @@ export * from './message-vars.js';
 export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';
 export { commanderUnits, getPlan, listPlans, planForJurisdiction, unitOfAnyPlan } from './plans/index.js';
 export * from './view-window.js';
+export * from './filings.js';

@@ -90,6 +90,9 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'notification_deliveries',
     'reduction_lists',
     'reduction_list_entries',
+    'filings',
+    'filing_documents',
+    'filing_events',
   ];
   const out: Record<string, number> = {};
   for (const t of tables) {

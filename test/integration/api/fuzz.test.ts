@@ -70,6 +70,13 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as
   { method: 'DELETE', url: '/reduction-lists/{p}/entries/{p}', as: 'office' },
   { method: 'POST', url: '/reduction-lists/{p}/publish', as: 'office' },
   { method: 'GET', url: '/reduction-lists/{p}/diff?against={p}', as: 'auditor' },
+  // 一厂一策 filings (#18.3)
+  { method: 'GET', url: '/filings?year={p}&county={p}&state={p}', as: 'shuangta' },
+  { method: 'GET', url: '/filings/{p}/{p}', as: 'office' },
+  { method: 'POST', url: '/filings/{p}/{p}', as: 'shuangta' },
+  { method: 'POST', url: '/filings/{p}/{p}', as: 'office' },
+  { method: 'POST', url: '/filings/{p}/{p}/review', as: 'beipiao' },
+  { method: 'GET', url: '/filings/{p}/{p}/document', as: 'leader' },
 ];
 
 const MAIN_TABLES = [
@@ -90,6 +97,9 @@ const MAIN_TABLES = [
   'token_requests',
   'reduction_lists',
   'reduction_list_entries',
+  'filings',
+  'filing_documents',
+  'filing_events',
 ];
 
 const param = fc.oneof(

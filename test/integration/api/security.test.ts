@@ -144,6 +144,27 @@ const routeCases: RouteCase[] = [
     url: '/reduction-lists/999999999/publish',
     allowed: ['office'],
   },
+  { method: 'GET', path: '/filings', url: '/filings?year=2199', allowed: READERS },
+  { method: 'GET', path: '/filings/{year}/{enterpriseId}', url: '/filings/2199/E1', allowed: READERS },
+  // object level: a unit must be a county's branch (the enforcement team is none)
+  {
+    method: 'POST',
+    path: '/filings/{year}/{enterpriseId}',
+    url: '/filings/2199/E1',
+    allowed: ['office', 'shuangta'],
+  },
+  {
+    method: 'POST',
+    path: '/filings/{year}/{enterpriseId}/review',
+    url: '/filings/2199/E1/review',
+    allowed: ['shuangta'],
+  },
+  {
+    method: 'GET',
+    path: '/filings/{year}/{enterpriseId}/document',
+    url: '/filings/2199/E1/document',
+    allowed: READERS,
+  },
   {
     method: 'GET',
     path: '/reduction-lists/{id}/diff',

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../../src/activities/deps.js';
 import { documentActivities } from '../../../src/activities/documents.js';
 import { electricityActivities } from '../../../src/activities/electricity.js';
+import { filingActivities } from '../../../src/activities/filings.js';
 import { createActivities } from '../../../src/activities/index.js';
 import { photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
 import { notificationActivities } from '../../../src/activities/notifications.js';
@@ -20,6 +21,7 @@ describe('createActivities', () => {
     expect(Object.keys(createActivities(deps)).sort()).toEqual([
       'assessElectricity',
       'deleteOrphanPhotos',
+      'listUnfiledFilings',
       'notify',
       'produceDocument',
       'publishWarning',
@@ -37,6 +39,7 @@ describe('createActivities', () => {
       electricity: electricityActivities(deps),
       documents: documentActivities(deps),
       photoCleanup: photoCleanupActivities(deps.pool),
+      filings: filingActivities(deps),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);
