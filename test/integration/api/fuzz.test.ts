@@ -70,6 +70,9 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as
   { method: 'DELETE', url: '/reduction-lists/{p}/entries/{p}', as: 'office' },
   { method: 'POST', url: '/reduction-lists/{p}/publish', as: 'office' },
   { method: 'GET', url: '/reduction-lists/{p}/diff?against={p}', as: 'auditor' },
+  // statistics (#18.6)
+  { method: 'GET', url: '/statistics?from={p}&to={p}&includeExercises={p}', as: 'office' },
+  { method: 'GET', url: '/statistics/export?jurisdiction={p}&from={p}', as: 'leader' },
   // 一厂一策 filings (#18.3)
   { method: 'GET', url: '/filings?year={p}&county={p}&state={p}', as: 'shuangta' },
   { method: 'GET', url: '/filings/{p}/{p}', as: 'office' },

@@ -144,6 +144,8 @@ const routeCases: RouteCase[] = [
     url: '/reduction-lists/999999999/publish',
     allowed: ['office'],
   },
+  { method: 'GET', path: '/statistics', url: '/statistics', allowed: AUDIT },
+  { method: 'GET', path: '/statistics/export', url: '/statistics/export?from=2199-01-01', allowed: AUDIT },
   { method: 'GET', path: '/filings', url: '/filings?year=2199', allowed: READERS },
   { method: 'GET', path: '/filings/{year}/{enterpriseId}', url: '/filings/2199/E1', allowed: READERS },
   // object level: a unit must be a county's branch (the enforcement team is none)
