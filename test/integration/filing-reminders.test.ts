@@ -1,9 +1,11 @@
 /**
  * The 一厂一策 reminders end to end on the time-skipping server: before the heating season each
  * branch is told which enterprises of its county have not filed, again a week later for those still
- * missing, and no more once all have filed; and the yearly schedule that starts them (dev server).
+ * missing, and no more once all have filed (its history replays); and the yearly schedule that
+ * starts them (dev server).
  */
 import { randomBytes } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { fileSheet, reviewFiling } from '../../src/adapters/filings/index.js';
 import { importListDraft, publishList, withUsccCheck } from '../../src/adapters/power/index.js';
@@ -11,7 +13,7 @@ import { cstDate } from '../../src/domain/index.js';
 import { ensureFilingReminderSchedule } from '../../src/ops/filing-reminder-schedule.js';
 import type { filingReminderWorkflow } from '../../src/workflows/index.js';
 import { episodeWorker, timeSkippingSuite } from '../episode-harness.js';
-import { integrationContext } from '../helpers.js';
+import { integrationContext, workflowBundle } from '../helpers.js';
 
 const suite = timeSkippingSuite();
 const DAY = 86_400_000;
@@ -156,6 +158,9 @@ describe('filing reminders before the heating season', () => {
         [],
       ]);
       expect(await deliveries(year)).toHaveLength(3);
+      // the workflow is deterministic: its history replays against the current code
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId);
     });
   });
 
