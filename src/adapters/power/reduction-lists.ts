@@ -145,6 +145,20 @@ export async function versionInForceAt(db: pg.Pool | pg.PoolClient, atMs: number
   return found?.id ?? null;
 }
 
+/** The previous year's list: the latest published version of an earlier year, else the one in force now. */
+async function previousVersion(
+  db: pg.Pool | pg.PoolClient,
+  year: number,
+  nowMs: number,
+): Promise<number | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM reduction_lists WHERE state = 'published' AND year < $1
+     ORDER BY year DESC, effective_from DESC, id DESC LIMIT 1`,
+    [year],
+  );
+  return rows[0] ? Number(rows[0].id) : versionInForceAt(db, nowMs);
+}
+
 const recordEntry = (r: EnterpriseRecord): ListEntry => ({
   enterpriseId: r.id,
   name: r.name,
@@ -212,7 +226,8 @@ async function draftOf(
 
 /**
  * Imports a file as the year's draft (its entries replaced whole); any bad row imports nothing. The
- * draft is based on the version in force now, against which its differences are shown.
+ * draft is based on the previous year's list (else the version in force now), against which its
+ * differences are shown.
  */
 export async function importListDraft(
   pool: pg.Pool,
@@ -229,7 +244,7 @@ export async function importListDraft(
   const parsed = await parseEnterpriseFile(input);
   if (parsed.errors.length > 0) return { listId: 0, imported: 0, errors: parsed.errors };
   return withTransaction(pool, async (client) => {
-    const basedOn = await versionInForceAt(client, input.nowMs);
+    const basedOn = await previousVersion(client, input.year, input.nowMs);
     const draft = await draftOf(client, input.year, input.actor, { basedOn, sourceFile: input.fileName });
     await client.query('DELETE FROM reduction_list_entries WHERE list_id = $1', [draft.id]);
     await client.query('UPDATE reduction_lists SET source_file = $2 WHERE id = $1', [
@@ -376,7 +391,8 @@ export async function publishList(
 
 /**
  * What a version adds, drops and changes against another (default: the version it was based on, else
- * the published version in force just before it took effect, else an empty list).
+ * the published version in force just before it took effect, else the previous year's list, else an
+ * empty list).
  */
 export async function versionDiff(
   pool: pg.Pool,
@@ -389,7 +405,9 @@ export async function versionDiff(
   const otherId =
     againstId ??
     version.basedOn ??
-    (version.effectiveFrom === null ? null : await versionInForceAt(pool, version.effectiveFrom - 1));
+    (version.effectiveFrom === null
+      ? await previousVersion(pool, version.year, Date.now())
+      : await versionInForceAt(pool, version.effectiveFrom - 1));
   if (otherId !== null && otherId !== undefined) {
     against = await getVersion(pool, otherId);
     if (!against) throw new ListError('not-found', `reduction list ${otherId}`, 'against');
