@@ -495,6 +495,10 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 level: z.string(),
                 counts: z.record(z.string(), z.number()),
                 computedAt: z.string(),
+                listId: z
+                  .number()
+                  .nullable()
+                  .describe('the reduction list version assessed (in force at the start); null: the register'),
                 verdicts: z.array(
                   z.object({
                     enterpriseId: z.string(),
@@ -526,8 +530,9 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         level: string;
         counts: Record<string, number>;
         computed_at: Date;
+        list_id: string | null;
       }>(
-        `SELECT day::text AS day, level, counts, computed_at FROM electricity_assessments
+        `SELECT day::text AS day, level, counts, computed_at, list_id FROM electricity_assessments
          WHERE episode_id = $1 ${req.query.day ? 'AND day = $2::date' : ''} ORDER BY day`,
         args,
       );
@@ -556,6 +561,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           level: r.level,
           counts: r.counts,
           computedAt: iso(r.computed_at)!,
+          listId: r.list_id === null ? null : Number(r.list_id),
           verdicts: verdicts.rows
             .filter((v) => v.day === r.day)
             .map((v) => ({

@@ -38,8 +38,9 @@ const publish = (id: number, effectiveFrom: string) =>
   });
 
 /** The enterprises an assessment judged (ids), with the grade each verdict kept. */
+let assessments = 0;
 async function assessed(episodeStart: string, day: string, ids: string[]) {
-  const episodeId = `episode:chaoyang:${day}-${tag()}:1`;
+  const episodeId = `episode:chaoyang:${day}:${++assessments}`;
   await assessDay(s.ctx.pool, defaultPlan, {
     episodeId,
     episodeStart: Date.parse(episodeStart),
@@ -146,6 +147,15 @@ describe('the reduction list by year', () => {
       `${e1}:B-`,
       `${e3}:D`,
     ]);
+    // the episode's accounting says which version it assessed, and the grade as written
+    const shown = await s.app.inject({
+      url: `/episodes/${encodeURIComponent(`episode:chaoyang:${day}:2`)}/electricity`,
+      headers: bearer(s.who.office),
+    });
+    expect(shown.json().items[0].listId).toBe(second);
+    expect(
+      shown.json().items[0].verdicts.find((v: { enterpriseId: string }) => v.enterpriseId === e1).gradeLabel,
+    ).toBe('B-');
     const inForce = await s.app.inject({
       url: `/reduction-lists/in-force?at=${encodeURIComponent(`${base}-12-28T09:00:00+08:00`)}`,
       headers: bearer(s.who.leader),
