@@ -498,7 +498,9 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 listId: z
                   .number()
                   .nullable()
-                  .describe('the reduction list version assessed (in force at the start); null: the register'),
+                  .describe(
+                    'the reduction list version assessed (in force at the start); null: the register',
+                  ),
                 verdicts: z.array(
                   z.object({
                     enterpriseId: z.string(),
