@@ -257,9 +257,10 @@ export async function importListDraft(
 }
 
 /**
- * Carries a version over as the year's draft (default: the version in force now). Answers the
- * existing draft when the year has one already carried over from the same version (a retry);
- * a draft of other origin is a conflict.
+ * Carries a version over as the year's draft (default: the version in force now; when none is, the
+ * register of enterprises as imported before versions — the first version of a deployment). Answers
+ * the existing draft when the year has one already carried over from the same source (a retry); a
+ * draft of other origin is a conflict.
  */
 export async function carryOver(
   pool: pg.Pool,
@@ -267,26 +268,42 @@ export async function carryOver(
 ): Promise<{ listId: number; created: boolean }> {
   return withTransaction(pool, async (client) => {
     const from = input.fromListId ?? (await versionInForceAt(client, input.nowMs));
-    if (from === null) throw new ListError('not-found', 'no published list to carry over', 'fromListId');
-    const source = await getVersion(client, from);
-    if (source?.state !== 'published')
-      throw new ListError('not-found', `list ${from} is not a published version`, 'fromListId');
+    if (from !== null) {
+      const source = await getVersion(client, from);
+      if (source?.state !== 'published')
+        throw new ListError('not-found', `list ${from} is not a published version`, 'fromListId');
+    }
     const existing = await client.query<{ id: string; based_on: string | null; source_file: string | null }>(
       `SELECT id, based_on, source_file FROM reduction_lists WHERE year = $1 AND state = 'draft'`,
       [input.year],
     );
     const draft = existing.rows[0];
+    const sourceFile = from === null ? 'register' : null;
     if (draft) {
-      if (draft.based_on !== null && Number(draft.based_on) === from && draft.source_file === null)
-        return { listId: Number(draft.id), created: false };
+      const same =
+        (draft.based_on === null ? null : Number(draft.based_on)) === from &&
+        draft.source_file === sourceFile;
+      if (same) return { listId: Number(draft.id), created: false };
       throw new ListError(
         'conflict',
         `the year ${input.year} has a draft already (list ${draft.id})`,
         'year',
       );
     }
-    const made = await draftOf(client, input.year, input.actor, { basedOn: from, sourceFile: null });
-    await insertEntries(client, made.id, await listEntries(client, from));
+    const made = await draftOf(client, input.year, input.actor, { basedOn: from, sourceFile });
+    if (from !== null) await insertEntries(client, made.id, await listEntries(client, from));
+    else {
+      const { rows } = await client.query<EntryRow>(
+        `SELECT e.id AS enterprise_id, e.name, e.uscc, e.county, e.industry, e.grade_label, e.key_enterprise,
+                e.exemption, e.measures, e.longitude, e.latitude,
+                COALESCE((SELECT array_agg(m.meter_id ORDER BY m.meter_id) FROM enterprise_meters m
+                          WHERE m.enterprise_id = e.id), '{}') AS meter_ids
+         FROM enterprises e ORDER BY e.id`,
+      );
+      if (rows.length === 0)
+        throw new ListError('not-found', 'no published list and no register to carry over', 'fromListId');
+      await insertEntries(client, made.id, rows.map(entryOf));
+    }
     return { listId: made.id, created: true };
   });
 }

@@ -266,6 +266,38 @@ describe('the reduction list by year', () => {
     expect(d.changed[0].changes).toEqual([{ field: 'gradeLabel', label: '绩效分级', from: 'B-', to: 'A' }]);
   });
 
+  it('the first version of a deployment carries the register over (the list as imported before versions)', async () => {
+    const id = `G${t}`;
+    await s.ctx.pool.query(
+      `INSERT INTO enterprises (id, name, uscc, county, grade, grade_label, longitude, latitude) VALUES ($1, $2, $3, 'jianping', 'B', 'B-', 119.6, 41.4)`,
+      [id, `建平化工${t}`, uscc()],
+    );
+    await s.ctx.pool.query('INSERT INTO enterprise_meters (meter_id, enterprise_id) VALUES ($1, $2)', [
+      `GM${t}`,
+      id,
+    ]);
+    // no version is in force now (this file's take effect in the far future)
+    const made = await s.app.inject({
+      method: 'POST',
+      url: '/reduction-lists/carry-over',
+      headers: bearer(s.who.office),
+      payload: { year: base + 4 },
+    });
+    expect(made.statusCode).toBe(201);
+    expect(made.json()).toMatchObject({ state: 'draft', basedOn: null, sourceFile: 'register' });
+    const got = await s.app.inject({
+      url: `/reduction-lists/${made.json().id}`,
+      headers: bearer(s.who.office),
+    });
+    expect(got.json().items.find((e: { enterpriseId: string }) => e.enterpriseId === id)).toMatchObject({
+      gradeLabel: 'B-',
+      county: 'jianping',
+      meterIds: [`GM${t}`],
+      longitude: 119.6,
+      latitude: 41.4,
+    });
+  });
+
   it('a bad file imports nothing and names the line and column; a branch cannot import', async () => {
     const bad = await importList(
       base + 2,
