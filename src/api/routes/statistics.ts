@@ -4,9 +4,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cstDate } from '../../domain/index.js';
-import { AUDIT_READERS } from '../access.js';
+import { AUDIT_READERS, confinedJurisdiction } from '../access.js';
 import type { AppDeps } from '../deps.js';
-import { badRequest } from '../errors.js';
+import { badRequest, forbidden } from '../errors.js';
+import type { ApiPrincipal } from '../principal-store.js';
+import { principalOf } from '../security.js';
 import { booleanQuery, errorBody, isoDate, jurisdictionId } from '../schemas.js';
 import { type StatisticsQuery, officeStatistics, statisticsWorkbook } from '../statistics.js';
 
@@ -22,7 +24,10 @@ const query = z.strictObject({
   jurisdiction: jurisdictionId.optional(),
 });
 
-function period(q: z.infer<typeof query>): StatisticsQuery {
+/** The period and scope asked for; a county's leader reads its own county only. */
+function period(q: z.infer<typeof query>, p: ApiPrincipal): StatisticsQuery {
+  const own = confinedJurisdiction(p);
+  if (own !== null && q.jurisdiction !== undefined && q.jurisdiction !== own) throw forbidden();
   const today = cstDate(Date.now());
   const from = q.from ?? `${Number(today.slice(0, 4)) - 4}-01-01`;
   const to = q.to ?? today;
@@ -32,7 +37,12 @@ function period(q: z.infer<typeof query>): StatisticsQuery {
     throw badRequest('at most 20 years at a time', {
       issues: [{ path: 'querystring.from', message: 'more than 20 years before to' }],
     });
-  return { from, to, includeExercises: q.includeExercises ?? false, jurisdiction: q.jurisdiction ?? null };
+  return {
+    from,
+    to,
+    includeExercises: q.includeExercises ?? false,
+    jurisdiction: own ?? q.jurisdiction ?? null,
+  };
 }
 
 const rate = z.number().nullable().describe('a fraction (0.25 = 25 %); null when nothing to divide');
@@ -99,7 +109,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         response: { 200: statisticsOut, ...errors },
       },
     },
-    async (req) => officeStatistics(deps.pool, period(req.query)),
+    async (req) => officeStatistics(deps.pool, period(req.query, principalOf(req))),
   );
 
   app.get(
@@ -116,7 +126,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       },
     },
     async (req, reply) => {
-      const q = period(req.query);
+      const q = period(req.query, principalOf(req));
       const book = await statisticsWorkbook(await officeStatistics(deps.pool, q));
       const name = `重污染天气应急统计_${q.from}_${q.to}.xlsx`;
       return reply

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createPrincipal, issueToken } from '../../../src/api/principal-store.js';
 import { apiSuite, bearer } from './api-helpers.js';
 
 const s = apiSuite('statistics-no-worker');
@@ -239,5 +240,21 @@ describe('statistics across episodes and years', () => {
     expect((await s.app.inject({ url: '/statistics', headers: bearer(s.who.shuangta) })).statusCode).toBe(
       403,
     );
+  });
+
+  it('a county’s leader (the branch head) reads its own county only', async () => {
+    const id = `t-stat-${t}-bp-director`;
+    await createPrincipal(s.ctx.pool, { id, role: 'leader', unit: 'beipiao.director' });
+    const token = (await issueToken(s.ctx.pool, id)).token;
+    const own = await s.app.inject({ url: `/statistics?${range}`, headers: bearer({ token }) });
+    expect(own.statusCode).toBe(200);
+    expect(new Set(own.json().episodes.map((e: { jurisdiction: string }) => e.jurisdiction))).toEqual(
+      new Set(['beipiao']),
+    );
+    const other = await s.app.inject({
+      url: `/statistics?${range}&jurisdiction=chaoyang`,
+      headers: bearer({ token }),
+    });
+    expect(other.statusCode).toBe(403);
   });
 });
