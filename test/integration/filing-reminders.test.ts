@@ -47,7 +47,7 @@ describe('filing reminders before the heating season', () => {
   }, async () => {
     const { env, pool } = suite;
     const t = randomBytes(3).toString('hex').toUpperCase();
-    const year = 9000 + Math.floor(Math.random() * 900);
+    const year = 9450 + Math.floor(Math.random() * 450);
     const csv = [
       '企业编号,企业名称,统一社会信用代码,所在县区,绩效分级,重点企业,电表编号',
       `R${t}1,双塔钢铁${t},${uscc()},双塔区,B,是,RM${t}1`,

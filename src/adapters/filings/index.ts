@@ -353,3 +353,23 @@ export async function unfiledByCounty(
   );
   return rows;
 }
+
+/**
+ * The sheet an inspection at `atMs` checks against (for the field work): the enterprise's filing for
+ * the year of the list version in force then, when it is filed or approved; else null.
+ */
+export async function sheetInForce(
+  db: pg.Pool | pg.PoolClient,
+  enterpriseId: string,
+  atMs: number,
+): Promise<{ year: number; state: 'filed' | 'approved'; levels: FilingLevels } | null> {
+  const { rows } = await db.query<{ year: number; state: 'filed' | 'approved'; levels: FilingLevels }>(
+    `SELECT f.year, f.state, f.levels FROM filings f
+     JOIN reduction_lists l ON l.year = f.year
+     WHERE l.id = (SELECT id FROM reduction_lists WHERE state = 'published' AND effective_from <= $2
+                   ORDER BY effective_from DESC, id DESC LIMIT 1)
+       AND f.enterprise_id = $1 AND f.state IN ('filed', 'approved')`,
+    [enterpriseId, new Date(atMs)],
+  );
+  return rows[0] ?? null;
+}

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sheetInForce } from '../../../src/adapters/filings/index.js';
 import { importListDraft, publishList, withUsccCheck } from '../../../src/adapters/power/index.js';
 import { type TestPrincipal, apiSuite, bearer, multipart } from './api-helpers.js';
 
@@ -12,8 +13,8 @@ const s = apiSuite('filings-no-worker');
 
 const t = randomBytes(3).toString('hex').toUpperCase();
 const uscc = () => withUsccCheck(`91211300${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`);
-/** A list year of this file alone (other tests' years are below 4000). */
-const year = 9000 + Math.floor(Math.random() * 900);
+/** A list year of this file alone (9000–9449; the reminders test takes 9450–9899, the console 9900–). */
+const year = 9000 + Math.floor(Math.random() * 450);
 const [st, bp] = [`F${t}1`, `F${t}2`];
 
 const sheet = {
@@ -146,6 +147,13 @@ describe('一厂一策 filing', () => {
     expect(ok.json()).toEqual({ changed: true, state: 'approved', stateWords: '已审核' });
     expect((await review(s.who.shuangta, st, { decision: 'approve' })).json().changed).toBe(false);
     expect((await file(s.who.shuangta, st, { levels: sheet })).statusCode).toBe(409);
+    // what an inspection during the year's list checks against: the approved sheet; before the list, none
+    expect(await sheetInForce(s.ctx.pool, st, Date.parse(`${year}-12-01T10:00:00+08:00`))).toEqual({
+      year,
+      state: 'approved',
+      levels: sheet,
+    });
+    expect(await sheetInForce(s.ctx.pool, st, Date.now())).toBeNull();
     const list = await s.app.inject({
       url: `/filings?year=${year}&state=approved`,
       headers: bearer(s.who.leader),
