@@ -10,6 +10,7 @@ import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
 import { temporalConnectConfig } from './src/temporal/connect-config.js';
 import { logger } from './src/logger.js';
+import { ensureFilingReminderSchedule } from './src/ops/filing-reminder-schedule.js';
 import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
 import { startTracing, temporalWorkerTracing } from './src/ops/tracing.js';
 import { freeLoopbackPort, startWorkerHttp } from './src/ops/worker-http.js';
@@ -135,6 +136,9 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
     });
     await ensureHistoryExportSchedule(historyClient, config.TEMPORAL_TASK_QUEUE).catch((err) =>
       logger.warn({ err }, 'history export schedule not created'),
+    );
+    await ensureFilingReminderSchedule(historyClient, config.TEMPORAL_TASK_QUEUE).catch((err) =>
+      logger.warn({ err }, 'filing reminder schedule not created'),
     );
     signal?.addEventListener(
       'abort',

@@ -6,12 +6,14 @@
 import { render } from './vendor/preact.module.js';
 import { useEffect, useState } from './vendor/hooks.module.js';
 import { ERROR_MESSAGES } from './error-messages.js';
-import { ROLE, SIGNED_OUT_EVENT, api, errorText, html, session } from './lib.js';
+import { AUDIT_ROLES, ROLE, SIGNED_OUT_EVENT, api, errorText, html, session } from './lib.js';
 import { AuditPage } from './pages/audit.js';
 import { BoardPage } from './pages/board.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { EpisodePage } from './pages/episode.js';
+import { ListsPage } from './pages/lists.js';
 import { PrincipalsPage } from './pages/principals.js';
+import { StatisticsPage } from './pages/statistics.js';
 import { UnitPage } from './pages/unit.js';
 
 function parseRoute() {
@@ -92,6 +94,9 @@ function Shell({ me, route, onSignOut }) {
   else if (route.page === 'audit' && route.id) page = html`<${AuditPage} me=${me} id=${route.id} />`;
   else if (route.page === 'enterprises' && principal.role !== 'admin')
     page = html`<${EnterprisesPage} me=${me} />`;
+  else if (route.page === 'lists' && principal.role !== 'admin') page = html`<${ListsPage} me=${me} />`;
+  else if (route.page === 'statistics' && AUDIT_ROLES.includes(principal.role))
+    page = html`<${StatisticsPage} me=${me} />`;
   else if (route.page === 'principals' || principal.role === 'admin')
     page = html`<${PrincipalsPage} me=${me} />`;
   else page = html`<${BoardPage} me=${me} />`;
@@ -103,7 +108,12 @@ function Shell({ me, route, onSignOut }) {
           principal.role === 'admin'
             ? html`<a href="#/principals" class="current">用户与令牌</a>`
             : html`<a href="#/" class=${route.page === '' ? 'current' : ''}>看板</a>
-              <a href="#/enterprises" class=${route.page === 'enterprises' ? 'current' : ''}>减排清单</a>`
+              <a href="#/enterprises" class=${route.page === 'enterprises' ? 'current' : ''}>减排清单</a>
+              <a href="#/lists" class=${route.page === 'lists' ? 'current' : ''}>清单版本与报备</a>
+              ${
+                AUDIT_ROLES.includes(principal.role) &&
+                html`<a href="#/statistics" class=${route.page === 'statistics' ? 'current' : ''}>统计分析</a>`
+              }`
         }
       </nav>
       <span class="who" data-role=${principal.role}>

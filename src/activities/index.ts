@@ -9,6 +9,7 @@
 import type { ActivityDeps } from './deps.js';
 import { documentActivities } from './documents.js';
 import { electricityActivities } from './electricity.js';
+import { filingActivities } from './filings.js';
 import { instrumentNotifier } from './metrics.js';
 import { notificationActivities } from './notifications.js';
 import { observationActivities } from './observations.js';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...documentActivities(deps),
     ...photoCleanupActivities(deps.pool),
     ...observationActivities(deps.pool),
+    ...filingActivities(deps),
   };
 }
 

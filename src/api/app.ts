@@ -172,6 +172,9 @@ export async function buildApp(options: AppOptions) {
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
   await app.register(referenceRoutes, { deps });
+  await app.register((await import('./routes/reduction-lists.js')).reductionListRoutes, { deps });
+  await app.register((await import('./routes/filings.js')).filingRoutes, { deps });
+  await app.register((await import('./routes/statistics.js')).statisticsRoutes, { deps });
   await app.register((await import('./routes/air-quality.js')).airQualityRoutes, { deps });
   await app.register(publicRoutes, { deps });
   await app.register(auditRoutes, { deps });

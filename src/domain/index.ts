@@ -29,3 +29,4 @@ export * from './view-window.js';
 export * from './observation.js';
 export * from './acknowledgement.js';
 export * from './photo-evidence.js';
+export * from './filings.js';

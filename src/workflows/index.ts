@@ -2,3 +2,4 @@ export { episodeWorkflow } from './episode/index.js';
 export { historyExportWorkflow } from './history-export.js';
 export { photoCleanupWorkflow } from './photo-cleanup.js';
 export { observationFeedWorkflow } from './observation-feed.js';
+export { filingReminderWorkflow } from './filing-reminders.js';

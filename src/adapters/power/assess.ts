@@ -16,8 +16,10 @@ import {
   type MeterReading,
 } from '../../domain/electricity.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
-import type { PerformanceGrade, ResponsePlan, WarningLevel } from '../../domain/plan-types.js';
+import type { ResponsePlan, WarningLevel } from '../../domain/plan-types.js';
+import { ruleGrade } from '../../domain/reduction-list.js';
 import { withTransaction } from '../../db/pool.js';
+import { versionInForceAt } from './reduction-lists.js';
 
 export interface AssessDayInput {
   episodeId: string;
@@ -36,6 +38,8 @@ export interface NonCompliantEnterprise {
   /** Plan jurisdiction id. */
   county: string;
   key: boolean;
+  /** The performance grade as the list writes it (B- stays B-). */
+  gradeLabel?: string;
   /** Achieved cut and required cut, fractions (0.12 = 12 %). */
   cut: number;
   required: number;
@@ -66,6 +70,8 @@ export interface DayAssessment {
   nonCompliant: NonCompliantEnterprise[];
   noData: NoDataEnterprise[];
   truncated: boolean;
+  /** The list version assessed (in force when the episode started); null: the register before versions. */
+  listId?: number | null;
 }
 
 /** Payload cap for the lists handed back to the workflow (full verdicts stay in PostgreSQL). */
@@ -75,7 +81,7 @@ interface EnterpriseRow {
   id: string;
   name: string;
   county: string;
-  grade: PerformanceGrade;
+  grade_label: string;
   key_enterprise: boolean;
   exemption: string;
   measures: Partial<Record<WarningLevel, { percent?: number }>>;
@@ -101,19 +107,31 @@ export async function assessDay(
   }
   const ctx = electricityContext(plan, episodeStartDate, input.excludedDates ?? []);
   const lookbackFrom = nextDate(episodeStartDate, -plan.electricity.lookbackDays);
+  // The list in force when the episode started (published versions never change, so this is the same
+  // answer on every day of the episode); before any version took effect, the register of enterprises.
+  const listId = await versionInForceAt(pool, input.episodeStart);
 
   const [enterprises, series] = await Promise.all([
     pool.query<EnterpriseRow>(
-      `SELECT id, name, county, grade, key_enterprise, exemption, measures FROM enterprises
-       WHERE $1::text[] IS NULL OR county = ANY($1::text[]) ORDER BY id`,
-      [accountedCounties(plan)],
+      `SELECT id, name, county, grade_label, key_enterprise, exemption, measures FROM enterprises
+       WHERE $2::bigint IS NULL AND ($1::text[] IS NULL OR county = ANY($1::text[]))
+       UNION ALL
+       SELECT enterprise_id, name, county, grade_label, key_enterprise, exemption, measures
+       FROM reduction_list_entries
+       WHERE list_id = $2::bigint AND ($1::text[] IS NULL OR county = ANY($1::text[]))
+       ORDER BY id`,
+      [accountedCounties(plan), listId],
     ),
     // Per enterprise: the daily sum over its meters; a day on which a meter is missing counts as missing.
     pool.query<SeriesRow>(
-      `WITH mc AS (SELECT enterprise_id, count(*) AS n FROM enterprise_meters GROUP BY enterprise_id),
+      `WITH em AS (
+         SELECT enterprise_id, meter_id FROM enterprise_meters WHERE $4::bigint IS NULL
+         UNION ALL
+         SELECT enterprise_id, unnest(meter_ids) FROM reduction_list_entries WHERE list_id = $4::bigint),
+       mc AS (SELECT enterprise_id, count(*) AS n FROM em GROUP BY enterprise_id),
        daily AS (
          SELECT m.enterprise_id, r.day, sum(r.kwh) AS kwh, count(*) AS n
-         FROM meter_readings r JOIN enterprise_meters m ON m.meter_id = r.meter_id
+         FROM meter_readings r JOIN em m ON m.meter_id = r.meter_id
          WHERE (r.day >= $1::date AND r.day < $2::date) OR r.day = $3::date
          GROUP BY m.enterprise_id, r.day)
        SELECT d.enterprise_id,
@@ -121,7 +139,7 @@ export async function assessDay(
               array_agg(CASE WHEN d.n = mc.n THEN d.kwh END ORDER BY d.day) AS kwh
        FROM daily d JOIN mc USING (enterprise_id)
        GROUP BY d.enterprise_id`,
-      [lookbackFrom, episodeStartDate, input.day],
+      [lookbackFrom, episodeStartDate, input.day, listId],
     ),
   ]);
 
@@ -150,6 +168,8 @@ export async function assessDay(
     cut: [] as Array<number | null>,
     required: [] as Array<number | null>,
     daysUsed: [] as number[],
+    gradeLabel: [] as string[],
+    county: [] as string[],
   };
   const empty: MeterReading[] = [];
   for (const e of enterprises.rows) {
@@ -161,7 +181,7 @@ export async function assessDay(
     const enterprise: Enterprise = {
       id: e.id,
       name: e.name,
-      grade: e.grade,
+      grade: ruleGrade(e.grade_label),
       key: e.key_enterprise,
       flags: e.exemption === 'none' ? [] : [e.exemption],
       measurePercent,
@@ -190,6 +210,7 @@ export async function assessDay(
           name: e.name,
           county: e.county,
           key: e.key_enterprise,
+          gradeLabel: e.grade_label,
           cut: v.cut as number,
           required: v.required as number,
           baseline: v.baseline as number,
@@ -215,6 +236,8 @@ export async function assessDay(
     verdictRows.cut.push(v.cut);
     verdictRows.required.push(v.required);
     verdictRows.daysUsed.push(v.daysUsed);
+    verdictRows.gradeLabel.push(e.grade_label);
+    verdictRows.county.push(e.county);
   }
 
   nonCompliant.sort(
@@ -231,23 +254,24 @@ export async function assessDay(
     nonCompliant: nonCompliant.slice(0, LIST_CAP),
     noData: noData.slice(0, LIST_CAP),
     truncated: nonCompliant.length > LIST_CAP || noData.length > LIST_CAP,
+    listId,
   };
 
   await withTransaction(pool, async (client) => {
     await client.query(
-      `INSERT INTO electricity_assessments (episode_id, day, level, counts, summary, computed_at)
-       VALUES ($1, $2, $3, $4, $5, now())
+      `INSERT INTO electricity_assessments (episode_id, day, level, counts, summary, computed_at, list_id)
+       VALUES ($1, $2, $3, $4, $5, now(), $6)
        ON CONFLICT (episode_id, day) DO UPDATE SET level = EXCLUDED.level, counts = EXCLUDED.counts,
-         summary = EXCLUDED.summary, computed_at = now()`,
-      [input.episodeId, input.day, input.level, JSON.stringify(counts), JSON.stringify(result)],
+         summary = EXCLUDED.summary, computed_at = now(), list_id = EXCLUDED.list_id`,
+      [input.episodeId, input.day, input.level, JSON.stringify(counts), JSON.stringify(result), listId],
     );
     await client.query('DELETE FROM electricity_verdicts WHERE episode_id = $1 AND day = $2', [
       input.episodeId,
       input.day,
     ]);
     await client.query(
-      `INSERT INTO electricity_verdicts (episode_id, day, enterprise_id, verdict, reason, baseline, consumption, cut, required, days_used)
-       SELECT $1, $2::date, * FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::int[])`,
+      `INSERT INTO electricity_verdicts (episode_id, day, enterprise_id, verdict, reason, baseline, consumption, cut, required, days_used, grade_label, county, list_id)
+       SELECT $1, $2::date, t.*, $13::bigint FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::int[], $11::text[], $12::text[]) AS t`,
       [
         input.episodeId,
         input.day,
@@ -259,6 +283,9 @@ export async function assessDay(
         verdictRows.cut,
         verdictRows.required,
         verdictRows.daysUsed,
+        verdictRows.gradeLabel,
+        verdictRows.county,
+        listId,
       ],
     );
   });

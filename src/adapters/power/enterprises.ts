@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { PerformanceGrade, ResponsePlan, WarningLevel } from '../../domain/plan-types.js';
 import { defaultPlan } from '../../domain/plans/chaoyang-2024.js';
+import { GRADE_LABELS_HINT, normaliseGradeLabel, ruleGrade } from '../../domain/reduction-list.js';
 import { withTransaction } from '../../db/pool.js';
 import {
   type CellValue,
@@ -39,6 +40,9 @@ export interface EnterpriseRecord {
   exemption: Exemption;
   meterIds: string[];
   measures: Partial<Record<WarningLevel, LevelMeasure>>;
+  /** WGS-84 degrees (经度/纬度), when the list gives them. */
+  longitude: number | null;
+  latitude: number | null;
 }
 
 export interface ImportResult {
@@ -63,22 +67,11 @@ export const ENTERPRISE_COLUMNS = {
   yellowPercent: ['黄色预警减排比例', 'yellow_percent'],
   orangePercent: ['橙色预警减排比例', 'orange_percent'],
   redPercent: ['红色预警减排比例', 'red_percent'],
+  longitude: ['经度', 'longitude'],
+  latitude: ['纬度', 'latitude'],
 } as const satisfies Record<string, readonly string[]>;
 
 const REQUIRED = ['id', 'name', 'uscc', 'county', 'grade', 'key', 'meters'] as const;
-
-const GRADES: Record<string, PerformanceGrade> = {
-  A: 'A',
-  'A-': 'A',
-  引领性: 'A',
-  B: 'B',
-  'B-': 'B',
-  C: 'C',
-  D: 'D',
-  未分级: 'unrated',
-  非引领性: 'unrated',
-  unrated: 'unrated',
-};
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '重点']);
 const NO = new Set(['否', 'n', 'no', 'false', '0', '']);
@@ -129,10 +122,23 @@ export function validateEnterpriseRow(
       `“${countyText}”不是方案中的行政区（应为${plan.jurisdictions.map((j) => j.name).join('、')}之一）`,
     );
 
-  const gradeLabel = cellText(v.grade).toUpperCase().replace('级', '');
-  const grade = GRADES[gradeLabel] ?? GRADES[cellText(v.grade)];
-  if (!grade)
-    fail('grade', `“${cellText(v.grade)}”不是有效的绩效分级（A、B、B-、C、D、引领性、非引领性、未分级）`);
+  const gradeLabel = normaliseGradeLabel(cellText(v.grade));
+  if (gradeLabel === null) fail('grade', `“${cellText(v.grade)}”不是有效的绩效分级（${GRADE_LABELS_HINT}）`);
+
+  const coordinate = (column: 'longitude' | 'latitude', bound: number): number | null => {
+    const raw = v[column];
+    if (cellText(raw) === '') return null;
+    const n = cellNumber(raw);
+    if (n === null || Math.abs(n) > bound) {
+      fail(column, `“${cellText(raw)}”应为-${bound}到${bound}之间的度数`);
+      return null;
+    }
+    return n;
+  };
+  const longitude = coordinate('longitude', 180);
+  const latitude = coordinate('latitude', 90);
+  if ((longitude === null) !== (latitude === null) && errors.length === before)
+    fail(longitude === null ? 'longitude' : 'latitude', '经度和纬度应同时填写');
 
   const keyText = cellText(v.key).toLowerCase();
   const key = YES.has(keyText) ? true : NO.has(keyText) ? false : null;
@@ -169,31 +175,39 @@ export function validateEnterpriseRow(
     uscc,
     county: (county as { id: string }).id,
     industry: cellText(v.industry),
-    grade: grade as PerformanceGrade,
-    gradeLabel: cellText(v.grade),
+    grade: ruleGrade(gradeLabel as string),
+    gradeLabel: gradeLabel as string,
     key: key as boolean,
     exemption: exemption as Exemption,
     meterIds,
     measures,
+    longitude,
+    latitude,
   };
 }
 
 const CHUNK = 2_000;
 
 /**
- * Imports the list. Returns `imported: 0` with every problem (line, column, reason) when any row is
- * bad, or when ids, codes or meters clash within the file or with enterprises already stored.
+ * Reads and validates a list file: every record, or every problem (line, column, reason) — rows that
+ * are bad, or ids, codes or meters repeated within the file.
  */
-export async function importEnterprises(
-  pool: pg.Pool,
-  input: { fileName: string; content: Buffer; format: TabularFormat; plan?: ResponsePlan },
-): Promise<ImportResult> {
+export async function parseEnterpriseFile(input: {
+  content: Buffer;
+  format: TabularFormat;
+  plan?: ResponsePlan;
+}): Promise<{
+  records: EnterpriseRecord[];
+  lines: number[];
+  errors: ImportError[];
+  label: (c: string) => string;
+}> {
   const plan = input.plan ?? defaultPlan;
   let file: Awaited<ReturnType<typeof readTabular>>;
   try {
     file = await readTabular(input.content, input.format, ENTERPRISE_COLUMNS, REQUIRED);
   } catch (err) {
-    if (err instanceof TabularError) return { imported: 0, errors: err.errors };
+    if (err instanceof TabularError) return { records: [], lines: [], errors: err.errors, label: (c) => c };
     throw err;
   }
   const label = (c: string) =>
@@ -225,7 +239,20 @@ export async function importEnterprises(
     }
   }
   if (file.rows.length === 0) errors.push({ line: 2, field: '文件', reason: '没有数据行' });
-  if (errors.length > 0) return { imported: 0, errors: errors.sort((a, b) => a.line - b.line) };
+  return { records, lines, errors: errors.sort((a, b) => a.line - b.line), label };
+}
+
+/**
+ * Imports the list into the register of enterprises (the list as it was before versions by year;
+ * meters and coordinates). Returns `imported: 0` with every problem (line, column, reason) when any
+ * row is bad, or when ids, codes or meters clash within the file or with enterprises already stored.
+ */
+export async function importEnterprises(
+  pool: pg.Pool,
+  input: { fileName: string; content: Buffer; format: TabularFormat; plan?: ResponsePlan },
+): Promise<ImportResult> {
+  const { records, lines, errors, label } = await parseEnterpriseFile(input);
+  if (errors.length > 0) return { imported: 0, errors };
 
   return withTransaction(pool, async (client) => {
     const ids = records.map((r) => r.id);
@@ -263,14 +290,14 @@ export async function importEnterprises(
     for (let i = 0; i < records.length; i += CHUNK) {
       const chunk = records.slice(i, i + CHUNK);
       await client.query(
-        `INSERT INTO enterprises (id, name, uscc, county, industry, grade, grade_label, key_enterprise, exemption, measures, source_file, imported_at)
-         SELECT id, name, uscc, county, industry, grade, grade_label, key_enterprise, exemption, measures::jsonb, $11, now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[])
-           AS t(id, name, uscc, county, industry, grade, grade_label, key_enterprise, exemption, measures)
+        `INSERT INTO enterprises (id, name, uscc, county, industry, grade, grade_label, key_enterprise, exemption, measures, longitude, latitude, source_file, imported_at)
+         SELECT id, name, uscc, county, industry, grade, grade_label, key_enterprise, exemption, measures::jsonb, longitude, latitude, $11, now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[], $12::float8[], $13::float8[])
+           AS t(id, name, uscc, county, industry, grade, grade_label, key_enterprise, exemption, measures, longitude, latitude)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, uscc = EXCLUDED.uscc, county = EXCLUDED.county,
            industry = EXCLUDED.industry, grade = EXCLUDED.grade, grade_label = EXCLUDED.grade_label,
            key_enterprise = EXCLUDED.key_enterprise, exemption = EXCLUDED.exemption, measures = EXCLUDED.measures,
-           source_file = EXCLUDED.source_file, imported_at = now()`,
+           longitude = EXCLUDED.longitude, latitude = EXCLUDED.latitude, source_file = EXCLUDED.source_file, imported_at = now()`,
         [
           chunk.map((r) => r.id),
           chunk.map((r) => r.name),
@@ -283,6 +310,8 @@ export async function importEnterprises(
           chunk.map((r) => r.exemption),
           chunk.map((r) => JSON.stringify(r.measures)),
           input.fileName,
+          chunk.map((r) => r.longitude),
+          chunk.map((r) => r.latitude),
         ],
       );
     }

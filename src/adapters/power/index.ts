@@ -5,3 +5,4 @@ export * from './readings.js';
 export { startPowerStandIn, type PowerStandIn } from './stand-in.js';
 export { cellDate, cellNumber, type ImportError, type TabularFormat } from './tabular.js';
 export * from './uscc.js';
+export * from './reduction-lists.js';

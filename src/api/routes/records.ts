@@ -495,9 +495,16 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
                 level: z.string(),
                 counts: z.record(z.string(), z.number()),
                 computedAt: z.string(),
+                listId: z
+                  .number()
+                  .nullable()
+                  .describe(
+                    'the reduction list version assessed (in force at the start); null: the register',
+                  ),
                 verdicts: z.array(
                   z.object({
                     enterpriseId: z.string(),
+                    gradeLabel: z.string().nullable().describe('绩效分级 as the list wrote it (B- stays B-)'),
                     verdict: z.string(),
                     reason: z.string(),
                     baseline: z.number().nullable(),
@@ -525,8 +532,9 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         level: string;
         counts: Record<string, number>;
         computed_at: Date;
+        list_id: string | null;
       }>(
-        `SELECT day::text AS day, level, counts, computed_at FROM electricity_assessments
+        `SELECT day::text AS day, level, counts, computed_at, list_id FROM electricity_assessments
          WHERE episode_id = $1 ${req.query.day ? 'AND day = $2::date' : ''} ORDER BY day`,
         args,
       );
@@ -539,11 +547,13 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         consumption: number | null;
         cut: number | null;
         required: number | null;
+        grade_label: string | null;
       }>(
-        `SELECT v.day::text AS day, v.enterprise_id, v.verdict, v.reason, v.baseline, v.consumption, v.cut, v.required
+        `SELECT v.day::text AS day, v.enterprise_id, v.grade_label, v.verdict, v.reason, v.baseline, v.consumption, v.cut, v.required
          FROM electricity_verdicts v
          WHERE v.episode_id = $1 AND v.verdict <> 'compliant'
-           AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM enterprises e WHERE e.id = v.enterprise_id AND e.county = $2))
+           AND ($2::text IS NULL OR v.county = $2
+                OR (v.county IS NULL AND EXISTS (SELECT 1 FROM enterprises e WHERE e.id = v.enterprise_id AND e.county = $2)))
          ORDER BY v.day, v.enterprise_id`,
         [req.params.id, county],
       );
@@ -553,10 +563,12 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
           level: r.level,
           counts: r.counts,
           computedAt: iso(r.computed_at)!,
+          listId: r.list_id === null ? null : Number(r.list_id),
           verdicts: verdicts.rows
             .filter((v) => v.day === r.day)
             .map((v) => ({
               enterpriseId: v.enterprise_id,
+              gradeLabel: v.grade_label,
               verdict: v.verdict,
               reason: v.reason,
               baseline: v.baseline,

@@ -56,6 +56,8 @@ const enterpriseOut = z.object({
   meterIds: z.array(z.string()),
   measures: z.record(z.string(), measureOut),
   lastReadingDay: z.string().nullable(),
+  longitude: z.number().nullable().describe('经度 (WGS-84), when the list gives it'),
+  latitude: z.number().nullable().describe('纬度 (WGS-84)'),
   sourceFile: z.string().nullable(),
   importedAt: z.string(),
 });
@@ -354,6 +356,8 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
           imported_at: Date;
           meter_ids: string[];
           last_reading_day: string | null;
+          longitude: number | null;
+          latitude: number | null;
         }>(
           `SELECT e.*,
              COALESCE((SELECT array_agg(m.meter_id ORDER BY m.meter_id) FROM enterprise_meters m
@@ -381,6 +385,8 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
           meterIds: r.meter_ids,
           measures: r.measures,
           lastReadingDay: r.last_reading_day,
+          longitude: r.longitude,
+          latitude: r.latitude,
           sourceFile: r.source_file,
           importedAt: toCstIso(r.imported_at.getTime()),
         })),

@@ -500,6 +500,11 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '消息投递失败告警：{recipientName}',
       body: '专班办公室：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。',
     },
+    // #18.3: the branches urge the enterprises of their county to file their 一厂一策 before the heating season
+    filingReminder: {
+      title: '一厂一策报备提醒：{countyName}尚有{count}家企业未报备',
+      body: '{branchName}：{year}年度应急减排清单中，{countyName}尚有{count}家企业未报备一厂一策（{enterpriseNames}）。请督促企业于{dueDate}前（供暖季开始前）完成报备，并在系统中审核。',
+    },
     // #13.5: the work summary is a draft until the office signs it off
     workSummaryDraft: {
       title: '工作总结待签发',

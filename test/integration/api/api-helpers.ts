@@ -88,6 +88,11 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'documents',
     'cap_alerts',
     'notification_deliveries',
+    'reduction_lists',
+    'reduction_list_entries',
+    'filings',
+    'filing_documents',
+    'filing_events',
   ];
   const out: Record<string, number> = {};
   for (const t of tables) {

@@ -10,7 +10,7 @@ import { type PrincipalKey, apiSuite, bearer, multipart, settledCounts, tableCou
 const s = apiSuite('fuzz-no-worker');
 
 /** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
-const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: PrincipalKey }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as: PrincipalKey }> = [
   { method: 'POST', url: '/episodes', as: 'office' },
   { method: 'GET', url: '/episodes?jurisdiction={p}&limit={p}&cursor={p}', as: 'shuangta' },
   { method: 'GET', url: '/episodes/{p}', as: 'office' },
@@ -62,6 +62,26 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'GET', url: '/public/cap?all={p}', as: 'office' },
   { method: 'GET', url: '/public/cap/{p}?format={p}', as: 'office' },
   { method: 'GET', url: '/public/warnings?x={p}', as: 'office' },
+  // the reduction list by year (#18.2)
+  { method: 'GET', url: '/reduction-lists?year={p}', as: 'shuangta' },
+  { method: 'GET', url: '/reduction-lists/in-force?at={p}', as: 'leader' },
+  { method: 'POST', url: '/reduction-lists/import', as: 'office' },
+  { method: 'POST', url: '/reduction-lists/carry-over', as: 'office' },
+  { method: 'GET', url: '/reduction-lists/{p}', as: 'beipiao' },
+  { method: 'PUT', url: '/reduction-lists/{p}/entries/{p}', as: 'office' },
+  { method: 'DELETE', url: '/reduction-lists/{p}/entries/{p}', as: 'office' },
+  { method: 'POST', url: '/reduction-lists/{p}/publish', as: 'office' },
+  { method: 'GET', url: '/reduction-lists/{p}/diff?against={p}', as: 'auditor' },
+  // statistics (#18.6)
+  { method: 'GET', url: '/statistics?from={p}&to={p}&includeExercises={p}', as: 'office' },
+  { method: 'GET', url: '/statistics/export?jurisdiction={p}&from={p}', as: 'leader' },
+  // 一厂一策 filings (#18.3)
+  { method: 'GET', url: '/filings?year={p}&county={p}&state={p}', as: 'shuangta' },
+  { method: 'GET', url: '/filings/{p}/{p}', as: 'office' },
+  { method: 'POST', url: '/filings/{p}/{p}', as: 'shuangta' },
+  { method: 'POST', url: '/filings/{p}/{p}', as: 'office' },
+  { method: 'POST', url: '/filings/{p}/{p}/review', as: 'beipiao' },
+  { method: 'GET', url: '/filings/{p}/{p}/document', as: 'leader' },
 ];
 
 const MAIN_TABLES = [
@@ -80,6 +100,11 @@ const MAIN_TABLES = [
   'submission_claims',
   'admin_log',
   'token_requests',
+  'reduction_lists',
+  'reduction_list_entries',
+  'filings',
+  'filing_documents',
+  'filing_events',
 ];
 
 const param = fc.oneof(
@@ -158,7 +183,7 @@ describe('fuzzed requests', () => {
             method: route.method,
             url,
             headers: { ...safeHeaders, ...(withToken ? bearer(s.who[route.as]) : {}) },
-            ...(route.method === 'POST' ? { payload } : {}),
+            ...(route.method === 'POST' || route.method === 'PUT' ? { payload } : {}),
           });
           seen.add(res.statusCode);
           if (res.statusCode >= 500)

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../../src/activities/deps.js';
 import { documentActivities } from '../../../src/activities/documents.js';
 import { electricityActivities } from '../../../src/activities/electricity.js';
+import { filingActivities } from '../../../src/activities/filings.js';
 import { createActivities } from '../../../src/activities/index.js';
 import { photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
 import { notificationActivities } from '../../../src/activities/notifications.js';
@@ -21,6 +22,7 @@ describe('createActivities', () => {
     expect(Object.keys(createActivities(deps)).sort()).toEqual([
       'assessElectricity',
       'deleteOrphanPhotos',
+      'listUnfiledFilings',
       'notify',
       'observationsForOpenEpisodes',
       'produceDocument',
@@ -40,6 +42,7 @@ describe('createActivities', () => {
       documents: documentActivities(deps),
       photoCleanup: photoCleanupActivities(deps.pool),
       observations: observationActivities(deps.pool),
+      filings: filingActivities(deps),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);

@@ -8,6 +8,7 @@ import {
   aqiCategory,
   cstDateTimeWords,
   dailyReportVars,
+  filingReminderVars,
   defaultPlan,
   earlyResponseProposalVars,
   noticeVars,
@@ -202,6 +203,14 @@ const cases: Record<string, Record<string, string | number>> = {
     attempts: 7,
     lastError: 'HTTP 502',
   },
+  filingReminder: filingReminderVars({
+    branchName: '北票分局',
+    countyName: '北票市',
+    year: 2026,
+    seasonStartsAt: Date.parse('2026-11-01T00:00:00+08:00'),
+    names: ['北票水泥有限公司', '北票焦化有限公司'],
+    count: 2,
+  }),
   capRejected: {
     jurisdictionName: '北票市',
     levelName: '橙色预警',
