@@ -1,8 +1,9 @@
-/** 本单位报送: today's report form (report-form.js), earlier reports, the summary after the lift. */
+/** 本单位报送: the notices to acknowledge (acknowledge.js), today's report form (report-form.js), earlier reports, the summary after the lift. */
 import { useLive } from '../live.js';
 import { useState } from '../vendor/hooks.module.js';
 import { DUTY_STATUS, ErrorBox, api, dutyTitle, ep, errorText, fmtTime, html, useSubmitKey } from '../lib.js';
 import { DutyStatus, EpisodeHeader } from './episode.js';
+import { PendingAcknowledgements } from './acknowledge.js';
 import { ReportForm } from './report-form.js';
 import { ReportList, useReports } from './reports.js';
 
@@ -66,6 +67,7 @@ export function UnitPage({ me, id }) {
   return html`<section class="unit-page">
     <${EpisodeHeader} me=${me} view=${view} id=${id} current="unit" />
     <${ErrorBox} error=${error} />
+    <${PendingAcknowledgements} me=${me} view=${view} id=${id} onDone=${() => reload()} />
     <div class="grid">
       <section class="card">
         ${
