@@ -13,6 +13,7 @@ import { instrumentNotifier } from './metrics.js';
 import { notificationActivities } from './notifications.js';
 import { projectionActivities } from './projection.js';
 import { photoCleanupActivities } from './photo-cleanup.js';
+import { fieldWatchActivities } from './field-watch.js';
 import { submissionActivities } from './submissions.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...electricityActivities(deps),
     ...documentActivities(deps),
     ...photoCleanupActivities(deps.pool),
+    ...fieldWatchActivities(counted),
   };
 }
 

@@ -26,3 +26,8 @@ export * from './message-vars.js';
 export type { PlanValidation, ReportValidation, UnitReportValues } from './plan-schema.js';
 export { commanderUnits, getPlan, listPlans, planForJurisdiction, unitOfAnyPlan } from './plans/index.js';
 export * from './view-window.js';
+export * from './field-plan.js';
+export * from './field-tasks.js';
+export * from './field-cases.js';
+export * from './field-report.js';
+export * from './field-messages.js';

@@ -1,3 +1,4 @@
 export { episodeWorkflow } from './episode/index.js';
 export { historyExportWorkflow } from './history-export.js';
 export { photoCleanupWorkflow } from './photo-cleanup.js';
+export { fieldWatchWorkflow } from './field-watch.js';

@@ -8,6 +8,7 @@ import { documentActivities } from '../../../src/activities/documents.js';
 import { electricityActivities } from '../../../src/activities/electricity.js';
 import { createActivities } from '../../../src/activities/index.js';
 import { photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
+import { fieldWatchActivities } from '../../../src/activities/field-watch.js';
 import { notificationActivities } from '../../../src/activities/notifications.js';
 import { projectionActivities } from '../../../src/activities/projection.js';
 import { submissionActivities } from '../../../src/activities/submissions.js';
@@ -20,6 +21,7 @@ describe('createActivities', () => {
     expect(Object.keys(createActivities(deps)).sort()).toEqual([
       'assessElectricity',
       'deleteOrphanPhotos',
+      'fieldWatch',
       'notify',
       'produceDocument',
       'publishWarning',
@@ -37,6 +39,7 @@ describe('createActivities', () => {
       electricity: electricityActivities(deps),
       documents: documentActivities(deps),
       photoCleanup: photoCleanupActivities(deps.pool),
+      fieldWatch: fieldWatchActivities(deps),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);
