@@ -52,7 +52,7 @@ export async function enterpriseFor(
   pool: pg.Pool,
   p: ApiPrincipal,
   id: string,
-  field = 'enterpriseId',
+  field = 'body.enterpriseId',
 ): Promise<FieldEnterprise> {
   const { rows } = await pool.query<{
     id: string;

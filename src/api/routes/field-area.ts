@@ -37,7 +37,7 @@ const county = z.string().refine((c) => COUNTIES.some((j) => j.id === c), {
 const siteKinds = (defaultPlan.field?.departments ?? []).map((d) => d.siteKind);
 
 /** The county a record is written for: a branch's own (another is 403), else the one named (required). */
-function recordCounty(p: ApiPrincipal, asked: string | undefined, field = 'county'): string {
+function recordCounty(p: ApiPrincipal, asked: string | undefined, field = 'body.county'): string {
   const own = fieldCounty(p);
   if (own !== null) {
     if (asked !== undefined && asked !== own) assertFieldCounty(p, asked);
@@ -221,7 +221,7 @@ export const fieldAreaRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       const c = recordCounty(p, b.county);
       const unitId = writerUnit(p);
       if (!(await unitOwnsPhotos(deps.pool, unitId, b.photoIds)))
-        throw fieldError('photoIds', '影像资料应为本单位上传的照片编号');
+        throw fieldError('body.photoIds', '影像资料应为本单位上传的照片编号');
       const dept = defaultPlan.field!.departments.find((d) => d.siteKind === b.siteKind)!;
       const { rows } = await deps.pool.query<HandoverRow>(
         `INSERT INTO field_handovers (county, unit_id, site_kind, site_name, problem, department, day, photo_ids,
@@ -371,7 +371,7 @@ export const fieldAreaRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       const p = principalOf(req);
       const b = req.body;
       const at = parseIso(b.observedAt);
-      if (at > now() + 10 * 60_000) throw fieldError('observedAt', '火点时间不能晚于当前时间');
+      if (at > now() + 10 * 60_000) throw fieldError('body.observedAt', '火点时间不能晚于当前时间');
       const c = recordCounty(p, b.county);
       const { rows } = await insertFire(
         deps.pool,
@@ -659,9 +659,9 @@ export const fieldAreaRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         const known = new Map(rows.map((r) => [r.id, r.county]));
         b.enterpriseIds.forEach((id, i) => {
           const c = known.get(id);
-          if (c === undefined) throw fieldError(`enterpriseIds[${i}]`, `减排清单中没有企业“${id}”`);
+          if (c === undefined) throw fieldError(`body.enterpriseIds[${i}]`, `减排清单中没有企业“${id}”`);
           if (!b.counties.includes(c))
-            throw fieldError(`enterpriseIds[${i}]`, '企业不在督导组的县（市）区内');
+            throw fieldError(`body.enterpriseIds[${i}]`, '企业不在督导组的县（市）区内');
         });
       }
       const { rows } = await deps.pool.query<GroupRow>(

@@ -179,7 +179,7 @@ export const fieldCaseRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       const b = req.body;
       const ent = await enterpriseFor(deps.pool, p, b.enterpriseId);
       const at = now();
-      if (b.dueAt && parseIso(b.dueAt) <= at) throw fieldError('dueAt', '办结期限应晚于当前时间');
+      if (b.dueAt && parseIso(b.dueAt) <= at) throw fieldError('body.dueAt', '办结期限应晚于当前时间');
       const { row } = await openCase(deps.pool, {
         kind: b.kind,
         enterpriseId: ent.id,
@@ -227,7 +227,7 @@ export const fieldCaseRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       assertFieldCounty(p, row.county);
       if (row.state === 'closed') throw conflict('案件已办结，不能再修改');
       const b = req.body;
-      if (b.dueAt && parseIso(b.dueAt) <= now()) throw fieldError('dueAt', '办结期限应晚于当前时间');
+      if (b.dueAt && parseIso(b.dueAt) <= now()) throw fieldError('body.dueAt', '办结期限应晚于当前时间');
       const { rows } = await deps.pool.query<CaseRow>(
         `UPDATE field_cases SET kind = COALESCE($2, kind), notes = COALESCE($3, notes),
            monitoring_result = COALESCE($4, monitoring_result), decision_number = COALESCE($5, decision_number),
@@ -283,9 +283,9 @@ export const fieldCaseRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         throw conflict('案件已办结', { closeReason: row.close_reason });
       }
       if (row.kind === 'penalty' && !(b.decisionNumber ?? row.decision_number))
-        throw fieldError('decisionNumber', '立案处罚案件办结须填写处罚决定书文号');
+        throw fieldError('body.decisionNumber', '立案处罚案件办结须填写处罚决定书文号');
       if (row.kind === 'monitoring' && !(b.monitoringResult ?? row.monitoring_result))
-        throw fieldError('monitoringResult', '监督性监测案件办结须填写监测结果');
+        throw fieldError('body.monitoringResult', '监督性监测案件办结须填写监测结果');
       const { rows } = await deps.pool.query<CaseRow>(
         `UPDATE field_cases SET state = 'closed', closed_at = $2, closed_by = $3, close_reason = $4,
            monitoring_result = COALESCE($5, monitoring_result), decision_number = COALESCE($6, decision_number),

@@ -173,10 +173,10 @@ export const fieldInspectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = a
       const b = req.body;
       const ent = await enterpriseFor(deps.pool, p, b.enterpriseId);
       const at = parseIso(b.inspectedAt);
-      if (at > now() + 10 * 60_000) throw fieldError('inspectedAt', '检查时间不能晚于当前时间');
+      if (at > now() + 10 * 60_000) throw fieldError('body.inspectedAt', '检查时间不能晚于当前时间');
       const unitId = writerUnit(p);
       if (!(await unitOwnsPhotos(deps.pool, unitId, b.photoIds)))
-        throw fieldError('photoIds', '影像资料应为本单位上传的照片编号');
+        throw fieldError('body.photoIds', '影像资料应为本单位上传的照片编号');
       const day = cstDate(at);
       const inForce = await levelInForce(deps.pool, ent.county, day, b.episodeId);
       const required =
@@ -208,7 +208,7 @@ export const fieldInspectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = a
         if (b.openCase) {
           const c = b.openCase;
           if (c.dueAt && parseIso(c.dueAt) <= now())
-            throw fieldError('openCase.dueAt', '办结期限应晚于当前时间');
+            throw fieldError('body.openCase.dueAt', '办结期限应晚于当前时间');
           opened = (
             await openCase(client, {
               kind: c.kind,

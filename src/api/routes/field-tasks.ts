@@ -131,11 +131,11 @@ export const fieldTaskRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
 
   /** The visit's unit, after checking the enterprise is among its tasks of the day. */
   async function taskOfDay(p: ApiPrincipal, b: z.infer<typeof visitBody>) {
-    const unitId = unitOf(p, b.unitId, 'unitId');
+    const unitId = unitOf(p, b.unitId, 'body.unitId');
     const { t } = await todaysList(unitId, b.date, b.episodeId);
     if (!t.tasks[b.task].includes(b.enterpriseId))
       throw fieldError(
-        'enterpriseId',
+        'body.enterpriseId',
         `该企业不在${b.date}的${b.task === 'supervise' ? '驻场督导' : '执法巡查'}任务中`,
       );
     return { unitId, county: t.enterprises.get(b.enterpriseId)!.county };
@@ -181,7 +181,7 @@ export const fieldTaskRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
     },
     async (req) => {
       const p = principalOf(req);
-      const unitId = unitOf(p, req.query.unitId, 'unitId');
+      const unitId = unitOf(p, req.query.unitId, 'query.unitId');
       const date = req.query.date ?? cstDate(now());
       const { t, items } = await todaysList(unitId, date, req.query.episodeId);
       return {
@@ -247,7 +247,7 @@ export const fieldTaskRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         const b = req.body;
         const { unitId, county } = await taskOfDay(p, b);
         const at = b.at ? parseIso(b.at) : now();
-        if (at > now() + 10 * 60_000) throw fieldError('at', '时间不能晚于当前时间');
+        if (at > now() + 10 * 60_000) throw fieldError('body.at', '时间不能晚于当前时间');
         const { rows } =
           move === 'check-in'
             ? await deps.pool.query<Visit>(
