@@ -12,7 +12,9 @@ import { logOnlyActivityDeps } from '../../../src/activities/deps.js';
 import { fieldWatchActivities } from '../../../src/activities/field-watch.js';
 import { projectionActivities } from '../../../src/activities/projection.js';
 import type { App } from '../../../src/api/app.js';
-import { cstDate, parseIso } from '../../../src/domain/index.js';
+import { documentActivities } from '../../../src/activities/documents.js';
+import { storedFacts } from '../../../src/adapters/reporting/index.js';
+import { cstDate, nextDate, parseIso } from '../../../src/domain/index.js';
 import { goodReport } from '../../episode-harness.js';
 import { type IntegrationContext, integrationContext, withWorker } from '../../helpers.js';
 import {
@@ -364,6 +366,7 @@ describe('cases outside the scenario', () => {
       const app = await testApp(ctx, taskQueue);
       const call = caller(app);
       const episodeId = `episode:chaoyang:${uniqueDate()}:1`;
+      const today = cstDate(Date.now());
       const { recordEvents } = projectionActivities({ pool: ctx.pool });
       const input = {
         episodeId,
@@ -372,7 +375,7 @@ describe('cases outside the scenario', () => {
             seq: 1,
             event: {
               type: 'enforcement.followup' as const,
-              at: '2026-12-02T09:00:00+08:00',
+              at: `${today}T09:00:00+08:00`,
               actor: 'system' as const,
               enterpriseId: E.key2,
               unitId: 'branch.shuangta',
@@ -392,7 +395,7 @@ describe('cases outside the scenario', () => {
           enterpriseName: '双塔区华源水泥有限公司',
           ownerUnit: 'branch.shuangta',
           fromElectricity: true,
-          dueAt: '2026-12-03T17:00:00+08:00',
+          dueAt: `${nextDate(today)}T17:00:00+08:00`,
           state: 'open',
         }),
       ]);
@@ -405,6 +408,31 @@ describe('cases outside the scenario', () => {
         reason: '复查：已按一厂一策停产，用电量下降系计量延迟',
       });
       expect(closed.json()).toMatchObject({ state: 'closed', closedBy: who.shuangta.id });
+      // the office's daily report of the day counts it as closed (办结)
+      await documentActivities({ pool: ctx.pool }).produceDocument({
+        episodeId,
+        kind: 'daily-report',
+        key: 'day-1',
+        planId: 'chaoyang-2024',
+        planVersion: 1,
+        jurisdiction: 'chaoyang',
+        exercise: false,
+        issuedAt: `${today}T20:00:00+08:00`,
+        responseDay: 1,
+        reportDate: today,
+        overview: [],
+        earlyResponseFrom: null,
+        warnings: [],
+        decisions: [],
+        duties: [],
+        lateUnits: [],
+        notices: [],
+        electricityDays: [],
+        forecast: [],
+        liftedAt: null,
+      });
+      const facts = await storedFacts(ctx.pool, episodeId, 'daily-report', 'day-1');
+      expect(facts?.followups).toEqual({ opened: 1, closed: 1 });
       await app.close();
     });
   });
