@@ -525,4 +525,77 @@ describe('cases outside the scenario', () => {
     expect(listed.json().items.some((f: { longitude: number }) => f.longitude === lon)).toBe(false);
     await app.close();
   });
+
+  it('vehicle checks and inspection groups: counts that cannot be, groups outside a branch’s county, findings', async () => {
+    const app = await testApp(ctx, 'no-worker');
+    const call = caller(app);
+    const day = cstDate(Date.now());
+    const impossible = await call(who.enforcement, 'POST', '/field/vehicle-checks', {
+      county: 'longcheng',
+      date: day,
+      vehiclesChecked: 10,
+      vehiclesExceeding: 12,
+      vehiclesPenalised: 0,
+    });
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.json().errors).toEqual([expect.objectContaining({ path: 'body.vehiclesExceeding' })]);
+    const noCounty = await call(who.enforcement, 'POST', '/field/vehicle-checks', {
+      date: day,
+      vehiclesChecked: 10,
+      vehiclesExceeding: 2,
+      vehiclesPenalised: 1,
+    });
+    expect(noCounty.json().errors).toEqual([expect.objectContaining({ path: 'body.county' })]);
+    const checked = await call(who.enforcement, 'POST', '/field/vehicle-checks', {
+      county: 'longcheng',
+      date: day,
+      place: '101国道龙城检查站',
+      vehiclesChecked: 48,
+      vehiclesExceeding: 3,
+      vehiclesPenalised: 2,
+      machineryChecked: 5,
+    });
+    expect(checked.statusCode).toBe(201);
+    expect(checked.json()).toMatchObject({ unitId: 'enforcement', withTrafficPolice: true });
+    // the enforcement team's report of the day is prefilled from it
+    const form = (await call(who.enforcement, 'GET', `/field/report?date=${day}`)).json();
+    expect(form.fields.vehiclesChecked).toBeGreaterThanOrEqual(48);
+    expect(form.fields.notes).toContain('会同公安交警抽测机动车');
+    // a branch sees its county's checks only
+    const seen = (await call(who.shuangta, 'GET', `/field/vehicle-checks?date=${day}`)).json().items;
+    expect(seen.every((v: { county: string }) => v.county === 'shuangta')).toBe(true);
+
+    const elsewhere = await call(who.shuangta, 'POST', '/field/inspection-groups', {
+      name: '第一督导组',
+      date: day,
+      members: ['王强', '李娜'],
+      counties: ['beipiao'],
+    });
+    expect(elsewhere.statusCode).toBe(403);
+    const wrongTarget = await call(who.office, 'POST', '/field/inspection-groups', {
+      name: '第一督导组',
+      date: day,
+      members: ['王强', '李娜'],
+      counties: ['shuangta'],
+      enterpriseIds: [E.key1, E.beipiao],
+    });
+    expect(wrongTarget.statusCode).toBe(400);
+    expect(wrongTarget.json().errors).toEqual([expect.objectContaining({ path: 'body.enterpriseIds[1]' })]);
+    const group = await call(who.office, 'POST', '/field/inspection-groups', {
+      name: '第一督导组',
+      date: day,
+      members: ['王强', '李娜'],
+      counties: ['shuangta', 'beipiao'],
+      enterpriseIds: [E.key1, E.beipiao],
+    });
+    expect(group.statusCode).toBe(201);
+    const found = await call(who.shuangta, 'POST', `/field/inspection-groups/${group.json().id}/findings`, {
+      findings: '双塔区鑫达钢铁有限公司料场未苫盖，已交办双塔分局',
+    });
+    expect(found.statusCode).toBe(200);
+    expect(found.json().findings).toBe('双塔区鑫达钢铁有限公司料场未苫盖，已交办双塔分局');
+    const listed = (await call(who.beipiao, 'GET', `/field/inspection-groups?date=${day}`)).json().items;
+    expect(listed.map((g: { id: string }) => g.id)).toContain(group.json().id);
+    await app.close();
+  });
 });
