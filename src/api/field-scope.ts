@@ -4,6 +4,7 @@
  * enterprise a record names, the level in force on a day, and the writer's unit.
  */
 import type pg from 'pg';
+import { z } from 'zod';
 import {
   type ResponsePlan,
   type WarningLevel,
@@ -141,3 +142,26 @@ export const countyOfUnit = (unitId: string): string | null => unitOfAnyPlan(uni
 
 /** The unit's name in the plan (for messages and lists). */
 export const unitLabel = (unitId: string): string => unitOfAnyPlan(unitId)?.name ?? unitId;
+
+const COUNTIES = defaultPlan.jurisdictions.filter((j) => j.kind === 'county');
+/** A county of the plan, by id. */
+export const countyIdSchema = z.string().refine((c) => COUNTIES.some((j) => j.id === c), {
+  message: `one of ${COUNTIES.map((j) => j.id).join(', ')}`,
+});
+
+/** A county id from a file's cell: its id or its name (北票市). */
+export function countyFromCell(cell: string): string | null {
+  const v = cell.trim();
+  return COUNTIES.find((j) => j.id === v || j.name === v)?.id ?? null;
+}
+
+/** The county a record is written for: a branch's own (another is 403), else the one named (required). */
+export function recordCounty(p: ApiPrincipal, asked: string | undefined, field = 'body.county'): string {
+  const own = fieldCounty(p);
+  if (own !== null) {
+    if (asked !== undefined && asked !== own) assertFieldCounty(p, asked);
+    return own;
+  }
+  if (asked === undefined) throw fieldError(field, '请指明县（市）区');
+  return asked;
+}
