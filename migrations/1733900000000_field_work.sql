@@ -87,6 +87,7 @@ CREATE TABLE field_handovers (
   answer         text,
   answered_at    timestamptz,
   propose_notice boolean NOT NULL DEFAULT false,
+  told_at        timestamptz,                   -- the department (and, for a proposed 通报, the office) told
   created_by     text NOT NULL,
   created_at     timestamptz NOT NULL DEFAULT now()
 );

@@ -1,7 +1,8 @@
 /**
  * The field watch activity (run by the `field-watch` schedule): escalates overdue cases along the
  * plan's `field.caseEscalation` ladder (owner first, then the office), tells a county's branch of each
- * new fire point, and flags daily reports that contradict the day's records or the electricity
+ * new fire point, hands each hand-over (移交) to its department (and a serious one to the office for a
+ * 通报), and flags daily reports that contradict the day's records or the electricity
  * accounting, telling the office. Every message carries a business key, so a re-run sends nothing twice.
  */
 import { loadDayRecords, nonCompliantOn } from '../adapters/field/day-records.js';
@@ -13,6 +14,7 @@ import {
   defaultPlan,
   dueCaseSteps,
   firePointVars,
+  handoverVars,
   followUpUnit,
   renderPlanTemplate,
   reportContradictions,
@@ -128,6 +130,40 @@ export function fieldWatchActivities({ pool, notifier }: Pick<ActivityDeps, 'poo
     return rows.length;
   }
 
+  async function tellHandovers(): Promise<number> {
+    const { rows } = await pool.query<{
+      id: string;
+      unit_id: string;
+      county: string;
+      site_kind: string;
+      site_name: string;
+      problem: string;
+      department: string;
+      day: string;
+      propose_notice: boolean;
+    }>(
+      `SELECT id, unit_id, county, site_kind, site_name, problem, department, day::text AS day, propose_notice
+       FROM field_handovers WHERE told_at IS NULL ORDER BY created_at LIMIT 500`,
+    );
+    for (const h of rows) {
+      const h2 = { ...h, unitId: h.unit_id, siteKind: h.site_kind, siteName: h.site_name };
+      const sends: Array<[string, string]> = [[field.handoverTemplate, h.department]];
+      if (h.propose_notice) sends.push([field.handoverNoticeTemplate, plan.roles.office]);
+      for (const [template, target] of sends) {
+        await notifier.send({
+          idempotencyKey: `field-handover:${h.id}:${target}`,
+          episodeId: 'field',
+          step: template === field.handoverTemplate ? 'field.handover' : 'field.handover-notice',
+          recipientId: target,
+          ...renderPlanTemplate(plan, template, handoverVars(plan, h2, target)),
+          exercise: false,
+        });
+      }
+      await pool.query('UPDATE field_handovers SET told_at = now() WHERE id = $1', [h.id]);
+    }
+    return rows.length;
+  }
+
   async function flagReports(nowMs: number): Promise<number> {
     const reports = await pool.query<{
       episode_id: string;
@@ -232,6 +268,7 @@ export function fieldWatchActivities({ pool, notifier }: Pick<ActivityDeps, 'poo
     async fieldWatch(input: { nowMs: number }): Promise<FieldWatchResult> {
       const escalations = await escalateCases(input.nowMs);
       const firePoints = await tellFirePoints();
+      await tellHandovers();
       const flags = await flagReports(input.nowMs);
       return { escalations, firePoints, flags };
     },

@@ -51,6 +51,31 @@ export function firePointVars(
   };
 }
 
+export function handoverVars(
+  plan: ResponsePlan,
+  h: {
+    unitId: string;
+    county: string;
+    siteKind: string;
+    siteName: string;
+    problem: string;
+    department: string;
+    day: string;
+  },
+  target: string,
+): Record<string, string | number> {
+  return {
+    targetName: unitName(plan, target),
+    unitName: unitName(plan, h.unitId),
+    dayWords: cstDateWords(h.day),
+    countyName: countyName(plan, h.county),
+    siteKindName: plan.field?.departments.find((d) => d.siteKind === h.siteKind)?.label ?? h.siteKind,
+    siteName: h.siteName,
+    problem: h.problem.replace(/[。；;.\s]+$/u, ''),
+    departmentName: unitName(plan, h.department),
+  };
+}
+
 export function contradictionVars(
   plan: ResponsePlan,
   unitId: string,

@@ -50,4 +50,7 @@ export interface FieldSettings {
   /** Template keys: the region's notice of a fire point, the office's notice of a report contradiction. */
   firePointTemplate: string;
   contradictionTemplate: string;
+  /** Template keys: the department's hand-over (移交) message, the office's proposal of a 通报 for a serious one. */
+  handoverTemplate: string;
+  handoverNoticeTemplate: string;
 }

@@ -230,6 +230,8 @@ const fieldSchema = z.strictObject({
   caseEscalation: ladderSchema,
   firePointTemplate: id,
   contradictionTemplate: id,
+  handoverTemplate: id,
+  handoverNoticeTemplate: id,
 });
 
 const planObjectSchema = z.strictObject({
@@ -456,7 +458,12 @@ function checkReferences(plan: PlanObject, ctx: z.RefinementCtx): void {
     plan.field.departments.forEach((d, i) => {
       if (!unitIds.has(d.unitId)) issue(['field', 'departments', i, 'unitId'], `unknown unit "${d.unitId}"`);
     });
-    for (const key of ['firePointTemplate', 'contradictionTemplate'] as const) {
+    for (const key of [
+      'firePointTemplate',
+      'contradictionTemplate',
+      'handoverTemplate',
+      'handoverNoticeTemplate',
+    ] as const) {
       if (!templateKeys.has(plan.field[key])) issue(['field', key], `missing template "${plan.field[key]}"`);
     }
   }

@@ -19,12 +19,18 @@ import {
 import { unitOwnsPhotos } from '../photos.js';
 import { errorBody, isoDate, uuidParams } from '../schemas.js';
 import { principalOf } from '../security.js';
+import { triggerFieldWatch } from '../../adapters/field/watch-schedule.js';
 import { countyIdSchema as county, recordCounty } from '../field-scope.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 const iso = (d: Date | null) => (d ? toCstIso(d.getTime()) : null);
 
+const HANDOVER_DESCRIPTION =
+  'The department comes from the plan by `siteKind` (' +
+  (defaultPlan.field?.departments ?? []).map((d) => `${d.siteKind} → ${unitLabel(d.unitId)}`).join('; ') +
+  '). The field watch hands it to the department at once (and proposes a 通报 to the office when ' +
+  '`proposeNotice`); tracked until the department answers (POST …/answer).';
 const siteKinds = (defaultPlan.field?.departments ?? []).map((d) => d.siteKind);
 const handoverSchema = z.object({
   id: z.string(),
@@ -113,11 +119,7 @@ export const fieldHandoverRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asy
       schema: {
         tags: ['field'],
         summary: 'Hand a stockyard or construction-site problem over (移交) to the competent department',
-        description: `The department comes from the plan by \`siteKind\` (${(
-          defaultPlan.field?.departments ?? []
-        )
-          .map((d) => `${d.siteKind} → ${unitLabel(d.unitId)}`)
-          .join('; ')}). Tracked until the department answers (POST …/answer).`,
+        description: HANDOVER_DESCRIPTION,
         security,
         body: z.strictObject({
           county: county.optional(),
@@ -158,6 +160,7 @@ export const fieldHandoverRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asy
           p.id,
         ],
       );
+      triggerFieldWatch(deps.temporal);
       return reply.code(201).send(handoverView(rows[0]!));
     },
   );

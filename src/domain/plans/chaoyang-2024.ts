@@ -620,6 +620,14 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '火点通报：{countyName}{observedAt}',
       body: '{targetName}：{observedAt}在{countyName}（经度{longitude}，纬度{latitude}{placeText}）发现秸秆焚烧等火点（来源：{sourceName}），请立即核查处置，落实属地责任，并将处置结果记入系统。',
     },
+    handoverToDepartment: {
+      title: '问题移交：{siteName}',
+      body: '{targetName}：{unitName}于{dayWords}在{countyName}{siteKindName}“{siteName}”发现以下问题：{problem}。根据职责分工，现移交贵单位依法依规处理，请将处理结果反馈{unitName}。',
+    },
+    handoverNoticeProposed: {
+      title: '拟通报：{siteName}（{countyName}）',
+      body: '{targetName}：{unitName}于{dayWords}在{countyName}{siteKindName}“{siteName}”发现以下问题：{problem}，已移交{departmentName}。问题较为严重，建议以市重污染天气专项应急指挥部办公室名义予以通报，请审核。',
+    },
     reportContradiction: {
       title: '日报与记录不符：{unitName}{dayWords}',
       body: '{targetName}：{unitName}{dayWords}报送的工作日报与当日记录不符：{problem}。请核实是否存在谎报、瞒报（方案五(四)2）。',
@@ -758,6 +766,8 @@ export const chaoyang2024Plan: ResponsePlan = {
     ],
     firePointTemplate: 'firePointNotice',
     contradictionTemplate: 'reportContradiction',
+    handoverTemplate: 'handoverToDepartment',
+    handoverNoticeTemplate: 'handoverNoticeProposed',
   },
 };
 

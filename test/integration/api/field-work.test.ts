@@ -226,6 +226,7 @@ describe('field work through HTTP', () => {
         siteName: '龙山花园三期工地',
         problem: '重污染天气黄色预警期间仍在进行土石方作业',
         photoIds: [photoId],
+        proposeNotice: true,
       });
       expect(handed.statusCode).toBe(201);
       expect(handed.json()).toMatchObject({
@@ -327,6 +328,23 @@ describe('field work through HTTP', () => {
       ]);
       expect(flags.json().items[0].notifiedAt).not.toBeNull();
       expect((await call(who.beipiao, 'GET', '/field/report-flags')).statusCode).toBe(403);
+      // the same pass handed the construction site's problem to 住建, in words
+      const handedOver = await ctx.pool.query<{ title: string; body: string }>(
+        `SELECT title, body FROM notification_deliveries WHERE idempotency_key = $1`,
+        [`field-handover:${handed.json().id}:dept.housing`],
+      );
+      expect(handedOver.rows).toHaveLength(1);
+      expect(handedOver.rows[0]!.title).toBe('问题移交：龙山花园三期工地');
+      expect(handedOver.rows[0]!.body).toMatch(
+        /^市住房和城乡建设局：双塔分局于\d+月\d+日在双塔区施工工地“龙山花园三期工地”发现以下问题：重污染天气黄色预警期间仍在进行土石方作业。根据职责分工，现移交贵单位依法依规处理/,
+      );
+      // a serious one is proposed to the office for a 通报 in the command office's name
+      const proposed = await ctx.pool.query<{ title: string; body: string }>(
+        `SELECT title, body FROM notification_deliveries WHERE idempotency_key = $1`,
+        [`field-handover:${handed.json().id}:office`],
+      );
+      expect(proposed.rows.map((r) => r.title)).toEqual(['拟通报：龙山花园三期工地（双塔区）']);
+      expect(proposed.rows[0]!.body).toContain('建议以市重污染天气专项应急指挥部办公室名义予以通报');
       const told = await ctx.pool.query<{ title: string; body: string }>(
         `SELECT title, body FROM notification_deliveries
          WHERE episode_id = $1 AND recipient_id = 'office' AND step = 'field.report-contradiction'`,

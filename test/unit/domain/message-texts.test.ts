@@ -9,6 +9,7 @@ import {
   caseEscalationVars,
   contradictionVars,
   firePointVars,
+  handoverVars,
   cstDateTimeWords,
   dailyReportVars,
   defaultPlan,
@@ -46,6 +47,15 @@ const due = parseIso('2026-12-02T17:00:00+08:00');
 const [remind, director, leaders] = plan.escalation.reports;
 const [decisionReminder, decisionEscalation] = plan.deadlines.commanderDecision.escalation;
 const category = aqiCategory(235);
+const handover = {
+  unitId: 'branch.shuangta',
+  county: 'shuangta',
+  siteKind: 'construction-site',
+  siteName: '龙山花园三期工地',
+  problem: '黄色预警期间仍在进行土石方作业，裸土未苫盖。',
+  department: 'dept.housing',
+  day: '2026-12-02',
+};
 const fieldCase = {
   id: '5f1c2a9e-0000-4000-8000-000000000001',
   kind: 'followup' as const,
@@ -184,6 +194,8 @@ const cases: Record<string, Record<string, string | number>> = {
     },
     'branch.jianping',
   ),
+  handoverToDepartment: handoverVars(plan, handover, 'dept.housing'),
+  handoverNoticeProposed: handoverVars(plan, handover, 'office'),
   reportContradiction: contradictionVars(plan, 'branch.jianping', '2026-12-02', [
     '日报称未发现问题（措施落实到位），但耗电量核算认定建平县鑫达钢铁有限公司当日未落实减排要求',
   ]),
