@@ -70,7 +70,7 @@ CREATE TABLE field_task_visits (
   checked_in_at  timestamptz,
   checked_out_at timestamptz,
   updated_at     timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (day, enterprise_id, task)
+  PRIMARY KEY (day, enterprise_id, task, unit_id)
 );
 
 CREATE TABLE field_handovers (

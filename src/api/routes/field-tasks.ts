@@ -214,7 +214,7 @@ export const fieldTaskRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
       await deps.pool.query(
         `INSERT INTO field_task_visits (day, enterprise_id, task, unit_id, county, officer)
          VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (day, enterprise_id, task) DO UPDATE SET officer = EXCLUDED.officer, updated_at = now()`,
+         ON CONFLICT (day, enterprise_id, task, unit_id) DO UPDATE SET officer = EXCLUDED.officer, updated_at = now()`,
         [req.body.date, req.body.enterpriseId, req.body.task, unitId, county, req.body.officer],
       );
       return { ok: true as const };
@@ -253,7 +253,7 @@ export const fieldTaskRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
             ? await deps.pool.query<Visit>(
                 `INSERT INTO field_task_visits (day, enterprise_id, task, unit_id, county, officer, checked_in_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (day, enterprise_id, task) DO UPDATE
+                 ON CONFLICT (day, enterprise_id, task, unit_id) DO UPDATE
                    SET checked_in_at = COALESCE(field_task_visits.checked_in_at, EXCLUDED.checked_in_at),
                        officer = COALESCE(field_task_visits.officer, EXCLUDED.officer), updated_at = now()
                  RETURNING checked_in_at, checked_out_at`,
@@ -261,9 +261,9 @@ export const fieldTaskRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
               )
             : await deps.pool.query<Visit>(
                 `UPDATE field_task_visits SET checked_out_at = COALESCE(checked_out_at, $4), updated_at = now()
-                 WHERE day = $1 AND enterprise_id = $2 AND task = $3 AND checked_in_at IS NOT NULL
+                 WHERE day = $1 AND enterprise_id = $2 AND task = $3 AND unit_id = $5 AND checked_in_at IS NOT NULL
                  RETURNING checked_in_at, checked_out_at`,
-                [b.date, b.enterpriseId, b.task, new Date(at)],
+                [b.date, b.enterpriseId, b.task, new Date(at), unitId],
               );
         const r = rows[0];
         if (!r) throw conflict('尚未签到，不能签退');

@@ -183,6 +183,18 @@ describe('field work through HTTP', () => {
       expect(insp.case).toMatchObject({ kind: 'evidence', state: 'open', ownerUnit: 'branch.shuangta' });
       const retried = await call(who.shuangta, 'POST', '/field/inspections', inspectionBody, `insp-${s}`);
       expect(retried.json().id).toBe(insp.id); // a retried write changes nothing
+      const out = await call(who.shuangta, 'POST', '/field/tasks/check-out', visit);
+      expect(out.json()).toMatchObject({ checkedInAt: checkIn.json().checkedInAt });
+      expect(out.json().checkedOutAt).not.toBeNull();
+      const listedVisit = (
+        await call(who.shuangta, 'GET', `/field/tasks?date=${today}&episodeId=${encodeURIComponent(id)}`)
+      )
+        .json()
+        .items.find(
+          (t: { enterpriseId: string; task: string }) =>
+            t.enterpriseId === target.enterpriseId && t.task === 'supervise',
+        );
+      expect(listedVisit).toMatchObject({ officer: '张伟', checkedOutAt: out.json().checkedOutAt });
       const caseUrl = `/field/cases/${insp.case.id}`;
       // another county's branch neither sees nor closes it
       expect((await call(who.beipiao, 'GET', caseUrl)).statusCode).toBe(403);
