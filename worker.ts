@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { activityDepsFromConfig } from './src/activities/deps.js';
 import { createHistoryExportActivities } from './src/activities/history-export.js';
 import { ensurePhotoCleanupSchedule } from './src/activities/photo-cleanup.js';
+import { ensureFieldWatchSchedule } from './src/adapters/field/watch-schedule.js';
 import { type ActivityDeps, createActivities } from './src/activities/index.js';
 import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
@@ -157,6 +158,13 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
         },
       );
       logger.info({ outcome }, 'photo clean-up schedule');
+      const field = await ensureFieldWatchSchedule(
+        new Client({ connection: scheduleConnection, namespace }),
+        {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+        },
+      );
+      logger.info({ outcome: field }, 'field watch schedule');
     } finally {
       await scheduleConnection.close();
     }

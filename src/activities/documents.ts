@@ -108,9 +108,17 @@ async function documentFacts(
   const followupEvents = events.filter(
     (e) => e.type === 'enforcement.followup' && (summary || cstDate(parseIso(e.at)) === issuedDate),
   );
+  // follow-ups are closed as cases (#15, field_cases); closing events are counted as before
+  const closedCases = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM field_cases
+     WHERE episode_id = $1 AND source_key LIKE 'electricity:%' AND state = 'closed'
+       AND ($2::date IS NULL OR (closed_at AT TIME ZONE 'Asia/Shanghai')::date = $2::date)`,
+    [req.episodeId, summary ? null : issuedDate],
+  );
   const followups = {
     opened: followupEvents.filter((e) => e.payload.action !== 'closed').length,
-    closed: followupEvents.filter((e) => e.payload.action === 'closed').length,
+    closed:
+      followupEvents.filter((e) => e.payload.action === 'closed').length + (closedCases.rows[0]?.n ?? 0),
   };
 
   const unitReports = await reportTable(pool, plan, req, summary);

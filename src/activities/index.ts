@@ -15,6 +15,7 @@ import { notificationActivities } from './notifications.js';
 import { observationActivities } from './observations.js';
 import { projectionActivities } from './projection.js';
 import { photoCleanupActivities } from './photo-cleanup.js';
+import { fieldWatchActivities } from './field-watch.js';
 import { submissionActivities } from './submissions.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...photoCleanupActivities(deps.pool),
     ...observationActivities(deps.pool),
     ...filingActivities(deps),
+    ...fieldWatchActivities(counted),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The projection activity: appends the workflow's domain events to the audit log (`episode_events`)
  * and moves the read model (`episodes`) forward, never backward, and folds the events into the
- * read side (`episode_projection`, see read-projection.ts), in one transaction.
+ * read side (`episode_projection`, see read-projection.ts), and opens the electricity follow-ups'
+ * cases (field-followups.ts), in one transaction.
  */
 import type { RecordEventsInput } from '../contracts/index.js';
 import type { ActivityDeps } from './deps.js';
 import { observeProjected } from './metrics.js';
 import { advanceProjection } from './read-projection.js';
+import { openFollowUpCases } from './field-followups.js';
 
 export function projectionActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
   return {
@@ -57,6 +59,7 @@ export function projectionActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
           );
         }
         await advanceProjection(client, input.episodeId);
+        await openFollowUpCases(client, input.episodeId, input.events);
         await client.query('COMMIT');
         observeProjected(input.events);
       } catch (err) {

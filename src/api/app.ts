@@ -157,6 +157,10 @@ export async function buildApp(options: AppOptions) {
           { name: 'health', description: 'Liveness, readiness and problem types' },
           { name: 'console', description: 'What the console needs' },
           { name: 'sign-in', description: 'Staff sign-in by OpenID Connect and the console session' },
+          {
+            name: 'field',
+            description: 'Field work: tasks, inspections, cases, hand-overs, fire points, checks',
+          },
         ],
       },
     ),
@@ -180,6 +184,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(auditRoutes, { deps });
   await app.register(liveRoutes, { deps });
   await app.register(historyRoutes, { deps });
+  await app.register((await import('./routes/field.js')).fieldRoutes, { deps });
   await app.register((await import('./routes/admin.js')).adminRoutes, { deps });
   await app.register((await import('./routes/console.js')).consoleRoutes, { deps });
   await app.register((await import('./routes/sign-in.js')).signInRoutes, { deps });

@@ -30,3 +30,8 @@ export * from './observation.js';
 export * from './acknowledgement.js';
 export * from './photo-evidence.js';
 export * from './filings.js';
+export * from './field-plan.js';
+export * from './field-tasks.js';
+export * from './field-cases.js';
+export * from './field-report.js';
+export * from './field-messages.js';

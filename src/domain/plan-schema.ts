@@ -206,6 +206,34 @@ const reportFieldSchema = z.strictObject({
   maxItems: z.number().int().min(1).optional(),
 });
 
+const fieldIntensitySchema = z.strictObject({
+  onSiteSharePercent: z.number().min(0).max(100),
+  patrolsPerBranch: z.number().int().min(0).max(1000),
+  patrolsEnforcement: z.number().int().min(0).max(1000),
+});
+const caseDays = z.number().int().min(1).max(366);
+/** Field work (field-plan.ts). */
+const fieldSchema = z.strictObject({
+  intensity: z.strictObject({
+    early: fieldIntensitySchema.optional(),
+    yellow: fieldIntensitySchema,
+    orange: fieldIntensitySchema,
+    red: fieldIntensitySchema,
+  }),
+  departments: z.array(z.strictObject({ siteKind: id, label: text, unitId: id })).min(1),
+  caseDueDays: z.strictObject({
+    followup: caseDays,
+    monitoring: caseDays,
+    evidence: caseDays,
+    penalty: caseDays,
+  }),
+  caseEscalation: ladderSchema,
+  firePointTemplate: id,
+  contradictionTemplate: id,
+  handoverTemplate: id,
+  handoverNoticeTemplate: id,
+});
+
 const planObjectSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'plan ids are lowercase kebab-case'),
   version: z.number().int().min(1),
@@ -284,6 +312,7 @@ const planObjectSchema = z.strictObject({
   healthAdvice: z.record(z.string().min(1).max(20), text).optional(),
   publication: publicationSchema.optional(),
   documents: documentSettingsSchema,
+  field: fieldSchema.optional(),
 });
 
 type PlanObject = z.infer<typeof planObjectSchema>;
@@ -429,6 +458,21 @@ function checkReferences(plan: PlanObject, ctx: z.RefinementCtx): void {
     ['deadlines', 'commanderDecision', 'escalation'],
     false,
   );
+
+  if (plan.field) {
+    checkLadder(plan.field.caseEscalation, ['field', 'caseEscalation'], true);
+    plan.field.departments.forEach((d, i) => {
+      if (!unitIds.has(d.unitId)) issue(['field', 'departments', i, 'unitId'], `unknown unit "${d.unitId}"`);
+    });
+    for (const key of [
+      'firePointTemplate',
+      'contradictionTemplate',
+      'handoverTemplate',
+      'handoverNoticeTemplate',
+    ] as const) {
+      if (!templateKeys.has(plan.field[key])) issue(['field', key], `missing template "${plan.field[key]}"`);
+    }
+  }
 
   for (const key of REQUIRED_TEMPLATE_KEYS) {
     if (!templateKeys.has(key)) issue(['templates', key], `missing template "${key}"`);

@@ -2,6 +2,7 @@
  * Types of a response plan. Zod-free on purpose: workflows import these modules, and the
  * zod schema (plan-schema.ts) is checked against these types at compile time.
  */
+import type { FieldSettings } from './field-plan.js';
 
 export type WarningLevel = 'yellow' | 'orange' | 'red';
 export type LevelOrNone = 'none' | WarningLevel;
@@ -335,6 +336,8 @@ export interface ResponsePlan {
   publication?: PublicationSettings;
   /** The office's documents: issuer, 机关代字, addressees, 版记. */
   documents: DocumentSettings;
+  /** Field work (五(二)6–9, field-plan.ts): today's tasks, hand-overs, cases; absent = none. */
+  field?: FieldSettings;
 }
 
 /** Template keys every plan must provide. */

@@ -3,3 +3,4 @@ export { historyExportWorkflow } from './history-export.js';
 export { photoCleanupWorkflow } from './photo-cleanup.js';
 export { observationFeedWorkflow } from './observation-feed.js';
 export { filingReminderWorkflow } from './filing-reminders.js';
+export { fieldWatchWorkflow } from './field-watch.js';

@@ -630,6 +630,31 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '请示待批：{proposalAction}',
       body: '指挥长：关于{proposalAction}的请示（编号：{proposalId}）已于{proposedAt}报送，尚未收到指令，请尽快批示。',
     },
+    // #15 field work: an overdue case, a fire point, a report contradicting the records (product defaults)
+    caseOverdueOwner: {
+      title: '案件逾期未办结：{enterpriseName}',
+      body: '{targetName}：{enterpriseName}的{caseKindName}（案件编号：{caseRef}）应于{dueAt}前办结，目前仍未办结，现逾期{overdueHours}小时，请立即办理并在系统中记录结果。',
+    },
+    caseOverdueOffice: {
+      title: '案件逾期未办结：{enterpriseName}（{ownerName}）',
+      body: '{targetName}：{ownerName}负责的{enterpriseName}{caseKindName}（案件编号：{caseRef}）应于{dueAt}前办结，经提醒仍未办结，现逾期{overdueHours}小时，请督办。',
+    },
+    firePointNotice: {
+      title: '火点通报：{countyName}{observedAt}',
+      body: '{targetName}：{observedAt}在{countyName}（经度{longitude}，纬度{latitude}{placeText}）发现秸秆焚烧等火点（来源：{sourceName}），请立即核查处置，落实属地责任，并将处置结果记入系统。',
+    },
+    handoverToDepartment: {
+      title: '问题移交：{siteName}',
+      body: '{targetName}：{unitName}于{dayWords}在{countyName}{siteKindName}“{siteName}”发现以下问题：{problem}。根据职责分工，现移交贵单位依法依规处理，请将处理结果反馈{unitName}。',
+    },
+    handoverNoticeProposed: {
+      title: '拟通报：{siteName}（{countyName}）',
+      body: '{targetName}：{unitName}于{dayWords}在{countyName}{siteKindName}“{siteName}”发现以下问题：{problem}，已移交{departmentName}。问题较为严重，建议以市重污染天气专项应急指挥部办公室名义予以通报，请审核。',
+    },
+    reportContradiction: {
+      title: '日报与记录不符：{unitName}{dayWords}',
+      body: '{targetName}：{unitName}{dayWords}报送的工作日报与当日记录不符：{problem}。请核实是否存在谎报、瞒报（方案五(四)2）。',
+    },
     decisionEscalation: {
       title: '请示久未批复：{proposalAction}',
       body: '{targetName}：关于{proposalAction}的请示（编号：{proposalId}）已于{proposedAt}报送指挥长，{waitedMinutes}分钟仍未获指令，请协调。',
@@ -729,6 +754,43 @@ export const chaoyang2024Plan: ResponsePlan = {
       { name: 'notes', label: '工作开展情况说明', type: 'text', required: false, maxLength: 4000 },
       { name: 'photoIds', label: '影像资料', type: 'idList', required: true, minItems: 1, maxItems: 50 },
     ],
+  },
+  // #15 field work (五(二)6–9). The plan asks for on-site supervision and patrols "加大频次" without
+  // numbers: the intensities, case durations and the overdue ladder are product defaults for the office.
+  field: {
+    intensity: {
+      early: { onSiteSharePercent: 0, patrolsPerBranch: 3, patrolsEnforcement: 5 },
+      yellow: { onSiteSharePercent: 30, patrolsPerBranch: 5, patrolsEnforcement: 10 },
+      orange: { onSiteSharePercent: 50, patrolsPerBranch: 8, patrolsEnforcement: 15 },
+      red: { onSiteSharePercent: 100, patrolsPerBranch: 10, patrolsEnforcement: 20 },
+    },
+    departments: [
+      { siteKind: 'construction-site', label: '施工工地', unitId: 'dept.housing' },
+      { siteKind: 'stockyard', label: '物料堆场', unitId: 'dept.miit' },
+      { siteKind: 'muck-truck', label: '渣土运输', unitId: 'dept.urban' },
+      { siteKind: 'straw-burning', label: '秸秆焚烧', unitId: 'dept.agriculture' },
+    ],
+    caseDueDays: { followup: 1, monitoring: 3, evidence: 3, penalty: 30 },
+    caseEscalation: [
+      {
+        offsetMinutes: 0,
+        targets: ['$unit'],
+        template: 'caseOverdueOwner',
+        circulateNotice: false,
+        description: '逾期时提醒承办单位',
+      },
+      {
+        offsetMinutes: 24 * 60,
+        targets: ['office'],
+        template: 'caseOverdueOffice',
+        circulateNotice: false,
+        description: '逾期1天报专班办公室督办',
+      },
+    ],
+    firePointTemplate: 'firePointNotice',
+    contradictionTemplate: 'reportContradiction',
+    handoverTemplate: 'handoverToDepartment',
+    handoverNoticeTemplate: 'handoverNoticeProposed',
   },
 };
 

@@ -93,6 +93,14 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'filings',
     'filing_documents',
     'filing_events',
+    'field_cases',
+    'field_inspections',
+    'field_task_visits',
+    'field_handovers',
+    'field_fire_points',
+    'field_vehicle_checks',
+    'field_inspection_groups',
+    'field_report_flags',
   ];
   const out: Record<string, number> = {};
   for (const t of tables) {

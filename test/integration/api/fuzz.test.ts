@@ -82,6 +82,31 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as
   { method: 'POST', url: '/filings/{p}/{p}', as: 'office' },
   { method: 'POST', url: '/filings/{p}/{p}/review', as: 'beipiao' },
   { method: 'GET', url: '/filings/{p}/{p}/document', as: 'leader' },
+  // field work (#15)
+  { method: 'GET', url: '/field/tasks?date={p}&unitId={p}', as: 'office' },
+  { method: 'POST', url: '/field/tasks/check-in', as: 'shuangta' },
+  { method: 'POST', url: '/field/tasks/assign', as: 'enforcement' },
+  { method: 'GET', url: '/field/inspections?date={p}&enterpriseId={p}', as: 'shuangta' },
+  { method: 'GET', url: '/field/inspections/{p}', as: 'auditor' },
+  { method: 'POST', url: '/field/inspections', as: 'shuangta' },
+  { method: 'GET', url: '/field/cases?state={p}&openedOn={p}', as: 'shuangta' },
+  { method: 'GET', url: '/field/cases/{p}', as: 'office' },
+  { method: 'POST', url: '/field/cases', as: 'shuangta' },
+  { method: 'POST', url: '/field/cases/{p}/updates', as: 'enforcement' },
+  { method: 'POST', url: '/field/cases/{p}/close', as: 'shuangta' },
+  { method: 'GET', url: '/field/handovers?date={p}&state={p}', as: 'leader' },
+  { method: 'POST', url: '/field/handovers', as: 'shuangta' },
+  { method: 'POST', url: '/field/handovers/{p}/answer', as: 'office' },
+  { method: 'GET', url: '/field/fire-points?date={p}', as: 'commander' },
+  { method: 'POST', url: '/field/fire-points', as: 'office' },
+  { method: 'POST', url: '/field/fire-points/import', as: 'office' },
+  { method: 'GET', url: '/field/vehicle-checks?date={p}', as: 'shuangta' },
+  { method: 'POST', url: '/field/vehicle-checks', as: 'enforcement' },
+  { method: 'GET', url: '/field/inspection-groups?date={p}', as: 'auditor' },
+  { method: 'POST', url: '/field/inspection-groups', as: 'office' },
+  { method: 'POST', url: '/field/inspection-groups/{p}/findings', as: 'office' },
+  { method: 'GET', url: '/field/report?date={p}', as: 'shuangta' },
+  { method: 'GET', url: '/field/report-flags?date={p}&unitId={p}', as: 'office' },
 ];
 
 const MAIN_TABLES = [
@@ -105,6 +130,14 @@ const MAIN_TABLES = [
   'filings',
   'filing_documents',
   'filing_events',
+  'field_cases',
+  'field_inspections',
+  'field_task_visits',
+  'field_handovers',
+  'field_fire_points',
+  'field_vehicle_checks',
+  'field_inspection_groups',
+  'field_report_flags',
 ];
 
 const param = fc.oneof(

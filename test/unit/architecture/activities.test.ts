@@ -9,6 +9,7 @@ import { electricityActivities } from '../../../src/activities/electricity.js';
 import { filingActivities } from '../../../src/activities/filings.js';
 import { createActivities } from '../../../src/activities/index.js';
 import { photoCleanupActivities } from '../../../src/activities/photo-cleanup.js';
+import { fieldWatchActivities } from '../../../src/activities/field-watch.js';
 import { notificationActivities } from '../../../src/activities/notifications.js';
 import { observationActivities } from '../../../src/activities/observations.js';
 import { projectionActivities } from '../../../src/activities/projection.js';
@@ -22,6 +23,7 @@ describe('createActivities', () => {
     expect(Object.keys(createActivities(deps)).sort()).toEqual([
       'assessElectricity',
       'deleteOrphanPhotos',
+      'fieldWatch',
       'listUnfiledFilings',
       'notify',
       'observationsForOpenEpisodes',
@@ -43,6 +45,7 @@ describe('createActivities', () => {
       photoCleanup: photoCleanupActivities(deps.pool),
       observations: observationActivities(deps.pool),
       filings: filingActivities(deps),
+      fieldWatch: fieldWatchActivities(deps),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);

@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   aqiCategory,
+  caseEscalationVars,
+  contradictionVars,
+  firePointVars,
+  handoverVars,
   cstDateTimeWords,
   dailyReportVars,
   filingReminderVars,
@@ -48,6 +52,22 @@ const due = parseIso('2026-12-02T17:00:00+08:00');
 const [remind, director, leaders] = plan.escalation.reports;
 const [decisionReminder, decisionEscalation] = plan.deadlines.commanderDecision.escalation;
 const category = aqiCategory(235);
+const handover = {
+  unitId: 'branch.shuangta',
+  county: 'shuangta',
+  siteKind: 'construction-site',
+  siteName: '龙山花园三期工地',
+  problem: '黄色预警期间仍在进行土石方作业，裸土未苫盖。',
+  department: 'dept.housing',
+  day: '2026-12-02',
+};
+const fieldCase = {
+  id: '5f1c2a9e-0000-4000-8000-000000000001',
+  kind: 'followup' as const,
+  enterpriseName: '建平县鑫达钢铁有限公司',
+  ownerUnit: 'branch.jianping',
+  dueMs: due,
+};
 
 // observed air below the yellow condition on 12月3日 and the last forecast from that day on below it
 const liftForecast = [
@@ -217,6 +237,26 @@ const cases: Record<string, Record<string, string | number>> = {
     sentAt: cstDateTimeWords(ordered),
     errors: 'alert.xml:20: parser error : PCDATA invalid Char value 11',
   },
+  // #15 field work
+  caseOverdueOwner: caseEscalationVars(plan, fieldCase, 'branch.jianping', due + 26 * 3_600_000),
+  caseOverdueOffice: caseEscalationVars(plan, fieldCase, 'office', due + 26 * 3_600_000),
+  firePointNotice: firePointVars(
+    plan,
+    {
+      county: 'jianping',
+      longitude: 119.6431,
+      latitude: 41.4035,
+      observedMs: parseIso('2026-12-02T13:40:00+08:00'),
+      source: 'satellite-csv',
+      place: '朱碌科镇',
+    },
+    'branch.jianping',
+  ),
+  handoverToDepartment: handoverVars(plan, handover, 'dept.housing'),
+  handoverNoticeProposed: handoverVars(plan, handover, 'office'),
+  reportContradiction: contradictionVars(plan, 'branch.jianping', '2026-12-02', [
+    '日报称未发现问题（措施落实到位），但耗电量核算认定建平县鑫达钢铁有限公司当日未落实减排要求',
+  ]),
 };
 
 describe('the texts people read', () => {
