@@ -164,6 +164,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(officeDecisionRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
+  await app.register((await import('./routes/plans.js')).planRoutes, { deps });
   await app.register(referenceRoutes, { deps });
   await app.register((await import('./routes/air-quality.js')).airQualityRoutes, { deps });
   await app.register(publicRoutes, { deps });
