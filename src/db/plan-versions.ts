@@ -103,7 +103,11 @@ const published = new WeakMap<object, Map<string, ResponsePlan>>();
  * A published version by (id, version), or null. Cached per pool: a published row is immutable.
  * Drafts are never answered here (an episode runs only under a published version).
  */
-export async function publishedPlan(pool: pg.Pool, id: string, version: number): Promise<ResponsePlan | null> {
+export async function publishedPlan(
+  pool: pg.Pool,
+  id: string,
+  version: number,
+): Promise<ResponsePlan | null> {
   let cache = published.get(pool);
   if (!cache) {
     cache = new Map();
@@ -269,7 +273,11 @@ export async function publishDraft(
  * The published plan governing `jurisdiction` at `atMs`, else the repository's latest for it (a
  * database not seeded). Throws DomainError(NOT_FOUND) when neither governs it.
  */
-export async function governingPlan(pool: pg.Pool, jurisdiction: string, atMs: number): Promise<ResponsePlan> {
+export async function governingPlan(
+  pool: pg.Pool,
+  jurisdiction: string,
+  atMs: number,
+): Promise<ResponsePlan> {
   return (await planInForce(pool, jurisdiction, atMs))?.plan ?? planForJurisdiction(jurisdiction);
 }
 
@@ -290,7 +298,10 @@ export async function episodePlanAtStart(
   if (want.planVersion !== undefined) {
     const plan = await publishedPlan(pool, id, want.planVersion);
     if (!plan) {
-      throw new DomainError(ErrorCode.NOT_FOUND, `response plan "${id}" has no published version ${want.planVersion}`);
+      throw new DomainError(
+        ErrorCode.NOT_FOUND,
+        `response plan "${id}" has no published version ${want.planVersion}`,
+      );
     }
     return plan;
   }

@@ -192,6 +192,11 @@ function display(value: unknown): string {
     return value.length === 0 ? '（空）' : value.join('、');
   }
   if (typeof value === 'boolean') return value ? '是' : '否';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    const name = o.title ?? o.name ?? o.label ?? o.description;
+    if (typeof name === 'string') return `「${name}」`;
+  }
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 80)}…` : json;
 }
@@ -216,7 +221,7 @@ function describe(
       const key = seg.slice(`${ATOM}key:`.length);
       dotted += `[${key}]`;
       const element = (b ?? a) as Record<string, unknown> | undefined;
-      const name = element?.title ?? element?.name ?? element?.label;
+      const name = element?.title ?? element?.name ?? element?.label ?? element?.description;
       labels.push(typeof name === 'string' ? `「${name}」` : `「${LABELS[key] ?? key}」`);
     } else {
       dotted += dotted ? `.${seg}` : seg;

@@ -273,7 +273,7 @@ describe('a second city’s plan, published through the API', () => {
         await expect
           .poll(async () => (await running.describe()).runId, { timeout: 30_000 })
           .not.toBe(running.firstExecutionRunId);
-        // quiet before the worker stops: an activity it held would hold the server's clock (see settleAndTerminate)
+        // settled before the worker stops: the next worker replays a history with nothing in flight
         await untilQuiet(running);
       });
       // the latest run continues an earlier one, and its input carries version 1's content

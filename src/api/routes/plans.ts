@@ -17,10 +17,16 @@ import {
   publishDraft,
   saveDraft,
 } from '../../db/plan-versions.js';
-import { type ResponsePlan, cstDate, cstDateWords, revisesPlan } from '../../domain/index.js';
+import { type ResponsePlan, cstDate, cstFullDateWords, revisesPlan } from '../../domain/index.js';
 import { diffPlans } from '../../domain/plan-diff.js';
 import { validatePlan } from '../../domain/plan-schema.js';
-import { EPISODE_READERS, KEEPERS, canSeeJurisdiction, confinedJurisdiction, visibleJurisdictions } from '../access.js';
+import {
+  EPISODE_READERS,
+  KEEPERS,
+  canSeeJurisdiction,
+  confinedJurisdiction,
+  visibleJurisdictions,
+} from '../access.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { ApiPrincipal } from '../principal-store.js';
@@ -84,7 +90,7 @@ const planDocument = z
 
 const recordOut = (r: PlanVersionRecord, inForce: boolean) => ({
   ...r,
-  effectiveFromWords: r.effectiveFrom ? cstDateWords(r.effectiveFrom) : null,
+  effectiveFromWords: r.effectiveFrom ? cstFullDateWords(r.effectiveFrom) : null,
   inForce,
 });
 
@@ -299,11 +305,13 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
           const inForce = await inForceKeys([found.record.jurisdiction]);
           return { record: recordOut(found.record, inForce.has(`${planId}@${version}`)) };
         }
-        throw conflict(`该版本已于${cstDateWords(found.record.effectiveFrom ?? '')}起施行，已发布的版本不能修改`);
+        throw conflict(
+          `该版本已于${cstFullDateWords(found.record.effectiveFrom ?? '')}起施行，已发布的版本不能修改`,
+        );
       }
       const today = cstDate(now());
       if (effectiveFrom < today) {
-        const message = `施行日期不能早于今天（${cstDateWords(today)}）`;
+        const message = `施行日期不能早于今天（${cstFullDateWords(today)}）`;
         throw badRequest(`effectiveFrom: ${message}`, { issues: [{ path: 'body.effectiveFrom', message }] });
       }
       // the schema may have grown since the upload: the version published is valid today
