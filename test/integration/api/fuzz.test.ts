@@ -10,7 +10,7 @@ import { type PrincipalKey, apiSuite, bearer, multipart, settledCounts, tableCou
 const s = apiSuite('fuzz-no-worker');
 
 /** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
-const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: PrincipalKey }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as: PrincipalKey }> = [
   { method: 'POST', url: '/episodes', as: 'office' },
   { method: 'GET', url: '/episodes?jurisdiction={p}&limit={p}&cursor={p}', as: 'shuangta' },
   { method: 'GET', url: '/episodes/{p}', as: 'office' },
@@ -60,6 +60,13 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'GET', url: '/public/cap?all={p}', as: 'office' },
   { method: 'GET', url: '/public/cap/{p}?format={p}', as: 'office' },
   { method: 'GET', url: '/public/warnings?x={p}', as: 'office' },
+  // plans as published data (#18)
+  { method: 'GET', url: '/plans', as: 'shuangta' },
+  { method: 'GET', url: '/plans/{p}/versions/{p}', as: 'auditor' },
+  { method: 'GET', url: '/plans/chaoyang-2024/versions/1/diff?against={p}', as: 'office' },
+  { method: 'PUT', url: '/plans/{p}/draft', as: 'office' },
+  { method: 'PUT', url: '/plans/shuangta-2024/draft', as: 'shuangta' },
+  { method: 'POST', url: '/plans/{p}/versions/{p}/publish', as: 'office' },
 ];
 
 const MAIN_TABLES = [
@@ -78,6 +85,7 @@ const MAIN_TABLES = [
   'submission_claims',
   'admin_log',
   'token_requests',
+  'plan_versions',
 ];
 
 const param = fc.oneof(
@@ -122,6 +130,7 @@ const headers = fc.record(
       'multipart/form-data; boundary=x',
       'application/x-www-form-urlencoded',
       'application/json; charset=latin1',
+      'application/yaml',
     ),
     'idempotency-key': fc.oneof(fc.string({ maxLength: 300 }), fc.constant('')),
     accept: fc.string({ maxLength: 30 }),
@@ -156,7 +165,7 @@ describe('fuzzed requests', () => {
             method: route.method,
             url,
             headers: { ...safeHeaders, ...(withToken ? bearer(s.who[route.as]) : {}) },
-            ...(route.method === 'POST' ? { payload } : {}),
+            ...(route.method === 'POST' || route.method === 'PUT' ? { payload } : {}),
           });
           seen.add(res.statusCode);
           if (res.statusCode >= 500)
