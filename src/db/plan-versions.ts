@@ -284,7 +284,8 @@ export async function governingPlan(
 /**
  * The version an episode starting at `atMs` pins: the one in force for its jurisdiction; with
  * `planId` alone, that plan's version in force; with `planVersion`, that published version (of
- * `planId`, or of the plan in force). Throws DomainError(NOT_FOUND) naming what is missing.
+ * `planId`, or of the plan in force). Throws DomainError(VALIDATION, path body.jurisdiction) when no
+ * plan governs the jurisdiction, DomainError(NOT_FOUND) when the named version is not published.
  */
 export async function episodePlanAtStart(
   pool: pg.Pool,
@@ -293,7 +294,10 @@ export async function episodePlanAtStart(
   const inForce = await planInForce(pool, want.jurisdiction, want.atMs);
   const id = want.planId ?? inForce?.plan.id;
   if (id === undefined) {
-    throw new DomainError(ErrorCode.NOT_FOUND, `no published response plan governs "${want.jurisdiction}"`);
+    const message = '该行政区没有施行中的重污染天气应急预案';
+    throw new DomainError(ErrorCode.VALIDATION, `jurisdiction: ${message}`, {
+      issues: [{ path: 'body.jurisdiction', message }],
+    });
   }
   if (want.planVersion !== undefined) {
     const plan = await publishedPlan(pool, id, want.planVersion);

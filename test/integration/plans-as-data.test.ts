@@ -131,7 +131,10 @@ describe('a second city’s plan, published through the API', () => {
       headers: auth(who.office),
       payload: { jurisdiction: CITY, date: '2400-01-01', forecast: [{ date: '2400-01-01', aqi: 250 }] },
     });
-    expect(early.statusCode).toBe(404);
+    expect(early.statusCode).toBe(400);
+    expect(early.json().errors).toEqual([
+      { path: 'body.jurisdiction', message: '该行政区没有施行中的重污染天气应急预案' },
+    ]);
 
     const up = await uploadDraft(await songlingYaml());
     expect(up.statusCode, up.body).toBe(201);

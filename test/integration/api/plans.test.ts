@@ -229,7 +229,8 @@ describe('publishing', () => {
         forecast: [{ date: '2400-02-02', aqi: 250 }],
       },
     });
-    expect(start.statusCode).toBe(404);
+    expect(start.statusCode).toBe(400);
+    expect(start.json().errors[0].path).toBe('body.jurisdiction');
     // the next upload is version 2, a draft; the published one is untouched
     const next = await put(plan.id, { ...plan, name: `${plan.name}（修订稿）` });
     expect(next.json().record).toMatchObject({ version: 2, state: 'draft' });
