@@ -11,6 +11,7 @@ import { AuditPage } from './pages/audit.js';
 import { BoardPage } from './pages/board.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { EpisodePage } from './pages/episode.js';
+import { PlansPage } from './pages/plans.js';
 import { PrincipalsPage } from './pages/principals.js';
 import { UnitPage } from './pages/unit.js';
 
@@ -92,6 +93,7 @@ function Shell({ me, route, onSignOut }) {
   else if (route.page === 'audit' && route.id) page = html`<${AuditPage} me=${me} id=${route.id} />`;
   else if (route.page === 'enterprises' && principal.role !== 'admin')
     page = html`<${EnterprisesPage} me=${me} />`;
+  else if (route.page === 'plans' && principal.role !== 'admin') page = html`<${PlansPage} me=${me} />`;
   else if (route.page === 'principals' || principal.role === 'admin')
     page = html`<${PrincipalsPage} me=${me} />`;
   else page = html`<${BoardPage} me=${me} />`;
@@ -103,7 +105,8 @@ function Shell({ me, route, onSignOut }) {
           principal.role === 'admin'
             ? html`<a href="#/principals" class="current">用户与令牌</a>`
             : html`<a href="#/" class=${route.page === '' ? 'current' : ''}>看板</a>
-              <a href="#/enterprises" class=${route.page === 'enterprises' ? 'current' : ''}>减排清单</a>`
+              <a href="#/enterprises" class=${route.page === 'enterprises' ? 'current' : ''}>减排清单</a>
+              <a href="#/plans" class=${route.page === 'plans' ? 'current' : ''}>应急预案</a>`
         }
       </nav>
       <span class="who" data-role=${principal.role}>
