@@ -48,6 +48,16 @@ export function checkPrincipal(p: ApiPrincipal, published: readonly ResponsePlan
   const commanders = [...new Set([...commanderUnits(), ...published.map((plan) => plan.roles.commander)])];
   const unit = p.unit === undefined ? undefined : unitOf(p.unit);
   if (p.unit !== undefined && !unit) return `unit: "${p.unit}" is not a unit of the plan`;
+  // a county's unit confines its principal to the county (access.ts), which knows the repository's
+  // plans only: such a unit of a plan published as data is refused rather than left unconfined
+  if (
+    p.unit !== undefined &&
+    unit?.jurisdiction !== undefined &&
+    !unitOfAnyPlan(p.unit) &&
+    (p.role === 'unit' || p.role === 'commander' || p.role === 'leader')
+  ) {
+    return `unit: "${p.unit}" belongs to a county of a plan published as data; its principals cannot be confined to that county yet`;
+  }
   if (p.role === 'unit') {
     if (!unit) return 'unit: required for the unit role';
     if (!unit.filesDailyReport) return `unit: "${p.unit}" files no reports`;

@@ -156,6 +156,11 @@ describe('a second city’s plan, published through the API', () => {
     const cid = `t-${tag}-commander`;
     await createPrincipal(s.pool, { id: cid, role: 'commander', unit: 'songling.commander' });
     who.commander = { id: cid, role: 'commander', unit: 'songling.commander', token: '' };
+    // its city-wide reporting unit too; a county branch of it is refused (confinement knows the repository's plans only)
+    await createPrincipal(s.pool, { id: `t-${tag}-enforcement`, role: 'unit', unit: 'songling.enforcement' });
+    await expect(
+      createPrincipal(s.pool, { id: `t-${tag}-east`, role: 'unit', unit: 'songling.branch.east' }),
+    ).rejects.toThrow(/cannot be confined to that county yet/);
 
     const { worker } = await episodeWorker(s.env, s.pool, taskQueue);
     await worker.runUntil(async () => {
