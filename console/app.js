@@ -12,6 +12,7 @@ import { BoardPage } from './pages/board.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { EpisodePage } from './pages/episode.js';
 import { ListsPage } from './pages/lists.js';
+import { PlansPage } from './pages/plans.js';
 import { PrincipalsPage } from './pages/principals.js';
 import { StatisticsPage } from './pages/statistics.js';
 import { UnitPage } from './pages/unit.js';
@@ -97,6 +98,7 @@ function Shell({ me, route, onSignOut }) {
   else if (route.page === 'lists' && principal.role !== 'admin') page = html`<${ListsPage} me=${me} />`;
   else if (route.page === 'statistics' && AUDIT_ROLES.includes(principal.role))
     page = html`<${StatisticsPage} me=${me} />`;
+  else if (route.page === 'plans' && principal.role !== 'admin') page = html`<${PlansPage} me=${me} />`;
   else if (route.page === 'principals' || principal.role === 'admin')
     page = html`<${PrincipalsPage} me=${me} />`;
   else page = html`<${BoardPage} me=${me} />`;
@@ -113,7 +115,8 @@ function Shell({ me, route, onSignOut }) {
               ${
                 AUDIT_ROLES.includes(principal.role) &&
                 html`<a href="#/statistics" class=${route.page === 'statistics' ? 'current' : ''}>统计分析</a>`
-              }`
+              }
+              <a href="#/plans" class=${route.page === 'plans' ? 'current' : ''}>应急预案</a>`
         }
       </nav>
       <span class="who" data-role=${principal.role}>

@@ -114,19 +114,24 @@ export function useSubmitKey() {
 }
 
 /**
- * Calls the API with the signed-in token. JSON in, JSON out (or a Blob with `as: 'blob'`).
+ * Calls the API with the signed-in token. JSON in (or `text` of a given type), JSON out (or a Blob with
+ * `as: 'blob'`).
  * `idempotencyKey` names the form fill a POST belongs to (see useSubmitKey); `idempotent: true`
  * makes a key for this one call.
  */
 export async function api(
   path,
-  { method = 'GET', body, form, as = 'json', idempotent = false, idempotencyKey } = {},
+  { method = 'GET', body, form, text, as = 'json', idempotent = false, idempotencyKey } = {},
 ) {
   const headers = { ...authHeaders(), 'accept-language': 'zh-CN' };
   if (method !== 'GET' && session.csrfToken) headers['x-csrf-token'] = session.csrfToken;
   let payload;
   if (form) payload = form;
-  else if (body !== undefined) {
+  else if (text) {
+    // a document as typed (e.g. a plan in YAML): `text` = { type, value }
+    headers['content-type'] = text.type;
+    payload = text.value;
+  } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }

@@ -19,11 +19,11 @@ import {
   type ForecastDay,
   type ResponsePlan,
   cstDate,
-  getPlan,
   nextDate,
   parseIso,
   toCstIso,
 } from '../domain/index.js';
+import { pinnedPlan } from '../db/plan-versions.js';
 import type { ActivityDeps } from './deps.js';
 import { heartbeating, nonRetryable } from './support.js';
 
@@ -33,7 +33,7 @@ export function documentActivities({ pool }: Pick<ActivityDeps, 'pool'>) {
   return {
     /** Renders and stores a document (DOCX + HTML); the same (episode, kind, key) and facts give the same document. */
     async produceDocument(input: DocumentRequest): Promise<{ documentId: string }> {
-      const plan = getPlan(input.planId, input.planVersion);
+      const plan = await pinnedPlan(pool, input.planId, input.planVersion);
       return heartbeating(async () => {
         try {
           const facts = await documentFacts(pool, plan, input);

@@ -4,7 +4,7 @@
  */
 import { assessDay, fetchReadings } from '../adapters/power/index.js';
 import type { AssessElectricityInput, AssessElectricityResult } from '../contracts/index.js';
-import { getPlan } from '../domain/index.js';
+import { pinnedPlan } from '../db/plan-versions.js';
 import type { ActivityDeps } from './deps.js';
 import { heartbeating } from './support.js';
 
@@ -13,7 +13,7 @@ export function electricityActivities({ pool, powerApi }: Pick<ActivityDeps, 'po
     /** Electricity accounting of one day for every enterprise on the emergency reduction list. */
     async assessElectricity(input: AssessElectricityInput): Promise<AssessElectricityResult> {
       return heartbeating(async () => {
-        const plan = getPlan(input.planId, input.planVersion);
+        const plan = await pinnedPlan(pool, input.planId, input.planVersion);
         // Fresh readings of the day from the power company first (idempotent upsert per meter and day).
         if (powerApi) await fetchReadings(pool, powerApi, { date: input.day });
         const result = await assessDay(pool, plan, {

@@ -12,12 +12,12 @@ import {
   aqiCategory,
   cstDateTimeWords,
   forecastSummary,
-  getPlan,
   healthAdviceFor,
   parseIso,
   renderPlanTemplate,
   unitName,
 } from '../domain/index.js';
+import { pinnedPlan } from '../db/plan-versions.js';
 import type { ActivityDeps } from './deps.js';
 import { heartbeating, nonRetryable } from './support.js';
 
@@ -62,7 +62,7 @@ export function notificationActivities(
     title: string,
     err: unknown,
   ) {
-    const plan = getPlan(input.planId, input.planVersion);
+    const plan = await pinnedPlan(pool, input.planId, input.planVersion);
     const office = plan.roles.office;
     if (recipientId === office) return;
     let info: ReturnType<typeof activityInfo>;
@@ -95,9 +95,10 @@ export function notificationActivities(
   return {
     /** Renders a plan template and sends it to each recipient (one idempotency key per recipient). */
     async notify(input: NotifyInput): Promise<{ recipients: number }> {
+      const plan = await pinnedPlan(pool, input.planId, input.planVersion);
       let message: { title: string; body: string };
       try {
-        message = renderPlanTemplate(getPlan(input.planId, input.planVersion), input.template, input.vars);
+        message = renderPlanTemplate(plan, input.template, input.vars);
       } catch (err) {
         nonRetryable(err);
       }
@@ -111,7 +112,7 @@ export function notificationActivities(
     /** The public warning with health advice, as text and as CAP 1.2; kept for the public feed. */
     async publishWarning(input: PublishWarningInput): Promise<{ identifier: string }> {
       return heartbeating(async () => {
-        const plan = getPlan(input.planId, input.planVersion);
+        const plan = await pinnedPlan(pool, input.planId, input.planVersion);
         const rule = plan.warning.levels.find((l) => l.level === input.level)!;
         const category = aqiCategory(input.maxAqi);
         const jurisdictionName =

@@ -175,6 +175,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(acknowledgementRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
+  await app.register((await import('./routes/plans.js')).planRoutes, { deps });
   await app.register(referenceRoutes, { deps });
   await app.register((await import('./routes/reduction-lists.js')).reductionListRoutes, { deps });
   await app.register((await import('./routes/filings.js')).filingRoutes, { deps });

@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { ROLES, type Role, commanderUnits, unitOfAnyPlan } from '../domain/index.js';
+import { publishedPlans } from '../db/plan-versions.js';
+import { ROLES, type ResponsePlan, type Role, commanderUnits, unitOfAnyPlan } from '../domain/index.js';
 
 /** Who calls the API: what the auth plugin puts on the request and what the workflow records as actor. */
 export interface ApiPrincipal {
@@ -37,18 +38,32 @@ const PRINCIPAL_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /**
  * Checks a principal against the plans: `unit` principals need a unit that files daily reports, and
  * a commander the unit of a plan's commander (the city's or a county's: a commander decides only there).
+ * `published` adds the plans published as data (plan_versions) to the repository's.
  */
-export function checkPrincipal(p: ApiPrincipal): string | null {
+export function checkPrincipal(p: ApiPrincipal, published: readonly ResponsePlan[] = []): string | null {
   if (!PRINCIPAL_ID.test(p.id)) return 'id: lower-case letters, digits, . _ - (max 64)';
   if (!ROLES.includes(p.role)) return `role: one of ${ROLES.join(', ')}`;
-  const unit = p.unit === undefined ? undefined : unitOfAnyPlan(p.unit);
+  const unitOf = (id: string) =>
+    unitOfAnyPlan(id) ?? published.flatMap((plan) => plan.units).find((u) => u.id === id);
+  const commanders = [...new Set([...commanderUnits(), ...published.map((plan) => plan.roles.commander)])];
+  const unit = p.unit === undefined ? undefined : unitOf(p.unit);
   if (p.unit !== undefined && !unit) return `unit: "${p.unit}" is not a unit of the plan`;
+  // a county's unit confines its principal to the county (access.ts), which knows the repository's
+  // plans only: such a unit of a plan published as data is refused rather than left unconfined
+  if (
+    p.unit !== undefined &&
+    unit?.jurisdiction !== undefined &&
+    !unitOfAnyPlan(p.unit) &&
+    (p.role === 'unit' || p.role === 'commander' || p.role === 'leader')
+  ) {
+    return `unit: "${p.unit}" belongs to a county of a plan published as data; its principals cannot be confined to that county yet`;
+  }
   if (p.role === 'unit') {
     if (!unit) return 'unit: required for the unit role';
     if (!unit.filesDailyReport) return `unit: "${p.unit}" files no reports`;
   }
-  if (p.role === 'commander' && !commanderUnits().includes(p.unit ?? '')) {
-    return `unit: a commander belongs to the commander of a plan (${commanderUnits().join(', ')})`;
+  if (p.role === 'commander' && !commanders.includes(p.unit ?? '')) {
+    return `unit: a commander belongs to the commander of a plan (${commanders.join(', ')})`;
   }
   return null;
 }
@@ -78,7 +93,7 @@ export async function createPrincipal(
   pool: pg.Pool,
   p: ApiPrincipal & { name?: string },
 ): Promise<{ principal: PrincipalRecord; created: boolean }> {
-  const problem = checkPrincipal(p);
+  const problem = checkPrincipal(p, await publishedPlans(pool));
   if (problem) throw new PrincipalError('validation', problem);
   const inserted = await pool.query<PrincipalRow>(
     `INSERT INTO principals (id, role, unit, name) VALUES ($1, $2, $3, $4)

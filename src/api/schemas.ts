@@ -56,7 +56,8 @@ export const MIN_EXERCISE_DAY_MS = 10_000;
 
 export const startEpisodeBody = z
   .strictObject({
-    jurisdiction: planJurisdiction,
+    /** A jurisdiction some published plan governs (checked by the route against plan_versions). */
+    jurisdiction: jurisdictionId,
     forecast: forecastSeries,
     exercise: z.boolean().default(false),
     /** CST date the episode belongs to; today's CST date by default. */
@@ -68,7 +69,7 @@ export const startEpisodeBody = z
     directedLevel: warningLevel.optional(),
     /** Exercises only: real milliseconds one response day lasts (≥ 10 s). */
     exerciseDayMs: z.number().int().min(MIN_EXERCISE_DAY_MS).max(86_400_000).optional(),
-    /** The response plan; the latest version of the default plan unless given. */
+    /** The response plan; the published version in force for the jurisdiction unless given. */
     planId: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)

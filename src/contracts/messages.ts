@@ -12,6 +12,7 @@ import type {
   LevelOrNone,
   PendingProposal,
   ProvincialDirective,
+  ResponsePlan,
   WarningLevel,
 } from '../domain/index.js';
 import type { CarriedState } from './carried-state.js';
@@ -30,6 +31,12 @@ export interface StartEpisodeInput {
   planId: string;
   /** Pinned for the whole episode; the latest version of the plan when the API started it. */
   planVersion: number;
+  /**
+   * The content of the pinned version (the published `plan_versions` row in force when the API
+   * started the episode): the workflow runs under it, and continue-as-new carries it. Absent in runs
+   * recorded before plans were data: those read (planId, planVersion) from the repository's registry.
+   */
+  planSnapshot?: ResponsePlan;
   exercise: boolean;
   initiator: Principal;
   origin: 'consultation' | 'province';

@@ -21,6 +21,18 @@ export function keepsEpisode(plan: ResponsePlan, actor: Acting): boolean {
   return actor.role === 'unit' && actor.unit !== undefined && actor.unit === plan.roles.office;
 }
 
+/**
+ * Revises a plan (五(一)1: uploads a draft, publishes it) — by the same rule as keeping its episodes:
+ * the city's office every plan, a county's branch its county's own (二.2: the county runs its
+ * warnings under its own plan; the branch is that plan's office). `plan` is the version that
+ * governs (the latest published); undefined for a jurisdiction no plan governs yet: the city's
+ * office alone.
+ */
+export function revisesPlan(plan: ResponsePlan | undefined, actor: Acting): boolean {
+  if (!plan) return actor.role === 'office';
+  return keepsEpisode(plan, actor);
+}
+
 /** Orders the warning: only the commander the plan names (a county's commander decides only there). */
 export function commandsEpisode(plan: ResponsePlan, actor: Acting): boolean {
   return actor.role === 'commander' && actor.unit === plan.roles.commander;

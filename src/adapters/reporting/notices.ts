@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { ReportSlot } from '../../domain/events.js';
-import { getPlan } from '../../domain/plans/index.js';
+import { pinnedPlan } from '../../db/plan-versions.js';
 import { reportItemLabel } from '../../domain/wording.js';
 import type { ResponsePlan } from '../../domain/plan-types.js';
 import type { DocumentFacts } from './facts.js';
@@ -67,7 +67,7 @@ export async function produceEventDocuments(pool: pg.Pool, episodeId: string): P
   const start = events.find((e) => e.type === 'episode.started');
   if (!start) return [];
   const s = start.payload as { jurisdiction: string; planId: string; planVersion: number; exercise: boolean };
-  const plan = getPlan(s.planId, s.planVersion);
+  const plan = await pinnedPlan(pool, s.planId, s.planVersion);
   const started = { episodeId, jurisdiction: s.jurisdiction, exercise: s.exercise };
   const out: ProducedDocument[] = [];
   for (const e of events) {

@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cstDate, getPlan, keepsEpisode, planForJurisdiction, toCstIso } from '../../domain/index.js';
+import { type ResponsePlan, cstDate, keepsEpisode, toCstIso } from '../../domain/index.js';
+import { episodePlanAtStart, governingPlan, pinnedPlan } from '../../db/plan-versions.js';
 import { buildReportValidator } from '../../domain/plan-schema.js';
 import type { episodeWorkflow } from '../../workflows/index.js';
 import {
@@ -158,8 +159,10 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         description:
           'The id is `episode:<jurisdiction>:<date>:<seq>` (`exercise:…` for exercises): starting the same id ' +
           'again answers the same episode. The episode runs under the plan that governs its jurisdiction (the ' +
-          'city’s, or the county’s own: 二.2), its latest version unless `planVersion` is given; a `planId` ' +
-          'of another jurisdiction is refused. The city’s office starts any episode, a branch its county’s.',
+          'city’s, or the county’s own: 二.2): the published version in force at the start (plan_versions), ' +
+          'unless `planId`/`planVersion` name another published one; its content is pinned in the ' +
+          'workflow’s input, so a later revision never changes the episode. A `planId` of another ' +
+          'jurisdiction is refused. The city’s office starts any episode, a branch its county’s.',
         security,
         body: startEpisodeBody,
         response: { 202: accepted, ...errors },
@@ -170,11 +173,14 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       const body = req.body;
       if (body.date) assertBusinessDate(body.date, now(), deps.businessDates ?? DEFAULT_BUSINESS_DATES);
       const id = episodeIdOf({ ...body, date: body.date ?? cstDate(now()) });
-      let plan: ReturnType<typeof getPlan>;
+      let plan: ResponsePlan;
       try {
-        plan = body.planId
-          ? getPlan(body.planId, body.planVersion)
-          : getPlan(planForJurisdiction(body.jurisdiction).id, body.planVersion);
+        plan = await episodePlanAtStart(deps.pool, {
+          jurisdiction: body.jurisdiction,
+          ...(body.planId ? { planId: body.planId } : {}),
+          ...(body.planVersion !== undefined ? { planVersion: body.planVersion } : {}),
+          atMs: now(),
+        });
       } catch (err) {
         throw mapDomainError(err);
       }
@@ -188,6 +194,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         jurisdiction: body.jurisdiction,
         planId: plan.id,
         planVersion: plan.version,
+        planSnapshot: plan,
         forecast: body.forecast,
         exercise: body.exercise,
         initiator: p,
@@ -457,8 +464,8 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       const fields: ReportFields = { ...b.fields, photoIds: givenIds };
       const row = await readModel(deps, req.params.id);
       const plan = row
-        ? getPlan(row.plan_id, row.plan_version)
-        : planForJurisdiction(jurisdictionOfEpisode(req.params.id));
+        ? await pinnedPlan(deps.pool, row.plan_id, row.plan_version)
+        : await governingPlan(deps.pool, jurisdictionOfEpisode(req.params.id), now());
       // Validate the form before storing anything (uploaded photos count as present).
       const check = buildReportValidator(plan)({
         ...fields,

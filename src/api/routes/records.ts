@@ -13,7 +13,8 @@ import {
 } from '../../adapters/reporting/index.js';
 import { produceEventDocuments } from '../../adapters/reporting/notices.js';
 import { saveOfficeLessons } from '../../adapters/reporting/records.js';
-import { defaultPlan, getPlan, toCstIso } from '../../domain/index.js';
+import { pinnedPlan } from '../../db/plan-versions.js';
+import { defaultPlan, toCstIso } from '../../domain/index.js';
 import {
   EPISODE_READERS,
   LOG_READERS,
@@ -162,7 +163,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       const page = { limit: 20_000, offset: 0 };
       const { items } = await listReports(deps.pool, reportQuery(p, req.params.id, req.query, page));
       const row = await readModel(deps, req.params.id);
-      const plan = row ? getPlan(row.plan_id, row.plan_version) : defaultPlan;
+      const plan = row ? await pinnedPlan(deps.pool, row.plan_id, row.plan_version) : defaultPlan;
       const format = req.query.format;
       const body = await reportsWorkbook(plan, req.params.id, items, format);
       const base = `reports-${req.params.id.replace(/[^a-z0-9-]+/gi, '_')}`;
@@ -387,7 +388,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
         kind: 'work-summary',
         key: 'final',
         facts: { ...facts, lessons: req.body.text },
-        plan: getPlan(row.plan_id, row.plan_version),
+        plan: await pinnedPlan(deps.pool, row.plan_id, row.plan_version),
       });
       return { documentId: doc.documentId };
     },

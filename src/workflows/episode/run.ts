@@ -46,7 +46,8 @@ export interface EpisodeRun {
 export const now = (): number => Date.now();
 
 export function createRun(input: StartEpisodeInput): EpisodeRun {
-  const plan = getPlan(input.planId, input.planVersion);
+  // the pinned version's content travels in the input; older runs name a version of the registry
+  const plan = input.planSnapshot ?? getPlan(input.planId, input.planVersion);
   const carried = input.carried;
   return {
     input,

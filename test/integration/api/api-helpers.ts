@@ -101,6 +101,7 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'field_vehicle_checks',
     'field_inspection_groups',
     'field_report_flags',
+    'plan_versions',
   ];
   const out: Record<string, number> = {};
   for (const t of tables) {

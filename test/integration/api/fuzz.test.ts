@@ -107,6 +107,13 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as
   { method: 'POST', url: '/field/inspection-groups/{p}/findings', as: 'office' },
   { method: 'GET', url: '/field/report?date={p}', as: 'shuangta' },
   { method: 'GET', url: '/field/report-flags?date={p}&unitId={p}', as: 'office' },
+  // plans as published data (#18)
+  { method: 'GET', url: '/plans', as: 'shuangta' },
+  { method: 'GET', url: '/plans/{p}/versions/{p}', as: 'auditor' },
+  { method: 'GET', url: '/plans/chaoyang-2024/versions/1/diff?against={p}', as: 'office' },
+  { method: 'PUT', url: '/plans/{p}/draft', as: 'office' },
+  { method: 'PUT', url: '/plans/shuangta-2024/draft', as: 'shuangta' },
+  { method: 'POST', url: '/plans/{p}/versions/{p}/publish', as: 'office' },
 ];
 
 const MAIN_TABLES = [
@@ -138,6 +145,7 @@ const MAIN_TABLES = [
   'field_vehicle_checks',
   'field_inspection_groups',
   'field_report_flags',
+  'plan_versions',
 ];
 
 const param = fc.oneof(
@@ -182,6 +190,7 @@ const headers = fc.record(
       'multipart/form-data; boundary=x',
       'application/x-www-form-urlencoded',
       'application/json; charset=latin1',
+      'application/yaml',
     ),
     'idempotency-key': fc.oneof(fc.string({ maxLength: 300 }), fc.constant('')),
     accept: fc.string({ maxLength: 30 }),

@@ -187,6 +187,28 @@ const routeCases: RouteCase[] = [
     url: '/air-quality/hourly/import',
     allowed: ['office'],
   },
+  // plans as published data (#18): reads for the episode readers, revisions for the keepers (object
+  // level: revisesPlan — the city's office every plan, a branch its county's own)
+  { method: 'GET', path: '/plans', url: '/plans', allowed: READERS },
+  {
+    method: 'GET',
+    path: '/plans/{planId}/versions/{version}',
+    url: '/plans/chaoyang-2024/versions/1',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
+    path: '/plans/{planId}/versions/{version}/diff',
+    url: '/plans/chaoyang-2024/versions/1/diff',
+    allowed: READERS,
+  },
+  { method: 'PUT', path: '/plans/{planId}/draft', url: '/plans/chaoyang-2024/draft', allowed: KEEPERS },
+  {
+    method: 'POST',
+    path: '/plans/{planId}/versions/{version}/publish',
+    url: '/plans/chaoyang-2024/versions/1/publish',
+    allowed: KEEPERS,
+  },
   {
     method: 'GET',
     path: '/air-quality/daily',
@@ -326,7 +348,7 @@ describe('RBAC: every (role, route) pair', () => {
         method: route.method,
         url: route.url,
         headers: bearer(s.who[key]),
-        ...(route.method === 'POST' ? { payload: {} } : {}),
+        ...(route.method === 'POST' || route.method === 'PUT' ? { payload: {} } : {}),
       });
       if (route.allowed === 'public' || route.allowed.includes(key)) {
         expect([401, 403]).not.toContain(res.statusCode);
@@ -351,7 +373,7 @@ describe('authentication', () => {
   it.each(routeCases.filter((r) => r.allowed !== 'public'))(
     '$method $path answers 401 without a token, with a bad token and with a revoked one',
     async (route) => {
-      const payload = route.method === 'POST' ? { payload: {} } : {};
+      const payload = route.method === 'POST' || route.method === 'PUT' ? { payload: {} } : {};
       const none = await s.app.inject({ method: route.method, url: route.url, ...payload });
       expect(none.statusCode).toBe(401);
       expect(none.json().code).toBe('unauthenticated');

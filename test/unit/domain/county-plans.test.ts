@@ -13,6 +13,7 @@ import {
   getPlan,
   internalUnits,
   keepsEpisode,
+  revisesPlan,
   obligedUnits,
   planForJurisdiction,
   renderPlanTemplate,
@@ -95,6 +96,17 @@ describe('who acts for an episode', () => {
     expect(keepsEpisode(defaultPlan, branch('beipiao'))).toBe(false);
     expect(keepsEpisode(beipiao, { role: 'unit', unit: 'enforcement' })).toBe(false);
     expect(keepsEpisode(beipiao, { role: 'leader', unit: 'beipiao.director' })).toBe(false);
+  });
+
+  it('who revises a plan (五(一)1): the city’s office every plan, a branch its county’s; a new jurisdiction the office alone', () => {
+    expect(revisesPlan(defaultPlan, cityOffice)).toBe(true);
+    expect(revisesPlan(beipiao, cityOffice)).toBe(true);
+    expect(revisesPlan(beipiao, branch('beipiao'))).toBe(true);
+    expect(revisesPlan(beipiao, branch('jianping'))).toBe(false);
+    expect(revisesPlan(defaultPlan, branch('beipiao'))).toBe(false);
+    expect(revisesPlan(beipiao, { role: 'commander', unit: 'beipiao.commander' })).toBe(false);
+    expect(revisesPlan(undefined, cityOffice)).toBe(true);
+    expect(revisesPlan(undefined, branch('beipiao'))).toBe(false);
   });
 
   it('a commander decides only the plan that names it', () => {
