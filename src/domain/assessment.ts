@@ -218,7 +218,8 @@ function spanOf(
   const from = starts[0] ?? null;
   if (from === null) return { from: null, to: null, finished: end !== null };
   const to = cstDate(parseIso(end ?? asOf));
-  return { from, to: to < from ? from : to, finished: end !== null };
+  const last = [from, to].sort()[1] as string; // dates compare as text
+  return { from, to: last, finished: end !== null };
 }
 
 /** The highest level in force at any moment of each day of [from, to]. */
@@ -330,8 +331,8 @@ function grouped(
   const accs = new Map<string, CutAcc>();
   for (const r of rows) {
     const k = keyOf(r);
-    let acc = accs.get(k);
-    if (!acc) accs.set(k, (acc = newAcc()));
+    const acc = accs.get(k) ?? newAcc();
+    accs.set(k, acc);
     addTo(acc, r);
   }
   const keys = [...accs.keys()].sort((a, b) => {

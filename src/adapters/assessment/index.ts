@@ -160,7 +160,7 @@ export async function episodeAssessment(
   planOverride?: ResponsePlan,
 ): Promise<EpisodeAssessment | null> {
   const state = await projectedState(pool, episodeId);
-  if (!state || !state.jurisdiction) return null;
+  if (!state?.jurisdiction) return null;
   const plan = planOverride ?? getPlan(state.planId ?? '', state.planVersion ?? 0);
   const events = await pool.query<{ type: string; at: Date; payload: Record<string, unknown> }>(
     `SELECT type, at, payload FROM episode_events
