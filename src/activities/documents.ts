@@ -5,7 +5,9 @@
  * renders and stores it (DOCX + HTML).
  */
 import type pg from 'pg';
+import { assessStored } from '../adapters/assessment/index.js';
 import { getDayAssessment } from '../adapters/power/index.js';
+import { assessmentFactsOf } from '../adapters/reporting/assessment-section.js';
 import { type DocumentFacts, produceDocument } from '../adapters/reporting/index.js';
 import {
   type LoggedEvent,
@@ -155,6 +157,22 @@ async function documentFacts(
       late: s.late,
     })),
     ...(lessons ? { lessons } : {}),
+    assessment: assessmentFactsOf(
+      await assessStored(
+        pool,
+        plan,
+        {
+          episodeId: req.episodeId,
+          jurisdiction: req.jurisdiction,
+          firstDay: null,
+          warnings: req.warnings,
+          liftedAt: req.liftedAt,
+          closedAt: null,
+          duties: req.duties,
+        },
+        parseIso(req.issuedAt),
+      ),
+    ),
   };
 }
 

@@ -38,7 +38,7 @@ export interface AssessmentEpisode {
   firstDay: string | null;
   earlyResponseFrom?: string | null;
   earlyResponseTo?: string | null;
-  warnings: readonly WarningRecord[];
+  warnings: ReadonlyArray<Pick<WarningRecord, 'kind' | 'level' | 'at'>>;
   liftedAt: string | null;
   closedAt: string | null;
 }
@@ -94,7 +94,8 @@ export interface AssessmentInput {
   consultations: readonly ConsultationForecast[];
   observed: readonly ObservedDay[];
   electricity: readonly EnterpriseLevelCut[];
-  duties: readonly DutyRecord[];
+  /** The episode's duties (status as folded: pending, submitted, late, overdue). */
+  duties: ReadonlyArray<{ dueAt: string | null; status: DutyRecord['status'] | string }>;
   followups: readonly FollowupEvent[];
   opinion?: ExpertOpinion | null;
   /** For an unfinished episode: the end of the assessed days (ISO). */

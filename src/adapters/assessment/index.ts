@@ -7,6 +7,8 @@
  */
 import type pg from 'pg';
 import {
+  type AssessmentEpisode,
+  type AssessmentInput,
   type EnterpriseLevelCut,
   type EpisodeAssessment,
   type ExpertOpinion,
@@ -149,22 +151,34 @@ export async function saveExpertOpinion(
   );
 }
 
+/** What the caller knows of the episode (the projection's state, or a document request). */
+export interface EpisodeFacts {
+  episodeId: string;
+  jurisdiction: string;
+  /** Response day 1; when null, taken from the log's warning.issued / early-response.started. */
+  firstDay: string | null;
+  warnings: AssessmentEpisode['warnings'];
+  liftedAt: string | null;
+  closedAt: string | null;
+  duties: AssessmentInput['duties'];
+}
+
 /**
- * The assessment of an episode as stored now; null when the projection has never seen it. `asOf`
- * (epoch ms) ends the days of an unfinished episode.
+ * The assessment from what is stored now: the consultations, follow-ups and early response from the
+ * event log, the observed days from the stored hours, the verdicts, the opinion. `asOf` (epoch ms) ends
+ * the days of an unfinished episode.
  */
-export async function episodeAssessment(
+export async function assessStored(
   pool: pg.Pool,
-  episodeId: string,
+  plan: ResponsePlan,
+  facts: EpisodeFacts,
   asOf: number,
-  planOverride?: ResponsePlan,
-): Promise<EpisodeAssessment | null> {
-  const state = await projectedState(pool, episodeId);
-  if (!state?.jurisdiction) return null;
-  const plan = planOverride ?? getPlan(state.planId ?? '', state.planVersion ?? 0);
+): Promise<EpisodeAssessment> {
+  const { episodeId } = facts;
   const events = await pool.query<{ type: string; at: Date; payload: Record<string, unknown> }>(
     `SELECT type, at, payload FROM episode_events
-     WHERE episode_id = $1 AND type IN ('consultation.recorded', 'enforcement.followup', 'early-response.started', 'early-response.ended')
+     WHERE episode_id = $1 AND type IN ('consultation.recorded', 'enforcement.followup', 'early-response.started',
+       'early-response.ended', 'warning.issued')
      ORDER BY seq`,
     [episodeId],
   );
@@ -181,29 +195,33 @@ export async function episodeAssessment(
     }));
   const earlyStart = events.rows.find((r) => r.type === 'early-response.started');
   const earlyEnd = events.rows.find((r) => r.type === 'early-response.ended');
-  const episode = {
+  const issued = events.rows.find((r) => r.type === 'warning.issued');
+  const episode: AssessmentEpisode = {
     episodeId,
-    jurisdiction: state.jurisdiction,
-    firstDay: state.firstDay,
+    jurisdiction: facts.jurisdiction,
+    firstDay:
+      facts.firstDay ??
+      (issued ? String(issued.payload.firstDay ?? cstDate(issued.at.getTime())) : null) ??
+      (earlyStart ? String(earlyStart.payload.firstDay ?? cstDate(earlyStart.at.getTime())) : null),
     earlyResponseFrom: earlyStart ? at(earlyStart) : null,
     earlyResponseTo: earlyEnd ? at(earlyEnd) : null,
-    warnings: state.warnings,
-    liftedAt: state.liftedAt,
-    closedAt: state.closedAt,
+    warnings: facts.warnings,
+    liftedAt: facts.liftedAt,
+    closedAt: facts.closedAt,
   };
   const asOfIso = toCstIso(asOf);
   // the observed days of the process (computed from the stored hours)
   const starts = [
-    state.firstDay,
+    episode.firstDay,
     episode.earlyResponseFrom ? cstDate(parseIso(episode.earlyResponseFrom)) : null,
   ]
     .filter((d): d is string => !!d)
     .sort();
   const from = starts[0];
-  const to = cstDate(parseIso(state.liftedAt ?? state.closedAt ?? asOfIso));
+  const to = cstDate(parseIso(facts.liftedAt ?? facts.closedAt ?? asOfIso));
   const observed =
     from && to >= from
-      ? (await jurisdictionDailyAqi(pool, plan, state.jurisdiction, from, to)).map((d) => ({
+      ? (await jurisdictionDailyAqi(pool, plan, facts.jurisdiction, from, to)).map((d) => ({
           date: d.date,
           aqi: d.value.aqi,
           complete: d.value.complete,
@@ -220,11 +238,37 @@ export async function episodeAssessment(
     consultations,
     observed,
     electricity,
-    duties: state.duties,
+    duties: facts.duties,
     followups,
     opinion: opinion
       ? { text: opinion.text, by: opinion.by, at: opinion.at, document: opinion.document }
       : null,
     asOf: asOfIso,
   });
+}
+
+/** The assessment of an episode from its projection; null when the projection has never seen it. */
+export async function episodeAssessment(
+  pool: pg.Pool,
+  episodeId: string,
+  asOf: number,
+  planOverride?: ResponsePlan,
+): Promise<EpisodeAssessment | null> {
+  const state = await projectedState(pool, episodeId);
+  if (!state?.jurisdiction) return null;
+  const plan = planOverride ?? getPlan(state.planId ?? '', state.planVersion ?? 0);
+  return assessStored(
+    pool,
+    plan,
+    {
+      episodeId,
+      jurisdiction: state.jurisdiction,
+      firstDay: state.firstDay,
+      warnings: state.warnings,
+      liftedAt: state.liftedAt,
+      closedAt: state.closedAt,
+      duties: state.duties,
+    },
+    asOf,
+  );
 }

@@ -88,6 +88,7 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'documents',
     'cap_alerts',
     'notification_deliveries',
+    'episode_expert_opinions',
   ];
   const out: Record<string, number> = {};
   for (const t of tables) {

@@ -10,7 +10,7 @@ import { type PrincipalKey, apiSuite, bearer, multipart, settledCounts, tableCou
 const s = apiSuite('fuzz-no-worker');
 
 /** Routes with `{p}` where a fuzzed path parameter goes, and a principal allowed to call them. */
-const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: PrincipalKey }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as: PrincipalKey }> = [
   { method: 'POST', url: '/episodes', as: 'office' },
   { method: 'GET', url: '/episodes?jurisdiction={p}&limit={p}&cursor={p}', as: 'shuangta' },
   { method: 'GET', url: '/episodes/{p}', as: 'office' },
@@ -23,6 +23,9 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; as: Princi
   { method: 'GET', url: '/episodes/{p}/documents', as: 'auditor' },
   { method: 'GET', url: '/episodes/{p}/notifications', as: 'office' },
   { method: 'GET', url: '/episodes/{p}/electricity', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/assessment', as: 'leader' },
+  { method: 'PUT', url: '/episodes/{p}/assessment/opinion', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/assessment/opinion/document', as: 'commander' },
   {
     method: 'GET',
     url: '/episodes/{p}/reports?unitId={p}&responseDay={p}&includeReplaced={p}&cursor={p}',
@@ -78,6 +81,7 @@ const MAIN_TABLES = [
   'submission_claims',
   'admin_log',
   'token_requests',
+  'episode_expert_opinions',
 ];
 
 const param = fc.oneof(
@@ -156,7 +160,7 @@ describe('fuzzed requests', () => {
             method: route.method,
             url,
             headers: { ...safeHeaders, ...(withToken ? bearer(s.who[route.as]) : {}) },
-            ...(route.method === 'POST' ? { payload } : {}),
+            ...(route.method === 'POST' || route.method === 'PUT' ? { payload } : {}),
           });
           seen.add(res.statusCode);
           if (res.statusCode >= 500)

@@ -131,6 +131,24 @@ const routeCases: RouteCase[] = [
   },
   {
     method: 'GET',
+    path: '/episodes/{id}/assessment',
+    url: `/episodes/${E}/assessment`,
+    allowed: ['office', 'leader', 'commander'],
+  },
+  {
+    method: 'PUT',
+    path: '/episodes/{id}/assessment/opinion',
+    url: `/episodes/${E}/assessment/opinion`,
+    allowed: ['office'],
+  },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/assessment/opinion/document',
+    url: `/episodes/${E}/assessment/opinion/document`,
+    allowed: ['office', 'leader', 'commander'],
+  },
+  {
+    method: 'GET',
     path: '/air-quality/rolling',
     url: '/air-quality/rolling?jurisdiction=chaoyang&at=2026-01-01T08:00:00%2B08:00',
     allowed: READERS,

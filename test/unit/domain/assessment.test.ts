@@ -49,9 +49,9 @@ function input(over: Partial<AssessmentInput> = {}): AssessmentInput {
       jurisdiction: 'chaoyang',
       firstDay: '2026-12-01',
       warnings: [
-        { kind: 'issued', level: 'yellow', response: 'III', at: '2026-12-01T08:00:00+08:00' },
-        { kind: 'changed', level: 'orange', response: 'II', at: '2026-12-02T10:00:00+08:00' },
-        { kind: 'lifted', level: 'orange', response: 'II', at: '2026-12-04T12:00:00+08:00' },
+        { kind: 'issued', level: 'yellow', at: '2026-12-01T08:00:00+08:00' },
+        { kind: 'changed', level: 'orange', at: '2026-12-02T10:00:00+08:00' },
+        { kind: 'lifted', level: 'orange', at: '2026-12-04T12:00:00+08:00' },
       ],
       liftedAt: '2026-12-04T12:00:00+08:00',
       closedAt: null,
