@@ -34,6 +34,29 @@ async function projectedState(pool: pg.Pool, episodeId: string): Promise<Episode
   return rows[0]?.state ?? null;
 }
 
+/**
+ * Every duty of the episode: the projection's folded list, with the statuses the caller knows (a
+ * document request carries the summary duties, fresher than a projection that may lag) laid over it.
+ */
+export async function episodeDuties(
+  pool: pg.Pool,
+  episodeId: string,
+  known: ReadonlyArray<{
+    dutyId: string;
+    unitId: string;
+    responseDay: number | 'summary' | null;
+    status: string;
+    dueAt: string | null;
+  }>,
+): Promise<Array<{ dueAt: string | null; status: string }>> {
+  const key = (d: { dutyId: string; unitId: string; responseDay: unknown }) =>
+    `${d.dutyId}|${d.unitId}|${String(d.responseDay)}`;
+  const byKey = new Map<string, { dueAt: string | null; status: string }>();
+  for (const d of (await projectedState(pool, episodeId))?.duties ?? []) byKey.set(key(d), d);
+  for (const d of known) byKey.set(key(d), d);
+  return [...byKey.values()];
+}
+
 /** The electricity verdicts of the episode, summed per enterprise and level. */
 export async function enterpriseLevelCuts(pool: pg.Pool, episodeId: string): Promise<EnterpriseLevelCut[]> {
   const { rows } = await pool.query<{
@@ -225,7 +248,12 @@ export async function assessStored(
           date: d.date,
           aqi: d.value.aqi,
           complete: d.value.complete,
-          reason: d.value.reason ?? (d.value.complete ? null : Object.values(d.value.missing).join('；')),
+          reason:
+            d.value.aqi === null
+              ? [d.value.reason, ...Object.values(d.value.missing)].filter(Boolean).join('；')
+              : d.value.complete
+                ? null
+                : Object.values(d.value.missing).join('；'),
         }))
       : [];
   const [electricity, opinion] = await Promise.all([

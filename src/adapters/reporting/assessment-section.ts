@@ -118,3 +118,16 @@ export function assessmentFactsOf(a: EpisodeAssessment): NonNullable<NormalizedF
     ...(a.opinion ? { opinion: a.opinion.text } : {}),
   };
 }
+
+/** The process's AQI rows with the assessment's observed value where a row has none. */
+export function withObserved<T extends { date: string; observed?: number }>(
+  rows: T[],
+  a: EpisodeAssessment,
+): T[] {
+  const observed = new Map(
+    a.days.filter((d) => d.observed !== null).map((d) => [d.date, d.observed as number]),
+  );
+  return rows.map((r) =>
+    r.observed === undefined && observed.has(r.date) ? { ...r, observed: observed.get(r.date) } : r,
+  );
+}

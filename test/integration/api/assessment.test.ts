@@ -1,0 +1,370 @@
+/**
+ * The effect assessment over HTTP with the embedded PostgreSQL: an episode's events recorded by the real
+ * projection activity, stations and hours imported through the API, electricity verdicts stored; the
+ * assessment's figures are checked against what is stored (GET /air-quality/daily, the verdict rows),
+ * the expert opinion is attached, and the work summary prints the 成效评估 from the same data.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { logOnlyActivityDeps } from '../../../src/activities/deps.js';
+import { createActivities } from '../../../src/activities/index.js';
+import { getDocument } from '../../../src/adapters/reporting/index.js';
+import type { DocumentRequest, EpisodeView } from '../../../src/contracts/index.js';
+import { type EpisodeEvent, defaultPlan, nextDate } from '../../../src/domain/index.js';
+import { type TestPrincipal, apiSuite, bearer, multipart, uniqueDate } from './api-helpers.js';
+
+const s = apiSuite('assessment-no-worker');
+const t = randomBytes(3).toString('hex').toUpperCase();
+const D = uniqueDate();
+const D1 = nextDate(D);
+const D2 = nextDate(D, 2);
+const episodeId = `episode:chaoyang:${D}:${Math.floor(Math.random() * 90) + 10}`;
+const E = encodeURIComponent(episodeId);
+const enterpriseIds = [`ev-${t}-1`, `ev-${t}-2`, `ev-${t}-3`];
+
+afterAll(async () => {
+  await s.ctx?.pool.query('DELETE FROM electricity_assessments WHERE episode_id = $1', [episodeId]);
+  await s.ctx?.pool.query('DELETE FROM enterprises WHERE id = ANY($1)', [enterpriseIds]);
+});
+
+function upload(url: string, fileName: string, data: Buffer) {
+  const form = multipart([{ name: 'file', filename: fileName, contentType: 'text/csv', data }]);
+  return s.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...bearer(s.who.office), ...form.headers },
+    payload: form.payload,
+  });
+}
+const get = (url: string, p: TestPrincipal = s.who.office) =>
+  s.app.inject({ method: 'GET', url, headers: bearer(p) });
+
+/** `hours` rows of a station for CST `date` (labelled by the end of the hour), PM2.5 as given. */
+function rows(code: string, date: string, pm25: number, hours = 24) {
+  return Array.from(
+    { length: hours },
+    (_, h) => `${code},站,${date} ${String(h + 1).padStart(2, '0')}:00,${pm25},40,10,30,0.5,60`,
+  );
+}
+
+const at = (date: string, hh: string) => `${date}T${hh}:00:00+08:00`;
+const events: EpisodeEvent[] = [
+  {
+    type: 'episode.started',
+    at: at(nextDate(D, -1), '15'),
+    actor: 'system',
+    episodeId,
+    jurisdiction: 'chaoyang',
+    planId: defaultPlan.id,
+    planVersion: defaultPlan.version,
+    exercise: false,
+    initiator: 'office',
+    origin: 'consultation',
+  },
+  {
+    type: 'consultation.recorded',
+    at: at(nextDate(D, -1), '16'),
+    actor: 'system',
+    consultationId: 'c1',
+    days: [
+      { date: D, aqi: 220 },
+      { date: D1, aqi: 180 },
+      { date: D2, aqi: 160 },
+    ],
+    classification: { level: 'yellow', response: 'III', reasons: [] },
+  },
+  {
+    type: 'warning.issued',
+    at: at(D, '08'),
+    actor: 'system',
+    warningId: 'w1',
+    level: 'yellow',
+    response: 'III',
+    firstDay: D,
+  },
+  {
+    type: 'duty.assigned',
+    at: at(D, '08'),
+    actor: 'system',
+    dutyId: '3.1',
+    unitId: 'branch.shuangta',
+    responseDay: 1,
+    dueAt: at(D, '17'),
+  },
+  {
+    type: 'duty.assigned',
+    at: at(D, '08'),
+    actor: 'system',
+    dutyId: '3.1',
+    unitId: 'branch.beipiao',
+    responseDay: 1,
+    dueAt: at(D, '17'),
+  },
+  {
+    type: 'report.submitted',
+    at: at(D, '16'),
+    actor: 'system',
+    unitId: 'branch.shuangta',
+    responseDay: 1,
+    reportId: 'r1',
+    late: false,
+    replaced: false,
+  },
+  {
+    type: 'report.overdue',
+    at: at(D, '17'),
+    actor: 'system',
+    unitId: 'branch.beipiao',
+    responseDay: 1,
+    dueAt: at(D, '17'),
+  },
+  {
+    type: 'consultation.recorded',
+    at: at(D1, '09'),
+    actor: 'system',
+    consultationId: 'c2',
+    days: [
+      { date: D1, aqi: 190 },
+      { date: D2, aqi: 140 },
+    ],
+    classification: { level: 'none', response: null, reasons: [] },
+  },
+  {
+    type: 'enforcement.followup',
+    at: at(D1, '18'),
+    actor: 'system',
+    enterpriseId: enterpriseIds[1]!,
+    unitId: 'branch.beipiao',
+    action: 'inspection',
+  },
+  { type: 'warning.lifted', at: at(D2, '12'), actor: 'system', level: 'yellow', response: 'III' },
+];
+
+async function seed() {
+  const activities = createActivities(logOnlyActivityDeps(s.ctx.pool));
+  const view = {
+    episodeId,
+    jurisdiction: 'chaoyang',
+    phase: 'lifting',
+    level: 'none',
+    response: null,
+    exercise: false,
+    planId: defaultPlan.id,
+    planVersion: defaultPlan.version,
+    startedAt: events[0]!.at,
+    closedAt: null,
+  } as unknown as EpisodeView;
+  await activities.recordEvents({
+    episodeId,
+    events: events.map((event, i) => ({ seq: i + 1, event })),
+    view,
+    summary: { phase: 'lifting', level: 'none', response: null, closedAt: null },
+  });
+
+  // two national stations in 双塔区: D and D+1 whole days; D+2 only 10 hours (not a valid day)
+  const st = [
+    '站点编码,站点名称,所属区县,站点类型',
+    `P${t},评估站甲${t},双塔区,国控`,
+    `Q${t},评估站乙${t},双塔区,国控`,
+  ];
+  expect((await upload('/air-stations/import', 's.csv', Buffer.from(st.join('\n')))).statusCode).toBe(200);
+  const csv = [
+    '站点编码,站点名称,时间,PM2.5,PM10,SO2,NO2,CO,O3',
+    ...rows(`P${t}`, D, 200),
+    ...rows(`Q${t}`, D, 160),
+    ...rows(`P${t}`, D1, 120),
+    ...rows(`Q${t}`, D1, 100),
+    ...rows(`P${t}`, D2, 50, 10),
+  ];
+  const imp = await upload('/air-quality/hourly/import', 'h.csv', Buffer.from(csv.join('\n')));
+  expect(imp.statusCode).toBe(200);
+
+  // the reduction list and two assessed days: e1 cut 25 % and 15 % (required 10 %), e2 5 % (required 15 %), e3 no data
+  await s.ctx.pool.query(
+    `INSERT INTO enterprises (id, name, uscc, county, industry, grade, grade_label)
+     VALUES ($1, '甲水泥', $4, 'shuangta', '水泥', 'B', 'B'), ($2, '乙钢铁', $5, 'beipiao', '钢铁', 'C', 'C'),
+            ($3, '丙焦化', $6, 'beipiao', '焦化', 'B', 'B')`,
+    [...enterpriseIds, `U${t}1`, `U${t}2`, `U${t}3`],
+  );
+  for (const day of [D, D1]) {
+    await s.ctx.pool.query(
+      `INSERT INTO electricity_assessments (episode_id, day, level, counts, summary) VALUES ($1, $2, 'yellow', '{}', '{}')`,
+      [episodeId, day],
+    );
+  }
+  const v = (day: string, id: string, verdict: string, cut: number | null, required: number) =>
+    s.ctx.pool.query(
+      `INSERT INTO electricity_verdicts (episode_id, day, enterprise_id, verdict, reason, baseline, consumption, cut, required, days_used)
+       VALUES ($1, $2, $3, $4, 'x', 100, 80, $5, $6, 30)`,
+      [episodeId, day, id, verdict, cut, required],
+    );
+  await v(D, enterpriseIds[0]!, 'compliant', 0.25, 0.1);
+  await v(D1, enterpriseIds[0]!, 'compliant', 0.15, 0.1);
+  await v(D, enterpriseIds[1]!, 'non-compliant', 0.05, 0.15);
+  await v(D1, enterpriseIds[1]!, 'insufficient-data', null, 0.15);
+  await v(D, enterpriseIds[2]!, 'insufficient-data', null, 0.1);
+  await v(D1, enterpriseIds[2]!, 'insufficient-data', null, 0.1);
+}
+
+describe('episode assessment', () => {
+  it('compares each day with the forecast as made and with the observed AQI stored, verifies the cut, counts duties and follow-ups', async () => {
+    await seed();
+    const res = await get(`/episodes/${E}/assessment`, s.who.leader);
+    expect(res.statusCode).toBe(200);
+    const a = res.json();
+    expect(a).toMatchObject({ episodeId, finished: true, from: D, to: D2, thresholds: [150, 200, 300] });
+
+    // observed: what GET /air-quality/daily computes from the same stored hours, day by day
+    const daily = (await get(`/air-quality/daily?jurisdiction=chaoyang&from=${D}&to=${D2}`)).json();
+    const stored = daily.items.map((x: { value: { aqi: number | null } }) => x.value.aqi);
+    expect(stored[0]).toBeGreaterThan(200);
+    expect(stored[2]).toBeNull();
+    expect(a.days.map((d: { observed: number | null }) => d.observed)).toEqual(stored);
+    expect(a.days.map((d: { forecast: number }) => d.forecast)).toEqual([220, 190, 140]); // the 2nd consultation from D+1
+    expect(a.days.map((d: { level: string }) => d.level)).toEqual(['yellow', 'yellow', 'yellow']);
+    expect(a.days[2].observedReason).toMatch(/无法计算AQI；PM2\.5日均值缺失：2个站点均无有效值/);
+    expect(a.days[0].error).toBe(220 - stored[0]);
+    expect(a.comparedDays).toBe(2);
+    expect(a.meanAbsoluteError).toBe(
+      Math.round(((Math.abs(220 - stored[0]) + Math.abs(190 - stored[1])) / 2) * 10) / 10,
+    );
+
+    // the cut: the verdict rows as stored
+    const o = a.emission.overall;
+    expect(o).toMatchObject({
+      enterprises: 3,
+      withData: 2,
+      noData: 1,
+      exempt: 0,
+      compliantDays: 2,
+      nonCompliantDays: 1,
+    });
+    expect(o.meanCut).toBeCloseTo((0.25 + 0.15 + 0.05) / 3, 9);
+    expect(o.meanRequired).toBeCloseTo((0.1 + 0.1 + 0.15) / 3, 9);
+    expect(a.emission.byLevel).toMatchObject([
+      { key: 'yellow', label: '黄色预警', planPercent: 10, enterprises: 3 },
+    ]);
+    expect(a.emission.byCounty.map((g: { label: string; noData: number }) => [g.label, g.noData])).toEqual([
+      ['双塔区', 0],
+      ['北票市', 1],
+    ]);
+    expect(a.emission.byGrade.map((g: { label: string }) => g.label)).toEqual(['B级', 'C级']);
+    expect(a.emission.byIndustry.map((g: { label: string }) => g.label).sort()).toEqual(
+      ['水泥', '焦化', '钢铁'].sort(),
+    );
+    expect(a.duties).toEqual({ total: 2, onTime: 1, late: 0, overdue: 1, pending: 0 });
+    expect(a.followups).toEqual({ enterprises: 1, opened: 1, closed: 0, open: 1 });
+
+    const text = a.statement.join('');
+    expect(text).toContain('参与核算企业3家，其中有用电数据2家、无数据1家、豁免0家');
+    expect(text).toContain('有数据的企业用电量较基准平均下降15.0%，达到按方案要求折算的平均11.7%');
+    expect(text).toContain('有时限的职责2项，按时完成1项，迟报0项，逾期未报1项');
+    expect(text).toContain('不能据此认定减排措施使AQI降低了多少');
+    expect(a.opinion).toBeNull();
+  });
+
+  it('is read by the office, leaders and commanders, scoped like the episode; 404 for an unknown one', async () => {
+    expect((await get(`/episodes/${E}/assessment`, s.who.commander)).statusCode).toBe(200);
+    expect((await get(`/episodes/${E}/assessment`, s.who.shuangta)).statusCode).toBe(403);
+    expect((await get(`/episodes/${E}/assessment`, s.who.auditor)).statusCode).toBe(403);
+    const beipiao = encodeURIComponent(`episode:beipiao:${D}:1`);
+    expect((await get(`/episodes/${beipiao}/assessment`, s.who.shuangtaCommander)).statusCode).toBe(403);
+    const none = encodeURIComponent(`episode:chaoyang:${D}:99`);
+    expect((await get(`/episodes/${none}/assessment`)).statusCode).toBe(404);
+  });
+
+  it('the office attaches the expert committee’s opinion (text, then a PDF); readers download it; bad input is refused', async () => {
+    const put = (payload: Buffer | object, headers: Record<string, string> = {}, p = s.who.office) =>
+      s.app.inject({
+        method: 'PUT',
+        url: `/episodes/${E}/assessment/opinion`,
+        headers: { ...bearer(p), ...headers },
+        payload: payload as Buffer,
+      });
+    expect((await put({ text: '  ' })).statusCode).toBe(400);
+    expect((await put({ text: '意见' }, {}, s.who.commander)).statusCode).toBe(403);
+    const first = await put({ text: '专家委员会认为：减排措施落实基本到位，预报偏高。' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().opinion).toMatchObject({
+      text: '专家委员会认为：减排措施落实基本到位，预报偏高。',
+      document: null,
+    });
+
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(64)]);
+    const form = multipart([
+      { name: 'text', value: '专家委员会意见（签字版附后）。' },
+      { name: 'document', filename: '专家意见.pdf', contentType: 'application/pdf', data: pdf },
+    ]);
+    const second = await put(form.payload, form.headers);
+    expect(second.statusCode).toBe(200);
+    expect(second.json().opinion.document).toEqual({
+      fileName: '专家意见.pdf',
+      contentType: 'application/pdf',
+      size: pdf.length,
+    });
+
+    const txt = multipart([
+      { name: 'text', value: '意见' },
+      { name: 'document', filename: 'a.txt', contentType: 'text/plain', data: Buffer.from('plain') },
+    ]);
+    expect((await put(txt.payload, txt.headers)).statusCode).toBe(415);
+
+    const doc = await get(`/episodes/${E}/assessment/opinion/document`, s.who.leader);
+    expect(doc.statusCode).toBe(200);
+    expect(doc.headers['content-type']).toBe('application/pdf');
+    expect(doc.rawPayload.equals(pdf)).toBe(true);
+
+    // a text-only update keeps the document; the assessment shows both
+    expect((await put({ text: '修订后的专家意见。' })).statusCode).toBe(200);
+    const a = (await get(`/episodes/${E}/assessment`)).json();
+    expect(a.opinion).toMatchObject({ text: '修订后的专家意见。', document: { fileName: '专家意见.pdf' } });
+    expect((await put({ text: '不附文件。', dropDocument: true })).json().opinion.document).toBeNull();
+    expect((await get(`/episodes/${E}/assessment/opinion/document`)).statusCode).toBe(404);
+  });
+
+  it('the work summary prints the 成效评估 from the same figures', async () => {
+    const activities = createActivities(logOnlyActivityDeps(s.ctx.pool));
+    const request: DocumentRequest = {
+      episodeId,
+      kind: 'work-summary',
+      key: 'final',
+      planId: defaultPlan.id,
+      planVersion: defaultPlan.version,
+      jurisdiction: 'chaoyang',
+      exercise: false,
+      issuedAt: at(D2, '12'),
+      overview: [],
+      earlyResponseFrom: null,
+      warnings: [
+        { kind: 'issued', level: 'yellow', at: at(D, '08') },
+        { kind: 'lifted', level: 'yellow', at: at(D2, '12') },
+      ],
+      decisions: [],
+      duties: [],
+      lateUnits: [],
+      notices: [],
+      electricityDays: [],
+      forecast: [],
+      liftedAt: at(D2, '12'),
+    };
+    const { documentId } = await activities.produceDocument(request);
+    const html = (await getDocument(s.ctx.pool, documentId, 'html'))!.content.toString('utf8');
+    const a = (await get(`/episodes/${E}/assessment`)).json();
+    const plain = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const [y, m, d] = D.split('-').map(Number);
+    expect(plain).toContain('应对成效评估');
+    // the process's AQI table shows the same observed days (and no longer says there are none)
+    expect(plain).toContain(`共3天，其中2天已有实况。`);
+    expect(plain).toContain(`${y}年${m}月${d}日 220 ${a.days[0].observed}`);
+    expect(plain).toContain(a.statement[0]);
+    const err = 220 - a.days[0].observed;
+    expect(plain).toContain(
+      `${y}年${m}月${d}日 黄色预警 220 ${a.days[0].observed} ${err > 0 ? `+${err}` : err}`,
+    );
+    expect(plain).toMatch(/黄色预警 140 — —/);
+    expect(plain).toContain('减排措施落实核实（耗电量）');
+    expect(plain).toContain('合计 3 2 1 15.0% 11.7% 66.7%');
+    expect(plain).toContain('北票市 2 1 1 5.0% 15.0% 0.0%');
+    expect(plain).toContain('专家委员会意见：不附文件。');
+  });
+});
