@@ -263,6 +263,25 @@ describe('episode assessment', () => {
     expect(a.opinion).toBeNull();
   });
 
+  it('GET /air-quality/hourly: each hour the rolling 24-h AQI (at the end of a day, that day’s AQI) and the mean PM2.5', async () => {
+    const res = await get(`/air-quality/hourly?jurisdiction=chaoyang&from=${D}&to=${D1}`, s.who.shuangta);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as Array<{
+      hourEnd: string;
+      aqi: number | null;
+      pm25: number | null;
+      stations: number;
+    }>;
+    expect(items).toHaveLength(48);
+    expect(items[0]).toMatchObject({ hourEnd: at(D, '01'), pm25: 180, stations: 2 });
+    expect(items[0]!.aqi).toBeNull(); // 1 hour of the 24 before it: not valid
+    const daily = (await get(`/air-quality/daily?jurisdiction=chaoyang&from=${D}&to=${D1}`)).json();
+    expect(items[23]!.aqi).toBe(daily.items[0].value.aqi);
+    expect(items[47]!.aqi).toBe(daily.items[1].value.aqi);
+    expect(items[30]!.pm25).toBe(110);
+    expect((await get(`/air-quality/hourly?jurisdiction=chaoyang&from=${D1}&to=${D}`)).statusCode).toBe(400);
+  });
+
   it('is read by the office, leaders and commanders, scoped like the episode; 404 for an unknown one', async () => {
     expect((await get(`/episodes/${E}/assessment`, s.who.commander)).statusCode).toBe(200);
     expect((await get(`/episodes/${E}/assessment`, s.who.shuangta)).statusCode).toBe(403);

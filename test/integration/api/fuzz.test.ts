@@ -24,6 +24,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as
   { method: 'GET', url: '/episodes/{p}/notifications', as: 'office' },
   { method: 'GET', url: '/episodes/{p}/electricity', as: 'office' },
   { method: 'GET', url: '/episodes/{p}/assessment', as: 'leader' },
+  { method: 'GET', url: '/air-quality/hourly?jurisdiction={p}&from={p}&to=2026-01-02', as: 'shuangta' },
   { method: 'PUT', url: '/episodes/{p}/assessment/opinion', as: 'office' },
   { method: 'GET', url: '/episodes/{p}/assessment/opinion/document', as: 'commander' },
   {

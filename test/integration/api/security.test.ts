@@ -149,6 +149,12 @@ const routeCases: RouteCase[] = [
   },
   {
     method: 'GET',
+    path: '/air-quality/hourly',
+    url: '/air-quality/hourly?jurisdiction=chaoyang&from=2026-01-01&to=2026-01-01',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
     path: '/air-quality/rolling',
     url: '/air-quality/rolling?jurisdiction=chaoyang&at=2026-01-01T08:00:00%2B08:00',
     allowed: READERS,
