@@ -20,6 +20,8 @@ export interface ObservedHour {
   hourEnd: number;
   /** Rolling 24-h AQI at the end of the hour; null when no item is valid. */
   aqi: number | null;
+  /** Every item valid (an AQI of some items only — e.g. O3 alone at the edge of the data — is not). */
+  complete: boolean;
   primary: string[];
   /** The mean of the stations' valid PM2.5 values of this hour (µg/m³), or null. */
   pm25: number | null;
@@ -66,6 +68,7 @@ export async function jurisdictionHourly(
     out.push({
       hourEnd: h + HOUR,
       aqi: rolling.aqi,
+      complete: rolling.complete,
       primary: rolling.primary,
       pm25: pm.length > 0 ? Math.round(pm.reduce((a, b) => a + b, 0) / pm.length) : null,
       stations: pm.length,

@@ -34,6 +34,7 @@ export const airQualityHourlyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = 
               z.object({
                 hourEnd: z.string(),
                 aqi: z.number().nullable(),
+                complete: z.boolean().describe('every item valid; an AQI of some items only is partial'),
                 primary: z.array(z.string()),
                 pm25: z.number().nullable(),
                 stations: z.number(),
