@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { episodeAssessment, expertOpinion, saveExpertOpinion } from '../../adapters/assessment/index.js';
+import { produceDocument, storedFacts } from '../../adapters/reporting/index.js';
 import { getPlan } from '../../domain/index.js';
 import { OFFICE, assertEpisodeAccess } from '../access.js';
 import type { AppDeps } from '../deps.js';
@@ -150,7 +151,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         summary: 'The office attaches the expert committee’s opinion on the effect (text, optional document)',
         description:
           'application/json `{ text }`, or multipart/form-data with a `text` part and one file part (PDF, DOCX, ' +
-          'PNG or JPEG). A new opinion replaces the old; without a file the stored document is kept, unless ' +
+          'PNG or JPEG). A new opinion replaces the old and is printed in the work summary (re-rendered if drafted); without a file the stored document is kept, unless ' +
           '`dropDocument` is "true".',
         consumes: ['application/json', 'multipart/form-data'],
         security,
@@ -192,6 +193,16 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         document,
         dropDocument: req.body.dropDocument === true,
       });
+      // the work summary, when drafted, prints the opinion: re-rendered (same 发文字号) like the lessons
+      const facts = await storedFacts(deps.pool, req.params.id, 'work-summary', 'final');
+      if (facts?.assessment)
+        await produceDocument(deps.pool, {
+          episodeId: req.params.id,
+          kind: 'work-summary',
+          key: 'final',
+          facts: { ...facts, assessment: { ...facts.assessment, opinion: req.body.text } },
+          plan: getPlan(row.plan_id, row.plan_version),
+        });
       const stored = await expertOpinion(deps.pool, req.params.id);
       return {
         opinion: stored

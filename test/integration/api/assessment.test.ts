@@ -215,5 +215,16 @@ describe('episode assessment', () => {
     expect(plain).toContain('合计 3 2 1 15.0% 11.7% 66.7%');
     expect(plain).toContain('北票市 2 1 1 5.0% 15.0% 0.0%');
     expect(plain).toContain('专家委员会意见：不附文件。');
+
+    // a new opinion re-renders the drafted work summary in place
+    const again = await s.app.inject({
+      method: 'PUT',
+      url: `/episodes/${E}/assessment/opinion`,
+      headers: bearer(s.who.office),
+      payload: { text: '复核后的专家意见。' },
+    });
+    expect(again.statusCode).toBe(200);
+    const html2 = (await getDocument(s.ctx.pool, documentId, 'html'))!.content.toString('utf8');
+    expect(html2).toContain('专家委员会意见：复核后的专家意见。');
   });
 });
