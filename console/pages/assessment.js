@@ -16,7 +16,7 @@ const signed = (n) => (typeof n !== 'number' ? '—' : n > 0 ? `+${n}` : String(
 function CutTable({ title, groups, extra }) {
   if (!groups.length) return null;
   return html`<div class="cut-table">
-    <h4>${title}</h4>
+    <h4 class="cut-title">${title}</h4>
     <table class="cut" data-by=${title}>
       <thead><tr><th>${title.replace('按', '')}</th><th>核算企业</th><th>有数据</th><th>无数据</th><th>豁免</th>
         <th>平均降幅</th><th>平均要求</th>${extra && html`<th>方案要求</th>`}<th>达标企业日</th></tr></thead>

@@ -21,12 +21,11 @@ let D1: string;
 let D2: string;
 let episodeId: string;
 let E: string;
-let enterpriseIds: string[];
 let at: SeededEpisode['at'];
 
 beforeAll(async () => {
   seeded = await seedAssessedEpisode({ pool: s.ctx.pool, app: s.app, office: s.who.office });
-  ({ D, D1, D2, episodeId, enterpriseIds, at } = seeded);
+  ({ D, D1, D2, episodeId, at } = seeded);
   E = encodeURIComponent(episodeId);
 });
 afterAll(async () => {
