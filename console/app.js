@@ -7,6 +7,8 @@ import { render } from './vendor/preact.module.js';
 import { useEffect, useState } from './vendor/hooks.module.js';
 import { ERROR_MESSAGES } from './error-messages.js';
 import { AUDIT_ROLES, ROLE, SIGNED_OUT_EVENT, api, errorText, html, session } from './lib.js';
+import { AirPage } from './pages/air.js';
+import { AssessmentPage } from './pages/assessment.js';
 import { AuditPage } from './pages/audit.js';
 import { BoardPage } from './pages/board.js';
 import { EnterprisesPage } from './pages/enterprises.js';
@@ -93,6 +95,10 @@ function Shell({ me, route, onSignOut }) {
   if (route.page === 'episode' && route.id) page = html`<${EpisodePage} me=${me} id=${route.id} />`;
   else if (route.page === 'unit' && route.id) page = html`<${UnitPage} me=${me} id=${route.id} />`;
   else if (route.page === 'audit' && route.id) page = html`<${AuditPage} me=${me} id=${route.id} />`;
+  else if (route.page === 'assessment' && route.id)
+    page = html`<${AssessmentPage} me=${me} id=${route.id} />`;
+  else if (route.page === 'air' && principal.role !== 'admin')
+    page = html`<${AirPage} me=${me} id=${route.id} />`;
   else if (route.page === 'enterprises' && principal.role !== 'admin')
     page = html`<${EnterprisesPage} me=${me} />`;
   else if (route.page === 'lists' && principal.role !== 'admin') page = html`<${ListsPage} me=${me} />`;
@@ -116,7 +122,8 @@ function Shell({ me, route, onSignOut }) {
                 AUDIT_ROLES.includes(principal.role) &&
                 html`<a href="#/statistics" class=${route.page === 'statistics' ? 'current' : ''}>统计分析</a>`
               }
-              <a href="#/plans" class=${route.page === 'plans' ? 'current' : ''}>应急预案</a>`
+              <a href="#/plans" class=${route.page === 'plans' ? 'current' : ''}>应急预案</a>
+              <a href="#/air" class=${route.page === 'air' ? 'current' : ''}>空气质量</a>`
         }
       </nav>
       <span class="who" data-role=${principal.role}>

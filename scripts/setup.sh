@@ -36,6 +36,17 @@ else
   log "Temporal binaries present in $venv"
 fi
 
+# 2b. Independent AQI implementations the test suite checks ours against (PyPI, pinned, same venv)
+AQI_HUB_VERSION=0.3.3
+PYTHON_AQI_VERSION=0.6.1
+aqi_stamp="$venv/.aqi-${AQI_HUB_VERSION}-${PYTHON_AQI_VERSION}"
+if [ "$want_test_tools" = 1 ] && [ ! -f "$aqi_stamp" ]; then
+  log "installing aqi-hub==$AQI_HUB_VERSION and python-aqi==$PYTHON_AQI_VERSION into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "aqi-hub==$AQI_HUB_VERSION" "python-aqi==$PYTHON_AQI_VERSION"
+  touch "$aqi_stamp"
+fi
+
 # 3. Debian packages used only by the test suite
 if [ "$want_test_tools" = 1 ]; then
   missing=()

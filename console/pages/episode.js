@@ -28,6 +28,7 @@ import {
   unitName,
   useSubmitKey,
 } from '../lib.js';
+import { ASSESSMENT_ROLES } from './air.js';
 import { OfficeActions } from './office.js';
 import { ProcessDays } from './process-days.js';
 import { OfficeDecisions } from './office-decisions.js';
@@ -54,6 +55,7 @@ export function EpisodeHeader({ me, view, id, current }) {
     <nav class="tabs">
       ${link('episode', '总览')}
       ${role === 'unit' && link('unit', '本单位报送')}
+      ${ASSESSMENT_ROLES.includes(role) && link('assessment', '成效评估')}
       ${AUDIT_ROLES.includes(role) && link('audit', '审计')}
     </nav>
   </header>`;

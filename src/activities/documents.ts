@@ -5,7 +5,9 @@
  * renders and stores it (DOCX + HTML).
  */
 import type pg from 'pg';
+import { assessStored, episodeDuties } from '../adapters/assessment/index.js';
 import { getDayAssessment } from '../adapters/power/index.js';
+import { assessmentFactsOf, withObserved } from '../adapters/reporting/assessment-section.js';
 import { type DocumentFacts, produceDocument } from '../adapters/reporting/index.js';
 import {
   type LoggedEvent,
@@ -153,16 +155,32 @@ async function documentFacts(
   if (!summary) return { ...common, aqi: req.forecast.map((d) => ({ date: d.date, forecast: d.aqi })) };
 
   const lessons = await officeLessons(pool, req.episodeId);
+  // 成效评估 (#14.4): the effect assessment from what is stored; its observed days fill the AQI table too
+  const assessed = await assessStored(
+    pool,
+    plan,
+    {
+      episodeId: req.episodeId,
+      jurisdiction: req.jurisdiction,
+      firstDay: null,
+      warnings: req.warnings,
+      liftedAt: req.liftedAt,
+      closedAt: null,
+      duties: await episodeDuties(pool, req.episodeId, req.duties),
+    },
+    parseIso(req.issuedAt),
+  );
   return {
     ...common,
     timeline: timelineOf(plan, events, levelName, unitName),
-    aqi: processAqi(events, req.issuedAt),
+    aqi: withObserved(processAqi(events, req.issuedAt), assessed),
     summaries: (await unitSummaries(pool, req.episodeId)).map((s) => ({
       unitName: unitName(s.unitId),
       text: s.text,
       late: s.late,
     })),
     ...(lessons ? { lessons } : {}),
+    assessment: assessmentFactsOf(assessed),
   };
 }
 

@@ -181,6 +181,8 @@ export async function buildApp(options: AppOptions) {
   await app.register((await import('./routes/filings.js')).filingRoutes, { deps });
   await app.register((await import('./routes/statistics.js')).statisticsRoutes, { deps });
   await app.register((await import('./routes/air-quality.js')).airQualityRoutes, { deps });
+  await app.register((await import('./routes/assessment.js')).assessmentRoutes, { deps });
+  await app.register((await import('./routes/air-quality-hourly.js')).airQualityHourlyRoutes, { deps });
   await app.register(publicRoutes, { deps });
   await app.register(auditRoutes, { deps });
   await app.register(liveRoutes, { deps });

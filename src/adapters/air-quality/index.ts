@@ -24,9 +24,9 @@ import {
   cityConcentrations,
   cityRollingAqi,
   cstDayStart,
-  stationDailyConcentrations,
   stationRollingAqi,
 } from '../../domain/observed-aqi.js';
+import { cstDateOfHour, emptyStationDay, refreshStationDays, storedStationDays } from './station-days.js';
 import {
   type CellValue,
   type ImportError,
@@ -188,23 +188,32 @@ export interface HourlyRow {
   values: Record<HourlyPollutant, number | null>;
 }
 
-/** Upserts hourly rows by (station, hour): a late or corrected value replaces the earlier one. */
+/**
+ * Upserts hourly rows by (station, hour): a late or corrected value replaces the earlier one; a row
+ * equal to the stored one is not rewritten. The station-days whose hours changed are recomputed
+ * (aq_station_daily, station-days.ts) in the same transaction when `client` is one.
+ */
 export async function upsertHourly(
   client: pg.Pool | pg.PoolClient,
   rows: readonly HourlyRow[],
   source: string,
-): Promise<void> {
+): Promise<{ changed: number }> {
+  const days = new Map<string, { code: string; date: string }>();
+  let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const c = rows.slice(i, i + CHUNK);
     const col = (p: HourlyPollutant) => c.map((r) => r.values[p]);
-    await client.query(
-      `INSERT INTO aq_hourly (station_code, hour_start, pm25, pm10, so2, no2, co, o3, source, received_at)
+    const res = await client.query<{ code: string; ms: string }>(
+      `INSERT INTO aq_hourly AS h (station_code, hour_start, pm25, pm10, so2, no2, co, o3, source, received_at)
        SELECT code, to_timestamp(ms / 1000.0), pm25, pm10, so2, no2, co, o3, $9, now()
        FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
          AS t(code, ms, pm25, pm10, so2, no2, co, o3)
        ON CONFLICT (station_code, hour_start) DO UPDATE SET pm25 = EXCLUDED.pm25, pm10 = EXCLUDED.pm10,
          so2 = EXCLUDED.so2, no2 = EXCLUDED.no2, co = EXCLUDED.co, o3 = EXCLUDED.o3,
-         source = EXCLUDED.source, received_at = now()`,
+         source = EXCLUDED.source, received_at = now()
+       WHERE (h.pm25, h.pm10, h.so2, h.no2, h.co, h.o3)
+         IS DISTINCT FROM (EXCLUDED.pm25, EXCLUDED.pm10, EXCLUDED.so2, EXCLUDED.no2, EXCLUDED.co, EXCLUDED.o3)
+       RETURNING h.station_code AS code, (extract(epoch FROM h.hour_start) * 1000)::bigint::text AS ms`,
       [
         c.map((r) => r.code),
         c.map((r) => r.hourStart),
@@ -217,7 +226,14 @@ export async function upsertHourly(
         source,
       ],
     );
+    changed += res.rows.length;
+    for (const r of res.rows) {
+      const date = cstDateOfHour(Number(r.ms));
+      days.set(`${r.code}\u0000${date}`, { code: r.code, date });
+    }
   }
+  await refreshStationDays(client, [...days.values()]);
+  return { changed };
 }
 
 /** Imports an hourly file; any bad row (unknown station, bad time or value, repeated hour) imports nothing. */
@@ -326,7 +342,20 @@ async function loadSeries(
   return stations.map((s) => ({ ...s, series: series.get(s.code) as Map<number, HourValues> }));
 }
 
-/** Daily AQI of a jurisdiction for each CST date from `from` to `to` (inclusive). */
+/** The stations whose values make a jurisdiction's (the city: its national stations). */
+async function stationsOf(pool: pg.Pool | pg.PoolClient, plan: ResponsePlan, jurisdiction: string) {
+  const city = jurisdiction === plan.jurisdiction;
+  return (
+    await pool.query<{ code: string; name: string }>(
+      city
+        ? `SELECT code, name FROM aq_stations WHERE kind = 'national' ORDER BY code`
+        : 'SELECT code, name FROM aq_stations WHERE jurisdiction = $1 ORDER BY code',
+      city ? [] : [jurisdiction],
+    )
+  ).rows;
+}
+
+/** Daily AQI of a jurisdiction for each CST date from `from` to `to` (inclusive), from the stored station-days. */
 export async function jurisdictionDailyAqi(
   pool: pg.Pool | pg.PoolClient,
   plan: ResponsePlan,
@@ -336,11 +365,18 @@ export async function jurisdictionDailyAqi(
 ): Promise<JurisdictionDay[]> {
   const start = cstDayStart(from);
   const end = cstDayStart(to) + 24 * HOUR;
-  const stations = await loadSeries(pool, plan, jurisdiction, start, end);
+  const stations = await stationsOf(pool, plan, jurisdiction);
+  const stored = await storedStationDays(
+    pool,
+    stations.map((s) => s.code),
+    from,
+    to,
+  );
   const days: JurisdictionDay[] = [];
   for (let t = start; t < end; t += 24 * HOUR) {
     const date = new Date(t + 8 * HOUR).toISOString().slice(0, 10);
-    const perStation = stations.map((s) => ({ s, c: stationDailyConcentrations(s.series, date) }));
+    const empty = emptyStationDay(date);
+    const perStation = stations.map((s) => ({ s, c: stored.get(s.code)?.get(date) ?? empty }));
     days.push({
       date,
       value: aqiOfConcentrations(cityConcentrations(perStation.map((x) => x.c)), date),

@@ -111,6 +111,36 @@ export const documentFactsSchema = z.object({
   followups: z.object({ opened: z.number().int(), closed: z.number().int() }).optional(),
   /** The units' own episode summaries (work summary). */
   summaries: z.array(z.object({ unitName: z.string(), text: z.string(), late: z.boolean() })).default([]),
+  /** 成效评估 (work summary): the effect assessment (src/domain/assessment.ts) as printed. */
+  assessment: z
+    .object({
+      statement: z.array(z.string()),
+      days: z.array(
+        z.object({
+          date: isoDate,
+          level: z.enum(['none', 'early', 'yellow', 'orange', 'red']),
+          forecast: z.number().optional(),
+          observed: z.number().optional(),
+        }),
+      ),
+      /** The verified cut per level, then per county (fractions; absent: no data). */
+      cut: z
+        .array(
+          z.object({
+            group: z.string(),
+            enterprises: z.number().int(),
+            withData: z.number().int(),
+            noData: z.number().int(),
+            meanCut: z.number().optional(),
+            meanRequired: z.number().optional(),
+            complianceRate: z.number().optional(),
+          }),
+        )
+        .default([]),
+      /** The expert committee's opinion (五(一)4), when attached. */
+      opinion: z.string().optional(),
+    })
+    .optional(),
   /** 问题与经验 (work summary), written by the office. */
   lessons: z.string().optional(),
   /** A warning notice (通知): what it announces. */

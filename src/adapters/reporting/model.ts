@@ -7,6 +7,7 @@
 import { cstDate, parseIso } from '../../domain/calendar.js';
 import type { ResponsePlan } from '../../domain/plan-types.js';
 import { cstDateTimeWords, cstDeadlineWords } from '../../domain/time-words.js';
+import { assessmentSections } from './assessment-section.js';
 import type { DocumentKind, NormalizedFacts } from './facts.js';
 
 export interface DocTable {
@@ -315,6 +316,7 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
         ? ['暂无单位报送工作总结。']
         : f.summaries.map((s) => `${s.unitName}${s.late ? '（逾期报送）' : ''}：${s.text}`),
     );
+    for (const x of assessmentSections(f, levelName)) add(x.heading, x.paragraphs, x.table, x.after);
     add('存在问题及经验做法', [f.lessons ?? docs.lessonsPlaceholder]);
     return {
       kind,

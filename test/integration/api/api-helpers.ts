@@ -102,6 +102,7 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
     'field_inspection_groups',
     'field_report_flags',
     'plan_versions',
+    'episode_expert_opinions',
   ];
   const out: Record<string, number> = {};
   for (const t of tables) {

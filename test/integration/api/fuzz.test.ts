@@ -24,6 +24,10 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; as
   { method: 'GET', url: '/episodes/{p}/documents', as: 'auditor' },
   { method: 'GET', url: '/episodes/{p}/notifications', as: 'office' },
   { method: 'GET', url: '/episodes/{p}/electricity', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/assessment', as: 'leader' },
+  { method: 'GET', url: '/air-quality/hourly?jurisdiction={p}&from={p}&to=2026-01-02', as: 'shuangta' },
+  { method: 'PUT', url: '/episodes/{p}/assessment/opinion', as: 'office' },
+  { method: 'GET', url: '/episodes/{p}/assessment/opinion/document', as: 'commander' },
   {
     method: 'GET',
     url: '/episodes/{p}/reports?unitId={p}&responseDay={p}&includeReplaced={p}&cursor={p}',
@@ -146,6 +150,7 @@ const MAIN_TABLES = [
   'field_inspection_groups',
   'field_report_flags',
   'plan_versions',
+  'episode_expert_opinions',
 ];
 
 const param = fc.oneof(

@@ -217,6 +217,30 @@ const routeCases: RouteCase[] = [
   },
   {
     method: 'GET',
+    path: '/episodes/{id}/assessment',
+    url: `/episodes/${E}/assessment`,
+    allowed: ['office', 'leader', 'commander'],
+  },
+  {
+    method: 'PUT',
+    path: '/episodes/{id}/assessment/opinion',
+    url: `/episodes/${E}/assessment/opinion`,
+    allowed: ['office'],
+  },
+  {
+    method: 'GET',
+    path: '/episodes/{id}/assessment/opinion/document',
+    url: `/episodes/${E}/assessment/opinion/document`,
+    allowed: ['office', 'leader', 'commander'],
+  },
+  {
+    method: 'GET',
+    path: '/air-quality/hourly',
+    url: '/air-quality/hourly?jurisdiction=chaoyang&from=2026-01-01&to=2026-01-01',
+    allowed: READERS,
+  },
+  {
+    method: 'GET',
     path: '/air-quality/rolling',
     url: '/air-quality/rolling?jurisdiction=chaoyang&at=2026-01-01T08:00:00%2B08:00',
     allowed: READERS,

@@ -142,8 +142,23 @@ describe('documents of the golden scenarios', () => {
       ...INTEGER_FIELDS.map((f) => all.reduce((s, r) => s + Number(r.fields[f.name] ?? 0), 0)),
       all.reduce((s, r) => s + r.photoIds.length, 0),
     ]);
-    const aqiDates = summary.match(/^2026年\d+月\d+日 \| /gm)?.map((l) => l.slice(0, -3)) ?? [];
+    const aqiDates =
+      summary
+        .split('四、')[0]!
+        .match(/^2026年\d+月\d+日 \| /gm)
+        ?.map((l) => l.slice(0, -3)) ?? [];
     expect(aqiDates).toEqual(['2026年12月2日', '2026年12月3日', '2026年12月4日', '2026年12月5日']);
+    // 成效评估: the duties it counts are the projection's (every one with a deadline), no observed day stored
+    const folded = await pool.query<{ duties: Array<{ dueAt: string | null; status: string }> }>(
+      "SELECT state->'duties' AS duties FROM episode_projection WHERE episode_id = $1",
+      [id],
+    );
+    const timed = folded.rows[0]!.duties.filter((d) => d.dueAt !== null);
+    expect(summary).toContain(
+      `有时限的职责${timed.length}项，按时完成${timed.filter((d) => d.status === 'submitted').length}项`,
+    );
+    expect(timed.length).toBe(40); // 8 units × 4 daily reports + 8 summaries
+    expect(summary).toContain('缺少实况数据，无法比较预报与实况。');
     const summaries = await pool.query<{ text: string }>(
       'SELECT text FROM unit_summaries WHERE episode_id = $1',
       [id],

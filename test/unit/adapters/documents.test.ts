@@ -121,6 +121,55 @@ describe('document model', () => {
     });
   });
 
+  it('work summary: 成效评估 prints the statement, each day forecast beside observed with the level and error, the verified cut and the experts’ opinion', () => {
+    const m = buildModel(
+      'work-summary',
+      documentFactsSchema.parse({
+        ...sampleFacts,
+        assessment: {
+          statement: ['朝阳市本次过程11月29日至11月30日共2天，其中1天有实况日AQI，2天有会商预报。'],
+          days: [
+            { date: '2026-11-29', level: 'yellow', forecast: 210, observed: 180 },
+            { date: '2026-11-30', level: 'orange', forecast: 160 },
+          ],
+          cut: [
+            {
+              group: '合计',
+              enterprises: 3,
+              withData: 2,
+              noData: 1,
+              meanCut: 0.215,
+              meanRequired: 0.2,
+              complianceRate: 0.5,
+            },
+          ],
+          opinion: '专家委员会认为本次应对措施落实到位。',
+        },
+      }),
+      defaultPlan,
+    );
+    const effect = m.sections.find((s) => s.heading.endsWith('应对成效评估'))!;
+    expect(effect.paragraphs).toEqual([
+      '朝阳市本次过程11月29日至11月30日共2天，其中1天有实况日AQI，2天有会商预报。',
+    ]);
+    expect(effect.table).toEqual({
+      columns: ['日期', '响应级别', '预报AQI', '实况AQI', '预报误差'],
+      rows: [
+        ['2026年11月29日', '黄色预警', '210', '180', '+30'],
+        ['2026年11月30日', '橙色预警', '160', '—', '—'],
+      ],
+    });
+    expect(effect.after).toEqual(['专家委员会意见：专家委员会认为本次应对措施落实到位。']);
+    const cut = m.sections.find((s) => s.heading.endsWith('减排措施落实核实（耗电量）'))!;
+    expect(cut.table?.rows).toEqual([['合计', '3', '2', '1', '21.5%', '20.0%', '50.0%']]);
+    // the lessons stay last
+    expect(m.sections.at(-1)?.heading).toMatch(/存在问题及经验做法$/);
+    // without an assessment, no such section
+    expect(
+      buildModel('work-summary', facts, defaultPlan).sections.some((s) => s.heading.includes('成效')),
+    ).toBe(false);
+  });
+
   it('every jurisdiction-dependent word comes from plan.documents (a county plan heads its own documents)', () => {
     const county: ResponsePlan = planForJurisdiction('beipiao');
     const m = buildModel(
