@@ -19,6 +19,7 @@ import {
 import type { DocumentRequest } from '../contracts/index.js';
 import {
   type ForecastDay,
+  type ObservedDay,
   type ResponsePlan,
   cstDate,
   nextDate,
@@ -105,7 +106,9 @@ async function documentFacts(
     'early-response.ended',
     'notice.circulated',
     'enforcement.followup',
+    'observation.recorded',
   ]);
+  const observed = observedByDate(events);
   const issuedDate = cstDate(parseIso(req.issuedAt));
   const followupEvents = events.filter(
     (e) => e.type === 'enforcement.followup' && (summary || cstDate(parseIso(e.at)) === issuedDate),
@@ -152,7 +155,15 @@ async function documentFacts(
     followups,
     unitReports,
   };
-  if (!summary) return { ...common, aqi: req.forecast.map((d) => ({ date: d.date, forecast: d.aqi })) };
+  if (!summary)
+    return {
+      ...common,
+      aqi: req.forecast.map((d) => ({
+        date: d.date,
+        forecast: d.aqi,
+        ...(observed[d.date] !== undefined ? { observed: observed[d.date] } : {}),
+      })),
+    };
 
   const lessons = await officeLessons(pool, req.episodeId);
   // 成效评估 (#14.4): the effect assessment from what is stored; its observed days fill the AQI table too
@@ -182,6 +193,23 @@ async function documentFacts(
     ...(lessons ? { lessons } : {}),
     assessment: assessmentFactsOf(assessed),
   };
+}
+
+/**
+ * Each day's observed AQI as the episode last received it (#14.3), for the daily report: complete
+ * days only (every item valid, the day over), never a partial day nor a missing value read as zero.
+ * (The work summary takes its observed days from the effect assessment.)
+ */
+function observedByDate(events: LoggedEvent[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    if (e.type !== 'observation.recorded') continue;
+    for (const d of (e.payload.days ?? []) as ObservedDay[]) {
+      if (d.complete && d.aqi !== null) out[d.date] = d.aqi;
+      else delete out[d.date];
+    }
+  }
+  return out;
 }
 
 /** What happened, from the event log: the commander's orders (with the comment), warnings, notices. */

@@ -134,8 +134,8 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
       heading,
       [
         observed > 0
-          ? `共${f.aqi.length}天，其中${observed}天已有实况。`
-          : `共${f.aqi.length}天，表中为当时会商的预报AQI，实况数据暂未接入。`,
+          ? `共${f.aqi.length}天，其中${observed}天已有实况（全天有效的日AQI，HJ 633）。`
+          : `共${f.aqi.length}天，表中为当时会商的预报AQI，尚无全天有效的实况数据。`,
       ],
       {
         columns: ['日期', '预报AQI', '实况AQI'],

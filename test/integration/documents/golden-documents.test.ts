@@ -252,4 +252,35 @@ describe('documents of the golden scenarios', () => {
       'work-summary',
     ]);
   }, 300_000);
+
+  it('observed-air-lifts: the daily report prints each complete observed day beside its forecast, as the episode received it', async () => {
+    const scenario = 'observed-air-lifts';
+    const id = await playBack(scenario);
+    const texts = await snapshotAll(scenario, id);
+    const daily = [...texts.entries()].filter(([k]) => k.startsWith('daily-report/'));
+    expect(daily.length).toBeGreaterThan(0);
+    // what the episode received: the complete days of its observation events
+    const [, text] = daily.at(-1)!;
+    // the report is made at the plan's hour on its day: what the episode had received by then
+    const [, rm, rd] = /第\d+天（(\d+)月(\d+)日）/.exec(text)!.map(Number);
+    const madeAt = `2026-${String(rm).padStart(2, '0')}-${String(rd).padStart(2, '0')}T${defaultPlan.deadlines.officeDailyReport!.time}:00+08:00`;
+    const { rows } = await pool.query<{
+      payload: { days: Array<{ date: string; aqi: number | null; complete: boolean }> };
+    }>(
+      "SELECT payload FROM episode_events WHERE episode_id = $1 AND type = 'observation.recorded' AND at < $2 ORDER BY seq",
+      [id, madeAt],
+    );
+    const observed = new Map<string, number>();
+    for (const r of rows)
+      for (const d of r.payload.days) if (d.complete && d.aqi !== null) observed.set(d.date, d.aqi);
+    expect(observed.size).toBeGreaterThan(0);
+    expect(text).toMatch(/其中\d+天已有实况（全天有效的日AQI，HJ 633）/);
+    for (const [date, aqi] of observed) {
+      const [y, m, d] = date.split('-').map(Number);
+      const row = text.split('\n').find((l) => l.startsWith(`${y}年${m}月${d}日 |`));
+      expect(row, `the AQI row of ${date}`).toMatch(
+        new RegExp(`^${y}年${m}月${d}日 \\| \\d+ \\| ${aqi} \\|$`),
+      );
+    }
+  });
 });
