@@ -21,6 +21,7 @@ import {
   ownerOfCounty,
   writerUnit,
 } from '../field-scope.js';
+import { inspectionPhotoEvidence } from '../inspection-evidence.js';
 import { unitOwnsPhotos } from '../photos.js';
 import { errorBody, isoDate, isoInstant, uuidParams } from '../schemas.js';
 import { principalOf } from '../security.js';
@@ -122,10 +123,22 @@ export const fieldInspectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = a
       config: { access: EPISODE_READERS },
       schema: {
         tags: ['field'],
-        summary: 'One inspection record',
+        summary:
+          'One inspection record, with its photos as evidence (marked: taken on another day, far from the enterprise, no time, no place)',
         security,
         params: uuidParams,
-        response: { 200: inspectionSchema, ...errors },
+        response: {
+          200: inspectionSchema.extend({
+            photoEvidence: z.array(
+              z.object({
+                photoId: z.string(),
+                takenAt: z.string().nullable(),
+                marks: z.array(z.enum(['other-day', 'no-time', 'far', 'no-location'])),
+              }),
+            ),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => {
@@ -137,7 +150,10 @@ export const fieldInspectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = a
       if (!r) throw notFound('inspection');
       assertFieldCounty(principalOf(req), r.county);
       const names = await enterpriseNames(deps.pool, [r.enterprise_id]);
-      return view(r, names.get(r.enterprise_id));
+      return {
+        ...view(r, names.get(r.enterprise_id)),
+        photoEvidence: await inspectionPhotoEvidence(deps.pool, r),
+      };
     },
   );
 
