@@ -167,6 +167,25 @@ export function multipart(
   };
 }
 
+/**
+ * A test file's integration context and one principal per role, made before its tests and closed after
+ * them (for files that build their app per test, e.g. with a worker). Read `ctx` and `who` inside tests.
+ */
+export function contextSuite(): {
+  readonly ctx: IntegrationContext;
+  readonly who: Record<PrincipalKey, TestPrincipal>;
+} {
+  const suite = {} as { ctx: IntegrationContext; who: Record<PrincipalKey, TestPrincipal> };
+  beforeAll(async () => {
+    suite.ctx = await integrationContext();
+    suite.who = await seedPrincipals(suite.ctx);
+  });
+  afterAll(async () => {
+    await suite.ctx?.close();
+  });
+  return suite;
+}
+
 export interface ApiSuite {
   ctx: IntegrationContext;
   app: App;

@@ -5,35 +5,21 @@
  * the reduction list and the inspection's day.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cstDate, nextDate } from '../../../src/domain/index.js';
-import { type IntegrationContext, integrationContext } from '../../helpers.js';
 import { JPEG_16x12, withExif } from '../../photo-exif.js';
-import {
-  type PrincipalKey,
-  type TestPrincipal,
-  bearer,
-  multipart,
-  seedPrincipals,
-  testApp,
-} from './api-helpers.js';
+import { bearer, contextSuite, multipart, testApp } from './api-helpers.js';
 
-let ctx: IntegrationContext;
-let who: Record<PrincipalKey, TestPrincipal>;
+const s = contextSuite();
 const ENTERPRISE = `ev-${randomBytes(3).toString('hex')}`;
 const AT = { lat: 41.5734, lon: 120.4502 };
 
 beforeAll(async () => {
-  ctx = await integrationContext();
-  who = await seedPrincipals(ctx);
-  await ctx.pool.query(
+  await s.ctx.pool.query(
     `INSERT INTO enterprises (id, name, uscc, county, grade, grade_label, key_enterprise, measures, latitude, longitude)
      VALUES ($1, '双塔区佳和建材有限公司', $1, 'shuangta', 'C', 'C', true, '{}', $2, $3)`,
     [ENTERPRISE, AT.lat, AT.lon],
   );
-});
-afterAll(async () => {
-  await ctx?.close();
 });
 
 /** EXIF 'YYYY:MM:DD HH:MM:SS' of a CST date at 10:15. */
@@ -41,14 +27,14 @@ const exifTime = (date: string) => `${date.replace(/-/g, ':')} 10:15:30`;
 
 describe('photos of an inspection as evidence', () => {
   it('marks a photo taken far from the enterprise, one of another day, and one that says neither', async () => {
-    const app = await testApp(ctx, 'inspection-evidence-no-worker');
+    const app = await testApp(s.ctx, 'inspection-evidence-no-worker');
     const today = cstDate(Date.now());
     const photo = async (name: string, data: Buffer) => {
       const form = multipart([{ name: 'photo', filename: name, contentType: 'image/jpeg', data }]);
       const res = await app.inject({
         method: 'POST',
         url: '/photos',
-        headers: { ...bearer(who.shuangta), ...form.headers },
+        headers: { ...bearer(s.who.shuangta), ...form.headers },
         payload: form.payload,
       });
       expect(res.statusCode, res.body).toBe(201);
@@ -68,7 +54,7 @@ describe('photos of an inspection as evidence', () => {
     const recorded = await app.inject({
       method: 'POST',
       url: '/field/inspections',
-      headers: { ...bearer(who.shuangta), 'idempotency-key': randomBytes(8).toString('hex') },
+      headers: { ...bearer(s.who.shuangta), 'idempotency-key': randomBytes(8).toString('hex') },
       payload: {
         enterpriseId: ENTERPRISE,
         officer: '李明',
@@ -82,7 +68,7 @@ describe('photos of an inspection as evidence', () => {
     const got = await app.inject({
       method: 'GET',
       url: `/field/inspections/${recorded.json().id}`,
-      headers: bearer(who.office),
+      headers: bearer(s.who.office),
     });
     expect(got.statusCode).toBe(200);
     const evidence = got.json().photoEvidence as Array<{

@@ -4,35 +4,20 @@
  * view, equal to what /air-quality/rolling computes from the stored hours.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cstDate, nextDate, startOfCstDay } from '../../../src/domain/index.js';
-import { type IntegrationContext, integrationContext, withWorker } from '../../helpers.js';
-import {
-  type PrincipalKey,
-  type TestPrincipal,
-  bearer,
-  multipart,
-  seedPrincipals,
-  testApp,
-} from './api-helpers.js';
+import { withWorker } from '../../helpers.js';
+import { bearer, contextSuite, multipart, testApp } from './api-helpers.js';
 
-let ctx: IntegrationContext;
-let who: Record<PrincipalKey, TestPrincipal>;
-beforeAll(async () => {
-  ctx = await integrationContext();
-  who = await seedPrincipals(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
+const s = contextSuite();
 
 const HOUR = 3_600_000;
 const hh = (n: number) => String(n).padStart(2, '0');
 
 describe('the observation feed', () => {
   it('an hourly import reaches the open county episode of today, with the value the standard computes', async () => {
-    await withWorker(ctx, async (taskQueue) => {
-      const app = await testApp(ctx, taskQueue);
+    await withWorker(s.ctx, async (taskQueue) => {
+      const app = await testApp(s.ctx, taskQueue);
       const upload = (url: string, name: string, csv: string) => {
         const form = multipart([
           { name: 'file', filename: name, contentType: 'text/csv', data: Buffer.from(csv) },
@@ -40,7 +25,7 @@ describe('the observation feed', () => {
         return app.inject({
           method: 'POST',
           url,
-          headers: { ...bearer(who.office), ...form.headers },
+          headers: { ...bearer(s.who.office), ...form.headers },
           payload: form.payload,
         });
       };
@@ -48,7 +33,7 @@ describe('the observation feed', () => {
       const started = await app.inject({
         method: 'POST',
         url: '/episodes',
-        headers: bearer(who.office),
+        headers: bearer(s.who.office),
         payload: {
           jurisdiction: 'kazuo',
           date: today,
@@ -61,7 +46,7 @@ describe('the observation feed', () => {
       expect(started.statusCode).toBe(202);
       const episode = started.headers.location as string;
       const view = async () =>
-        (await app.inject({ method: 'GET', url: episode, headers: bearer(who.office) })).json();
+        (await app.inject({ method: 'GET', url: episode, headers: bearer(s.who.office) })).json();
       await expect.poll(async () => (await view()).phase, { timeout: 15_000 }).toBeDefined();
 
       const t = randomBytes(3).toString('hex').toUpperCase();
@@ -88,7 +73,7 @@ describe('the observation feed', () => {
       const rolling = await app.inject({
         method: 'GET',
         url: `/air-quality/rolling?jurisdiction=kazuo&at=${encodeURIComponent(at)}`,
-        headers: bearer(who.office),
+        headers: bearer(s.who.office),
       });
       const expected = rolling.json().value.aqi;
       expect(expected).toBeGreaterThan(0);
