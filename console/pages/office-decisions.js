@@ -52,17 +52,21 @@ function EarlyResponse({ view, id, onChanged }) {
 
 function ProposedNotice({ me, notice: n, id, onChanged }) {
   const [reason, setReason] = useState('');
+  const [text, setText] = useState('');
   const d = useDecision(onChanged);
   const path = `${ep(id)}/notices/${encodeURIComponent(n.noticeId)}/decision`;
   const item = n.responseDay === 'summary' ? '工作总结' : `第${n.responseDay}天工作日报`;
   return html`<li class="proposed-notice" data-notice=${n.noticeId} data-unit=${n.unitId}>
     <p><b>${unitName(me, n.unitId)}</b>未按时报送${item}（截止${fmtTime(n.dueAt)}），拟予以通报
       <span class="muted small">${fmtTime(n.at)}</span></p>
+    <textarea class="notice-text" name="notice-text" rows="3" value=${text}
+      placeholder="通报正文（可选）：留空则按方案生成；填写则以此为通报的基本情况，发给各单位"
+      onInput=${(e) => setText(e.target.value)}></textarea>
     <input class="comment" name="notice-reason" placeholder="不予通报的理由" value=${reason}
       onInput=${(e) => setReason(e.target.value)} />
     <div class="buttons">
       <button class="primary" disabled=${d.busy}
-        onClick=${() => d.send(path, { decision: 'issue' }, '已签发通报')}>签发通报</button>
+        onClick=${() => d.send(path, { decision: 'issue', ...(text.trim() ? { text } : {}) }, '已签发通报')}>签发通报</button>
       <button class="danger" disabled=${d.busy}
         onClick=${() => d.send(path, { decision: 'decline', ...(reason.trim() ? { reason } : {}) }, '已决定不予通报')}>不予通报</button>
     </div>

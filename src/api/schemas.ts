@@ -267,10 +267,23 @@ export const noticeDecisionBody = z
   .strictObject({
     decision: z.enum(['issue', 'decline']),
     reason: z.string().trim().min(1).max(500).optional(),
+    text: z
+      .string()
+      .trim()
+      .min(10)
+      .max(2000)
+      .optional()
+      .describe(
+        "the office's own wording of the 通报 (its 基本情况), replacing the generated text; issue only",
+      ),
   })
   .refine((b) => b.decision !== 'decline' || b.reason !== undefined, {
     path: ['reason'],
     message: '不予通报时须说明理由',
+  })
+  .refine((b) => b.decision === 'issue' || b.text === undefined, {
+    path: ['text'],
+    message: '不予通报时无需通报正文',
   });
 
 /** The office's decision on a proposed early response (五(二)1): start it, or decline it saying why. */

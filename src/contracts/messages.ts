@@ -160,6 +160,8 @@ export interface NoticeDecisionInput {
   decision: 'issue' | 'decline';
   /** Why not: required to decline. */
   reason?: string;
+  /** The office's own wording of the 通报 when it issues it (#13.5); else the generated text. */
+  text?: string;
 }
 
 /** The office's 签发 of the drafted work summary (#13.5): it names the 签发人. */

@@ -161,6 +161,8 @@ export type NoticeCirculated = EventBase<'notice.circulated'> & {
   unitId: string;
   responseDay: ReportSlot;
   reason: string;
+  /** The office's own wording, when it edited the 通报 before issuing it (#13.5). */
+  text?: string;
 };
 
 /** The ladder's last step proposes a 通报 to the office (五(四)2): only the office issues it. */

@@ -351,6 +351,7 @@ export const REQUIRED_TEMPLATE_KEYS = [
   'escalationDirector',
   'escalationLeaders',
   'noticeCirculated',
+  'noticeCirculatedAsWritten',
   'noticeProposed',
   'earlyResponseProposed',
   'earlyResponseEnded',

@@ -27,6 +27,8 @@ import {
   viewOf,
 } from '../episode-harness.js';
 import { deliveredAtLeast, deliveries, loggedEvents, rejected } from '../episode-records.js';
+import { getDocument } from '../../src/adapters/reporting/index.js';
+import { produceEventDocuments } from '../../src/adapters/reporting/notices.js';
 
 const s = timeSkippingSuite();
 
@@ -182,6 +184,44 @@ describe('the office decides', () => {
       expect(issued[0]!.body).toContain('现予以通报');
       expect(await deliveries(s.pool, id, `notice:${enforcement}`)).toEqual([]);
       await saveGoldenHistory(handle, 'notices-decided-by-office');
+    });
+  });
+
+  it('the office issues a 通报 in its own words: the units read them, and the 通报 document says them', async () => {
+    await runScenario(s.env, s.pool, async (taskQueue) => {
+      const { handle, day1 } = await startAt('09:00', [230, 240], taskQueue);
+      await approvePending(handle);
+      const id = handle.workflowId;
+      await reportAll(
+        handle,
+        1,
+        CITY_REPORTING_UNITS.filter((u) => u !== 'branch.lingyuan'),
+      );
+      await skipTo(s.env, atCst(day1, '20:01'));
+      const [proposed] = await events(id, 'notice.proposed');
+      const noticeId = proposed!.payload.noticeId as string;
+      const issue = (text: string) =>
+        handle.executeUpdate(decideNoticeUpdate, {
+          args: [{ actor: office, noticeId, decision: 'issue', text }],
+        });
+      // too short to be a 通报: refused, nothing issued
+      expect(await rejected(issue('不予'))).toMatchObject({ type: 'VALIDATION' });
+      expect((await viewOf(handle)).noticeCount).toBe(0);
+      const text =
+        '凌源分局未按要求于当日17时前报送第1天工作日报，经两次电话督促仍未报送。现予以通报，请凌源分局于次日9时前作出书面说明并补报。';
+      await issue(text);
+      const [read] = await deliveredAtLeast(s.pool, id, `notice:${noticeId}`, 1);
+      expect(read!.title).toBe('关于凌源分局未按时报送第1天工作日报的通报');
+      expect(read!.body).toBe(text);
+      await produceEventDocuments(s.pool, id);
+      const { rows } = await s.pool.query<{ id: string }>(
+        "SELECT id FROM documents WHERE episode_id = $1 AND kind = 'circulated-notice'",
+        [id],
+      );
+      expect(rows).toHaveLength(1);
+      const html = (await getDocument(s.pool, rows[0]!.id, 'html'))!.content.toString('utf8');
+      expect(html).toContain(text);
+      expect(html).not.toContain('信息报送要求，现予以通报。');
     });
   });
 });

@@ -156,7 +156,14 @@ export const documentFactsSchema = z.object({
     .optional(),
   /** A 通报 of a unit. */
   circulated: z
-    .object({ unitName: z.string(), item: z.string(), reason: z.string(), at: isoDateTime })
+    .object({
+      unitName: z.string(),
+      item: z.string(),
+      reason: z.string(),
+      at: isoDateTime,
+      /** The office's own wording of the 基本情况 (#13.5). */
+      text: z.string().optional(),
+    })
     .optional(),
 });
 

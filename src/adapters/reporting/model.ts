@@ -363,7 +363,9 @@ export function buildModel(kind: DocumentKind, f: NormalizedFacts, plan: Respons
     const c = f.circulated;
     if (!c) throw new Error('a circulated notice needs facts.circulated');
     add('基本情况', [
-      `${c.unitName}未按时报送${c.item}，${c.reason}。截至${fullTime(c.at)}，依据《${plan.name}》（${plan.documentNumber}）信息报送要求，现予以通报。`,
+      // the office's own wording when it edited the 通报 before issuing it (#13.5)
+      c.text ??
+        `${c.unitName}未按时报送${c.item}，${c.reason}。截至${fullTime(c.at)}，依据《${plan.name}》（${plan.documentNumber}）信息报送要求，现予以通报。`,
       ...f.overview,
     ]);
     add('工作要求', [

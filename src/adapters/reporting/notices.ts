@@ -83,7 +83,7 @@ export async function produceEventDocuments(pool: pg.Pool, episodeId: string): P
         }),
       );
     } else if (e.type === 'notice.circulated') {
-      const p = e.payload as { unitId: string; reason: string; responseDay: ReportSlot };
+      const p = e.payload as { unitId: string; reason: string; responseDay: ReportSlot; text?: string };
       const facts: DocumentFacts = {
         episodeId,
         jurisdiction: {
@@ -97,6 +97,7 @@ export async function produceEventDocuments(pool: pg.Pool, episodeId: string): P
           item: reportItemLabel(p.responseDay),
           reason: p.reason,
           at: e.at,
+          ...(p.text ? { text: p.text } : {}),
         },
       };
       out.push(

@@ -87,6 +87,7 @@ export const officeDecisionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = as
       noticeId: p.noticeId,
       decision: b.decision,
       ...(b.reason ? { reason: b.reason } : {}),
+      ...(b.text ? { text: b.text } : {}),
     }),
     key: (p) => `notice:${p.id}:${p.noticeId}`,
   });

@@ -586,6 +586,10 @@ export const chaoyang2024Plan: ResponsePlan = {
       title: '污染过程提前应对结束',
       body: '各有关单位：{endReason}。自{effectiveAt}起结束提前应对，请各报送单位于{summaryDueAt}前报送污染过程应对工作总结。',
     },
+    noticeCirculatedAsWritten: {
+      title: '关于{unitName}未按时报送{itemLabel}的通报',
+      body: '{noticeText}',
+    },
     noticeCirculated: {
       title: '关于{unitName}未按时报送{itemLabel}的通报',
       body:

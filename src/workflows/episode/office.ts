@@ -72,9 +72,16 @@ export function decideNotice(run: EpisodeRun, d: NoticeDecisionInput): EpisodeVi
     unitId: notice.unitId,
     responseDay: notice.responseDay,
     reason: notice.reason,
+    ...(d.text ? { text: d.text.trim() } : {}),
   });
   const vars = noticeVars(run.plan, notice, parseIso(notice.dueAt));
-  notify(run, `notice:${notice.noticeId}`, 'noticeCirculated', internalUnits(run.plan), vars);
+  // the office's own wording, when it wrote one, is what the units read (the title stays the plan's)
+  if (d.text)
+    notify(run, `notice:${notice.noticeId}`, 'noticeCirculatedAsWritten', internalUnits(run.plan), {
+      ...vars,
+      noticeText: d.text.trim(),
+    });
+  else notify(run, `notice:${notice.noticeId}`, 'noticeCirculated', internalUnits(run.plan), vars);
   return view(run);
 }
 

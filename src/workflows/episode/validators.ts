@@ -247,6 +247,16 @@ export function validateNoticeDecision(run: EpisodeRun, d: NoticeDecisionInput):
   if (!run.state.proposedNotices?.some((n) => n.noticeId === d.noticeId))
     fail(ErrorCode.NOT_FOUND, `no proposed notice ${d.noticeId}`);
   requireReason(d.decision, d.reason);
+  if (
+    d.text !== undefined &&
+    (d.decision !== 'issue' ||
+      typeof d.text !== 'string' ||
+      d.text.trim().length < 10 ||
+      d.text.length > 2000)
+  )
+    fail(ErrorCode.VALIDATION, 'notice text: 10 to 2000 characters, when issuing', {
+      issues: [{ path: 'text', message: '通报正文应为10至2000字，仅在签发时填写' }],
+    });
 }
 
 export function validateEarlyResponseDecision(run: EpisodeRun, d: EarlyResponseDecisionInput): void {

@@ -72,8 +72,23 @@ describe('the office decides in the console', () => {
       await page.locator('section.office-decisions').screenshot({
         path: path.join(projectRoot, 'docs/screenshots/office-notices-desktop.png'),
       });
+    // the office writes the 通报 in its own words before issuing it
+    const own = '喀左分局未按要求报送第1天工作日报，经督促仍未报送。现予以通报，请于次日9时前作出书面说明。';
+    await first.locator('textarea[name="notice-text"]').fill(own);
     await first.getByRole('button', { name: '签发通报' }).click();
     await page.locator('ul.notices li').filter({ hasText: '喀左分局' }).first().waitFor();
+    await expect
+      .poll(
+        async () =>
+          (
+            await suite.ctx.pool.query(
+              "SELECT count(*)::int AS n FROM notification_deliveries WHERE episode_id = $1 AND step LIKE 'notice:%' AND strpos(body, $2) > 0",
+              [id, own],
+            )
+          ).rows[0].n,
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
 
     const other = page.locator('li.proposed-notice[data-unit="enforcement"]').first();
     await other.getByRole('button', { name: '不予通报' }).click();

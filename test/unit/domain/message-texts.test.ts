@@ -162,6 +162,15 @@ const cases: Record<string, Record<string, string | number>> = {
     },
     due,
   ),
+  noticeCirculatedAsWritten: {
+    ...noticeVars(
+      plan,
+      { noticeId: 'episode:chaoyang:2026-12-01:1:N1', unitId: 'branch.jianping', responseDay: 2, dueAt: '' },
+      due,
+    ),
+    noticeText:
+      '建平分局未按要求于12月2日17时前报送第2天工作日报，经电话督促于次日8时补报。现予以通报，请建平分局作出书面说明。',
+  },
   noticeProposed: noticeVars(
     plan,
     { noticeId: 'episode:chaoyang:2026-12-01:1:N1', unitId: 'branch.jianping', responseDay: 2, dueAt: '' },
