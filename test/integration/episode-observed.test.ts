@@ -5,7 +5,7 @@
  * from the stored hours. Starts at awkward moments: a warning ordered at 21:00, data across midnight.
  */
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type HourlyRow, jurisdictionDailyAqi, upsertHourly } from '../../src/adapters/air-quality/index.js';
 import { atCst, cstDate, defaultPlan, nextDate, planForJurisdiction } from '../../src/domain/index.js';
 import { decideUpdate, observedSignal } from '../../src/workflows/definitions.js';
@@ -28,6 +28,11 @@ import { deliveredAtLeast, deliveries } from '../episode-records.js';
 
 const s = timeSkippingSuite();
 const HOUR = 3_600_000;
+// A year ahead of today: the national stations' hours this file stores are then on dates no other
+// test file reads (the golden documents play back a city episode of 2026-12-02…05).
+beforeAll(async () => {
+  await s.env.sleep(400 * 24 * HOUR);
+});
 
 async function station(jurisdiction: string, kind: 'national' | 'provincial'): Promise<string> {
   const code = `OBS${randomBytes(3).toString('hex').toUpperCase()}`;
@@ -117,9 +122,9 @@ describe('observed air quality in an episode', () => {
         `proposal:${view.pendingProposal!.proposalId}`,
       );
       expect(asked).toMatchObject({ recipient_id: 'commander', title: '关于解除黄色预警的请示' });
-      const [, m, d] = day3.split('-').map(Number);
+      const [y, m, d] = day3.split('-').map(Number);
       expect(asked!.body).toContain(
-        `指挥长：据空气质量实况监测，2026年${m}月${d}日8时前24小时滑动平均AQI为${rolling.aqi}，已低于黄色预警启动条件（AQI>150）`,
+        `指挥长：据空气质量实况监测，${y}年${m}月${d}日8时前24小时滑动平均AQI为${rolling.aqi}，已低于黄色预警启动条件（AQI>150）`,
       );
       expect(asked!.body).toContain(`${m}月${d}日AQI约95（良）`);
       expect(asked!.body).toContain('解除黄色预警：预报空气质量将低于黄色预警启动条件，且将持续36小时及以上');

@@ -202,7 +202,7 @@ describe('episode assessment', () => {
     const [y, m, d] = D.split('-').map(Number);
     expect(plain).toContain('应对成效评估');
     // the process's AQI table shows the same observed days (and no longer says there are none)
-    expect(plain).toContain(`共3天，其中2天已有实况。`);
+    expect(plain).toContain(`共3天，其中2天已有实况（全天有效的日AQI，HJ 633）。`);
     expect(plain).toContain(`${y}年${m}月${d}日 220 ${a.days[0].observed}`);
     expect(plain).toContain(a.statement[0]);
     const err = 220 - a.days[0].observed;

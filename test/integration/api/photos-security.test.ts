@@ -26,8 +26,10 @@ let port: number;
 beforeAll(async () => {
   ctx = await integrationContext();
   who = await seedPrincipals(ctx);
+  // the default quota: other test files of the run store this file's units' photos too (the quota
+  // test below sets its own, above what is stored)
   app = await testApp(ctx, 'no-worker', {
-    photos: { maxSide: 12_000, maxPixels: 50_000_000, unitQuotaBytes: 200 },
+    photos: { maxSide: 12_000, maxPixels: 50_000_000, unitQuotaBytes: 2 * 1024 ** 3 },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as net.AddressInfo).port;

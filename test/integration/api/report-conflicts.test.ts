@@ -34,9 +34,13 @@ describe('report and summary ids', () => {
       const call = (p: TestPrincipal, method: 'GET' | 'POST', url: string, payload?: object) =>
         app.inject({ method, url, headers: bearer(p), ...(payload ? { payload } : {}) });
       const date = uniqueDate();
+      // an exercise (10-minute days): day 1's report is owed whatever the hour the test runs at — a real
+      // warning ordered after 13:00 owes its first report on day 2 (the plan's working time, §3b)
       const start = await call(who.office, 'POST', '/episodes', {
         jurisdiction: 'chaoyang',
         date,
+        exercise: true,
+        exerciseDayMs: 600_000,
         forecast: [{ date, aqi: 230 }],
       });
       const url = start.headers.location as string;
