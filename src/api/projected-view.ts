@@ -73,6 +73,7 @@ export function projectedView(row: ProjectedRow): EpisodeView {
     processDays: processTable(s.dayForecasts ?? {}, s.observed ?? {}),
     latestObservation: s.latestObservation ?? null,
     acknowledgements: (s.acknowledgements ?? []).slice(-10),
+    consultationRecords: s.consultationRecords ?? [],
     worseThanForecast: s.worseThanForecast ?? [],
     documents: s.documents,
     decisions: s.decisions,

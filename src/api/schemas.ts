@@ -115,6 +115,22 @@ export const consultationBody = z
         path: ['level'],
       })
       .optional(),
+    /** The consultation's record (会商记录, 五(一)2): who took part, the products used, the conclusion. */
+    record: z
+      .strictObject({
+        participants: z.array(z.string().trim().min(1).max(100)).min(1).max(30),
+        products: z
+          .array(
+            z.strictObject({
+              title: z.string().trim().min(1).max(200),
+              reference: z.string().max(500).optional(),
+            }),
+          )
+          .max(30)
+          .default([]),
+        conclusion: z.string().trim().min(1).max(2000),
+      })
+      .optional(),
   })
   .describe('A consultation (会商研判) result');
 

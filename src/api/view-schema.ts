@@ -209,6 +209,20 @@ export const episodeViewSchema = z
       )
       .optional()
       .describe('the process day by day: the AQI forecast for each day beside the AQI observed (#14.3)'),
+    consultationRecords: z
+      .array(
+        z.object({
+          consultationId: z.string(),
+          at: instant,
+          participants: z.array(z.string()),
+          products: z.array(z.object({ title: z.string(), reference: z.string().optional() })),
+          conclusion: z.string(),
+        }),
+      )
+      .optional()
+      .describe(
+        'the last 20 consultations with a record: participants, forecast products, conclusion (会商记录)',
+      ),
     acknowledgements: z
       .array(
         z.object({

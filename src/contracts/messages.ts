@@ -6,6 +6,7 @@
  */
 import type {
   ActorRole,
+  ConsultationRecord,
   LatestObservation,
   ObservedDay,
   ForecastDay,
@@ -62,6 +63,8 @@ export interface ConsultationInput {
    * lift). `directedLevel` alone is read as a 文件 directing that level.
    */
   directive?: ProvincialDirective;
+  /** Participants, forecast products and conclusion of the consultation (会商记录, #18.4). */
+  record?: ConsultationRecord;
 }
 
 /** The observation feed's signal: the jurisdiction's observed days and latest rolling AQI (#14.3). */

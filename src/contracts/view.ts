@@ -49,6 +49,8 @@ export interface EpisodeView {
   workSummary: NonNullable<EpisodeState['workSummary']> | null;
   /** An early response proposed to the office, awaiting its confirmation (五(二)1). */
   pendingEarlyResponse: NonNullable<EpisodeState['pendingEarlyResponse']> | null;
+  /** The last consultations' records: participants, products, conclusion (#18.4). */
+  consultationRecords?: NonNullable<EpisodeState['consultationRecords']>;
   /** Warning notices and their 签收: who has acknowledged, who not (absent before #15.6). */
   acknowledgements?: NonNullable<EpisodeState['acknowledgements']>;
   /** The process day by day, forecast beside observed (absent in views projected before #14.3). */

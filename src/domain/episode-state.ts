@@ -21,6 +21,7 @@ import type { LatestObservation, ObservedDay } from './observation.js';
 import type {
   AcknowledgedNews,
   CommanderDecision,
+  ConsultationRecord,
   DocumentProduced,
   EpisodeEvent,
   EpisodeOrigin,
@@ -165,6 +166,14 @@ export interface EpisodeState {
   electricity: Record<string, { level: WarningLevel; counts: ElectricityCounts; nonCompliantIds: string[] }>;
   followups: number;
   notificationsSent: number;
+  /** The last 20 consultations' records: participants, products, conclusion (#18.4). */
+  consultationRecords?: Array<{
+    consultationId: string;
+    at: string;
+    participants: ConsultationRecord['participants'];
+    products: ConsultationRecord['products'];
+    conclusion: string;
+  }>;
   /** Warning notices awaiting or past their 签收 (absent before #15.6). */
   acknowledgements?: AcknowledgementRecord[];
   /** Each day's AQI as last forecast for it, by CST date (the process table beside the observed). */
@@ -283,6 +292,11 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
         level: event.classification.level,
         early: event.early ?? false,
       };
+      if (event.record)
+        s.consultationRecords = [
+          ...(state.consultationRecords ?? []),
+          { consultationId: event.consultationId, at: event.at, ...event.record },
+        ].slice(-20);
       s.dayForecasts = { ...(state.dayForecasts ?? {}) };
       for (const d of event.days) s.dayForecasts[d.date] = { date: d.date, aqi: d.aqi };
       // a provincial directive sets a floor for the level; a provincial lift removes it
@@ -567,6 +581,8 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
           ? { ...a, acknowledged: { ...a.acknowledged, [event.unitId]: event.at } }
           : a,
       );
+      return s;
+    case 'consultation.due':
       return s;
     case 'acknowledgement.overdue':
       s.acknowledgements = (state.acknowledgements ?? []).map((a) =>

@@ -42,6 +42,23 @@ export type ConsultationRecorded = EventBase<'consultation.recorded'> & {
   early?: boolean;
   /** A provincial directive recorded with this consultation. */
   directive?: ProvincialDirective;
+  /** Who took part, the forecast products used and the conclusion (五(一)2, #18.4). */
+  record?: ConsultationRecord;
+};
+
+/** The record of a consultation (会商记录): participants, products, conclusion. */
+export interface ConsultationRecord {
+  /** e.g. 市生态环境监测中心, 市气象台, 双塔分局 */
+  participants: string[];
+  /** The forecast products attached: title and a reference (file name, number or address). */
+  products: Array<{ title: string; reference?: string | undefined }>;
+  conclusion: string;
+}
+
+/** A process under way and no consultation for the plan's hours: the office is told to consult (加密会商). */
+export type ConsultationDue = EventBase<'consultation.due'> & {
+  lastConsultationId: string;
+  lastAt: string;
 };
 
 /** A warning directive of the provincial command office (省级预警指令). */
@@ -316,6 +333,7 @@ export type EpisodeEvent =
   | AcknowledgementRequested
   | NoticeAcknowledged
   | AcknowledgementOverdue
+  | ConsultationDue
   | EpisodeClosed;
 
 export type EpisodeEventType = EpisodeEvent['type'];
@@ -354,6 +372,7 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'acknowledgement.requested',
   'notice.acknowledged',
   'acknowledgement.overdue',
+  'consultation.due',
   'episode.closed',
 ];
 

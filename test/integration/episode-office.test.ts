@@ -212,7 +212,7 @@ describe('the office decides', () => {
       await issue(text);
       const [read] = await deliveredAtLeast(s.pool, id, `notice:${noticeId}`, 1);
       expect(read!.title).toBe('关于凌源分局未按时报送第1天工作日报的通报');
-      expect(read!.body).toBe(text);
+      expect(read!.body).toMatch(new RegExp(`^${text}（通报编号：N\\d+）$`));
       await produceEventDocuments(s.pool, id);
       const { rows } = await s.pool.query<{ id: string }>(
         "SELECT id FROM documents WHERE episode_id = $1 AND kind = 'circulated-notice'",

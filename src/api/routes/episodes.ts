@@ -356,6 +356,7 @@ export const episodeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         forecast: req.body.forecast,
         ...(req.body.directedLevel ? { directedLevel: req.body.directedLevel } : {}),
         ...(req.body.directive ? { directive: req.body.directive } : {}),
+        ...(req.body.record ? { record: req.body.record } : {}),
       };
       return loose(
         await executeEpisodeUpdate(

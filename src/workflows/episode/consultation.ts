@@ -156,6 +156,7 @@ export function consult(run: EpisodeRun, c: ConsultationInput): ConsultationResu
     classification,
     early: classification.level === 'none' && early,
     ...(rules && directive ? { directive } : {}),
+    ...(c.record ? { record: c.record } : {}),
   });
   if (rules) {
     // Runs started before this patch judged a level change on the new forecast alone.

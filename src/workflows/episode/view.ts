@@ -40,6 +40,7 @@ export function view(run: EpisodeRun): EpisodeView {
     processDays: processTable(state.dayForecasts ?? {}, state.observed ?? {}),
     latestObservation: state.latestObservation ?? null,
     acknowledgements: (state.acknowledgements ?? []).slice(-10),
+    consultationRecords: state.consultationRecords ?? [],
     worseThanForecast: state.worseThanForecast ?? [],
     documents: state.documents,
     decisions: state.decisions,
