@@ -281,6 +281,12 @@ const planObjectSchema = z.strictObject({
       .int()
       .min(1)
       .max(7 * 24 * 60),
+    airPlatformAlertMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
     acknowledgementMinutes: z
       .number()
       .int()
