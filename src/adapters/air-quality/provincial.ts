@@ -141,8 +141,9 @@ async function getText(s: AirApiSettings, target: URL): Promise<string> {
       if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra * 1000, 60_000);
     } catch (err) {
       if (err instanceof ApplicationFailure) throw err;
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      lastError = cause ? `${(err as Error).message}（${cause}）` : err instanceof Error ? err.message : String(err);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message;
+      lastError = `${err instanceof Error ? err.message : String(err)}${why ? `（${why}）` : ''}`;
     }
     if (attempt < s.maxAttempts) {
       const backoff = Math.min(30_000, base * 2 ** (attempt - 1));
