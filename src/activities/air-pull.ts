@@ -5,7 +5,11 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
-import { AIR_API_UNAVAILABLE, pullProvincialHourly, type PullWindow } from '../adapters/air-quality/provincial.js';
+import {
+  AIR_API_UNAVAILABLE,
+  pullProvincialHourly,
+  type PullWindow,
+} from '../adapters/air-quality/provincial.js';
 import { type PullFailureState, airPlatformDownVars, platformAlertDue } from '../domain/air-platform.js';
 import { defaultPlan } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
@@ -60,14 +64,18 @@ export function airPullActivities({ pool, airApi }: Pick<ActivityDeps, 'pool' | 
     /** Pulls `window` from the platform and stores it in one transaction; failures are recorded and rethrown. */
     async pullProvincialAir(input: { window: PullWindow; nowMs: number }): Promise<AirPullOutcome> {
       if (!airApi) {
-        throw ApplicationFailure.nonRetryable('未配置AIR_API_BASE_URL，无法从省级平台拉取数据', 'CONFIGURATION');
+        throw ApplicationFailure.nonRetryable(
+          '未配置AIR_API_BASE_URL，无法从省级平台拉取数据',
+          'CONFIGURATION',
+        );
       }
       let result: Awaited<ReturnType<typeof pullProvincialHourly>>;
       try {
         result = await pullProvincialHourly(pool, airApi, input.window);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        const tries = err instanceof ApplicationFailure && err.type === AIR_API_UNAVAILABLE ? airApi.maxAttempts : 1;
+        const tries =
+          err instanceof ApplicationFailure && err.type === AIR_API_UNAVAILABLE ? airApi.maxAttempts : 1;
         await pool.query(
           `INSERT INTO air_pull_state (source, failing_since, failed_attempts, last_error, updated_at)
            VALUES ($1, to_timestamp($2 / 1000.0), $3, $4, now())

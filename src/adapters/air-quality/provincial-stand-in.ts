@@ -69,7 +69,8 @@ export async function startAirStandIn(opts: {
         failures.status === 429 ? { 'retry-after': '1' } : {},
       );
     }
-    if (req.method === 'GET' && url.pathname === '/v1/stations') return send(res, 200, { items: opts.stations });
+    if (req.method === 'GET' && url.pathname === '/v1/stations')
+      return send(res, 200, { items: opts.stations });
     if (req.method !== 'GET' || url.pathname !== '/v1/hourly')
       return send(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${url.pathname}` });
     const from = Date.parse(url.searchParams.get('from') ?? '');

@@ -56,7 +56,9 @@ export const hourlyPageSchema = z.object({
       time: z
         .string()
         .refine(
-          (t) => /^\d{4}-\d{2}-\d{2}T\d{2}:00:00(\.0+)?(Z|[+-]\d{2}:\d{2})$/.test(t) && !Number.isNaN(Date.parse(t)),
+          (t) =>
+            /^\d{4}-\d{2}-\d{2}T\d{2}:00:00(\.0+)?(Z|[+-]\d{2}:\d{2})$/.test(t) &&
+            !Number.isNaN(Date.parse(t)),
           '应为整点时间（ISO 8601，带时区，如2026-12-01T01:00:00+08:00）',
         ),
       pm25: concentration,
@@ -116,6 +118,15 @@ function url(s: AirApiSettings, path: string, params: Record<string, string>): U
   return u;
 }
 
+/** What an error answer says: its `message` when JSON, else the start of the text. */
+function answerWords(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { message?: unknown }).message;
+    if (typeof m === 'string' && m) return `（${m.slice(0, 200)}）`;
+  } catch {}
+  return text.trim() ? `（${text.trim().slice(0, 200)}）` : '';
+}
+
 /** GETs a URL with the token; retries network errors, timeouts, 5xx and 429 with backoff. */
 async function getText(s: AirApiSettings, target: URL): Promise<string> {
   const fetchImpl = s.fetch ?? fetch;
@@ -130,7 +141,7 @@ async function getText(s: AirApiSettings, target: URL): Promise<string> {
       });
       const text = await res.text();
       if (res.ok) return text;
-      lastError = `HTTP ${res.status}：${text.slice(0, 200)}`;
+      lastError = `HTTP ${res.status}${answerWords(text)}`;
       if (res.status !== 429 && res.status < 500) {
         throw ApplicationFailure.nonRetryable(
           `省级空气质量监测平台拒绝了请求${target.pathname}（${lastError}）${res.status === 401 || res.status === 403 ? '，请核对AIR_API_TOKEN' : ''}`,

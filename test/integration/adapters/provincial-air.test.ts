@@ -5,7 +5,7 @@
  * page 2 stores nothing from page 1 either.
  */
 import { randomBytes } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -81,7 +81,14 @@ beforeAll(async () => {
     ]);
   }
   standIn = await startAirStandIn({ token: TOKEN, stations: [], hours: hours(100) });
-  settings = { baseUrl: standIn.url, token: TOKEN, timeoutMs: 2000, maxAttempts: 3, backoffMs: 20, pageSize: 5 };
+  settings = {
+    baseUrl: standIn.url,
+    token: TOKEN,
+    timeoutMs: 2000,
+    maxAttempts: 3,
+    backoffMs: 20,
+    pageSize: 5,
+  };
 });
 afterAll(async () => {
   await standIn.close();

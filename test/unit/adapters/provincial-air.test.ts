@@ -19,7 +19,8 @@ const item = {
   co: 1.2,
   o3: null,
 };
-const page = (items: unknown[], extra = {}) => JSON.stringify({ page: 2, pageSize: 100, total: 150, items, ...extra });
+const page = (items: unknown[], extra = {}) =>
+  JSON.stringify({ page: 2, pageSize: 100, total: 150, items, ...extra });
 
 function rejection(text: string): ApplicationFailure {
   try {
@@ -38,7 +39,10 @@ describe('a page of the provincial platform', () => {
 
   it.each([
     ['<html>502 Bad Gateway</html>', '省级空气质量监测平台第2页应答不是有效的JSON（开头：'],
-    [page([{ ...item, pm25: -3 }]), '省级空气质量监测平台第2页数据格式错误：items[0].pm25：应为不小于0的数或null'],
+    [
+      page([{ ...item, pm25: -3 }]),
+      '省级空气质量监测平台第2页数据格式错误：items[0].pm25：应为不小于0的数或null',
+    ],
     [page([{ ...item, time: '2026-12-01 01:30' }]), 'items[0].time：应为整点时间'],
     [page([{ ...item, stationCode: undefined }]), 'items[0].stationCode：'],
     [JSON.stringify({ data: [] }), '省级空气质量监测平台第2页数据格式错误：page：'],

@@ -233,7 +233,10 @@ const cases: Record<string, Record<string, string | number>> = {
   airPlatformRecovered: airPlatformRecoveredVars({
     failingSince: Date.parse('2026-12-01T18:15:00+08:00'),
     recoveredAt: Date.parse('2026-12-01T22:15:00+08:00'),
-    window: { fromMs: Date.parse('2026-12-01T16:00:00+08:00'), toMs: Date.parse('2026-12-01T22:00:00+08:00') },
+    window: {
+      fromMs: Date.parse('2026-12-01T16:00:00+08:00'),
+      toMs: Date.parse('2026-12-01T22:00:00+08:00'),
+    },
   }),
   filingReminder: filingReminderVars({
     branchName: '北票分局',
