@@ -11,13 +11,10 @@ import { observationFeedWorkflow } from './observation-feed.js';
 import { messagesTaskQueue } from './task-queues.js';
 
 const { pullProvincialAir } = proxyActivities<Pick<Activities, 'pullProvincialAir'>>({
-  // the client retries each request with backoff itself; the activity is retried once more after that
+  // the client retries each request with backoff itself, and the schedule pulls again within the hour
+  // (the same hours among others): one attempt per run, so a run's failure is recorded at once
   startToCloseTimeout: '10 minutes',
-  retry: {
-    initialInterval: '1 minute',
-    maximumAttempts: 2,
-    nonRetryableErrorTypes: ['AIR_API_REJECTED', 'CONFIGURATION', 'VALIDATION'],
-  },
+  retry: { maximumAttempts: 1 },
 });
 const { airPullAlertState, markAirPullAlerted } = proxyActivities<
   Pick<Activities, 'airPullAlertState' | 'markAirPullAlerted'>

@@ -15,9 +15,12 @@ import { logOnlyActivityDeps } from '../../src/activities/deps.js';
 import { pullWindow } from '../../src/domain/air-platform.js';
 import { cstDateTimeWords } from '../../src/domain/index.js';
 import type { airPullWorkflow } from '../../src/workflows/index.js';
+import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { ensureAirPullSchedule } from '../../src/ops/air-pull-schedule.js';
 import { createWorker } from '../../worker.js';
 import { episodeBundle, timeSkippingSuite } from '../episode-harness.js';
-import { uniqueTaskQueue } from '../helpers.js';
+import { integrationContext, uniqueTaskQueue, workflowBundle } from '../helpers.js';
 
 const suite = timeSkippingSuite();
 const HOUR = 3_600_000;
@@ -89,8 +92,11 @@ describe('the scheduled pull from the provincial platform', () => {
       workflowBundle: await episodeBundle(),
     });
     let run = 0;
+    // a plain client: awaiting a result does not let the test server skip time (it would run to its
+    // far-future timers), so the clock moves only with env.sleep
+    const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
     const pull = () =>
-      env.client.workflow.execute<typeof airPullWorkflow>('airPullWorkflow', {
+      client.workflow.execute<typeof airPullWorkflow>('airPullWorkflow', {
         taskQueue,
         workflowId: `air-pull-test-${t}-${++run}`,
         args: [{}],
@@ -106,7 +112,8 @@ describe('the scheduled pull from the provincial platform', () => {
       const since = rows[0]!.failing_since.getTime();
 
       await env.sleep(HOUR);
-      expect(await pull()).toMatchObject({ ok: false, alerted: false });
+      const second = await pull();
+      expect(second).toMatchObject({ ok: false, alerted: false });
       expect(await deliveries()).toEqual([]);
 
       await env.sleep(HOUR);
@@ -115,9 +122,9 @@ describe('the scheduled pull from the provincial platform', () => {
       expect(more).toEqual([]);
       expect(alert!.recipient_id).toBe('office');
       expect(alert!.title).toBe('省级空气质量监测平台数据获取失败');
-      // 3 pulls × 2 activity attempts × 3 requests each
+      // 3 pulls × 3 requests each
       expect(alert!.body).toBe(
-        `专班办公室：省级空气质量监测平台自${cstDateTimeWords(since)}起未能获取数据（最近错误：省级空气质量监测平台不可用（已尝试3次）：HTTP 503（injected failure (stand-in)）），已自动重试18次。请联系监测中心核实，必要时改用文件导入。`,
+        `专班办公室：省级空气质量监测平台自${cstDateTimeWords(since)}起未能获取数据（最近错误：省级空气质量监测平台不可用（已尝试3次）：HTTP 503（injected failure (stand-in)）），已自动重试9次。请联系监测中心核实，必要时改用文件导入。`,
       );
       const { rows: stored } = await pool.query('SELECT 1 FROM aq_hourly WHERE station_code = $1', [code]);
       expect(stored).toEqual([]);
@@ -146,6 +153,35 @@ describe('the scheduled pull from the provincial platform', () => {
       );
       const state = await pool.query('SELECT failing_since, failed_attempts, alerted_at FROM air_pull_state');
       expect(state.rows[0]).toEqual({ failing_since: null, failed_attempts: 0, alerted_at: null });
+      // the workflow is deterministic: the alerting run and the recovering run replay
+      for (const n of [3, run]) {
+        const handle = env.client.workflow.getHandle(`air-pull-test-${t}-${n}`);
+        await Worker.runReplayHistory(
+          { workflowBundle: await workflowBundle() },
+          await handle.fetchHistory(),
+          handle.workflowId,
+        );
+      }
     });
+  });
+
+  it('the hourly schedule is created once, at minute 15 CST', async () => {
+    const ctx = await integrationContext();
+    try {
+      await ctx.client.schedule
+        .getHandle('air-pull')
+        .delete()
+        .catch(() => undefined);
+      expect(await ensureAirPullSchedule(ctx.client, { taskQueue: 'smog-response-test' })).toBe('created');
+      expect(await ensureAirPullSchedule(ctx.client, { taskQueue: 'smog-response-test' })).toBe('exists');
+      const handle = ctx.client.schedule.getHandle('air-pull');
+      const d = await handle.describe();
+      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'airPullWorkflow' });
+      expect(d.spec.timezone).toBe('Asia/Shanghai');
+      expect(d.spec.calendars?.[0]).toMatchObject({ minute: [{ start: 15 }] });
+      await handle.delete();
+    } finally {
+      await ctx.close();
+    }
   });
 });
