@@ -13,13 +13,21 @@ import {
 } from '../../src/adapters/air-quality/provincial-stand-in.js';
 import { logOnlyActivityDeps } from '../../src/activities/deps.js';
 import { pullWindow } from '../../src/domain/air-platform.js';
-import { cstDateTimeWords } from '../../src/domain/index.js';
+import { cstDate, cstDateTimeWords } from '../../src/domain/index.js';
 import type { airPullWorkflow } from '../../src/workflows/index.js';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { ensureAirPullSchedule } from '../../src/ops/air-pull-schedule.js';
 import { createWorker } from '../../worker.js';
-import { episodeBundle, timeSkippingSuite } from '../episode-harness.js';
+import {
+  approvePending,
+  episodeBundle,
+  episodeInput,
+  forecast,
+  startEpisode,
+  timeSkippingSuite,
+  viewOf,
+} from '../episode-harness.js';
 import { integrationContext, uniqueTaskQueue, workflowBundle } from '../helpers.js';
 
 const suite = timeSkippingSuite();
@@ -162,6 +170,46 @@ describe('the scheduled pull from the provincial platform', () => {
           handle.workflowId,
         );
       }
+    });
+  });
+
+  it('a good pull reaches an open episode through the observation feed', { timeout: 120_000 }, async () => {
+    const { env, pool } = suite;
+    const taskQueue = uniqueTaskQueue('air-pull-episode');
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      activityDeps: {
+        ...logOnlyActivityDeps(pool),
+        airApi: { baseUrl: standIn.url, token: TOKEN, timeoutMs: 2000, maxAttempts: 3, backoffMs: 10 },
+      },
+      workflowBundle: await episodeBundle(),
+    });
+    const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const handle = await startEpisode(
+        env,
+        taskQueue,
+        episodeInput({ forecast: forecast(cstDate(now), [210, 180, 160]) }),
+      );
+      await approvePending(handle);
+      expect((await viewOf(handle)).latestObservation ?? null).toBeNull();
+      const window = pullWindow(await env.currentTimeMs());
+      standIn.failNext(0);
+      standIn.setHours(hoursOf(window));
+      const handlePull = await client.workflow.start<typeof airPullWorkflow>('airPullWorkflow', {
+        taskQueue,
+        workflowId: `air-pull-episode-${t}`,
+        args: [{}],
+      });
+      const r = await handlePull.result();
+      expect(r).toMatchObject({ ok: true, stored: 6 });
+      expect(r.ok && r.episodes).toContain(handle.workflowId);
+      await expect
+        .poll(async () => (await viewOf(handle)).latestObservation?.hourEnd ?? null, { timeout: 15_000 })
+        .toBe(new Date(window.toMs + 8 * HOUR).toISOString().replace('.000Z', '+08:00'));
     });
   });
 
