@@ -11,6 +11,7 @@ import { type Config, loadConfig } from './src/config.js';
 import { createPool } from './src/db/pool.js';
 import { temporalConnectConfig } from './src/temporal/connect-config.js';
 import { logger } from './src/logger.js';
+import { ensureAirPullSchedule } from './src/ops/air-pull-schedule.js';
 import { ensureFilingReminderSchedule } from './src/ops/filing-reminder-schedule.js';
 import { ensureHistoryExportSchedule } from './src/ops/history-schedule.js';
 import { startTracing, temporalWorkerTracing } from './src/ops/tracing.js';
@@ -141,6 +142,11 @@ export async function runWorker(config: Config, signal?: AbortSignal, onReady?: 
     await ensureFilingReminderSchedule(historyClient, config.TEMPORAL_TASK_QUEUE).catch((err) =>
       logger.warn({ err }, 'filing reminder schedule not created'),
     );
+    if (config.AIR_API_BASE_URL) {
+      await ensureAirPullSchedule(historyClient, { taskQueue: config.TEMPORAL_TASK_QUEUE }).catch((err) =>
+        logger.warn({ err }, 'provincial air-quality pull schedule not created'),
+      );
+    }
     signal?.addEventListener(
       'abort',
       () => {

@@ -156,6 +156,11 @@ export const configSchema = z.object({
   POWER_API_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   POWER_API_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   POWER_API_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Base URL of the provincial air-quality platform (docs/provincial-air-api.yaml); unset = files only. */
+  AIR_API_BASE_URL: z.string().url().optional(),
+  AIR_API_TOKEN: z.string().optional(),
+  AIR_API_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  AIR_API_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   /** Port of the local stand-in of the power company's API (demos). */
   POWER_STANDIN_PORT: port.default(18091),
 

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { createNotifierFromConfig, senderFromConfig } from '../adapters/notification/index.js';
 import { type CapSigner, capSignerFromFiles } from '../adapters/notification/cap-sign.js';
 import { type Notifier, createNotifier } from '../adapters/notification/notifier.js';
+import { type AirApiSettings, airApiSettings } from '../adapters/air-quality/provincial.js';
 import { type PowerApiSettings, powerApiSettings } from '../adapters/power/index.js';
 import { LOG_ONLY_ROUTES } from '../adapters/notification/routes.js';
 import type { SenderIdentity } from '../adapters/notification/types.js';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   sender: SenderIdentity;
   /** The power company's readings API; absent = readings arrive only by file import. */
   powerApi?: PowerApiSettings;
+  /** The provincial air-quality platform (AIR_API_*); absent = station data arrive only by file import. */
+  airApi?: AirApiSettings;
   /** Signs public warnings (CAP_SIGNING_KEY_FILE / CAP_SIGNING_CERT_FILE); absent = unsigned. */
   capSigner?: CapSigner;
 }
@@ -26,6 +29,7 @@ export async function activityDepsFromConfig(config: Config, pool: pg.Pool): Pro
     sender: senderFromConfig(config),
     notifier: await createNotifierFromConfig(pool, config),
     ...(config.POWER_API_BASE_URL && config.POWER_API_TOKEN ? { powerApi: powerApiSettings(config) } : {}),
+    ...(airApiSettings(config) ? { airApi: airApiSettings(config) } : {}),
     ...(signer ? { capSigner: signer } : {}),
   };
 }

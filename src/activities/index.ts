@@ -6,6 +6,7 @@
  * sequence number) enforced by a unique index or the receiver, so a retried activity changes nothing
  * twice. Their inputs and results are the contracts in `src/contracts/activities.ts`.
  */
+import { airPullActivities } from './air-pull.js';
 import type { ActivityDeps } from './deps.js';
 import { documentActivities } from './documents.js';
 import { electricityActivities } from './electricity.js';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...observationActivities(deps.pool),
     ...filingActivities(deps),
     ...fieldWatchActivities(counted),
+    ...airPullActivities(deps),
   };
 }
 

@@ -287,6 +287,12 @@ const planObjectSchema = z.strictObject({
       .min(1)
       .max(7 * 24)
       .optional(),
+    airPlatformAlertMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
     acknowledgementMinutes: z
       .number()
       .int()

@@ -164,6 +164,11 @@ export interface Deadlines {
   /** A message still undelivered this long after it was first sent raises an alert to the office. */
   deliveryAlertMinutes: number;
   /**
+   * Pulls from the provincial air-quality platform failing this long raise one alert to the office
+   * per outage (#14.1b, the `airPlatformDown` template). Absent: no alert.
+   */
+  airPlatformAlertMinutes?: number;
+  /**
    * Units and departments acknowledge (签收) a warning notice, its change and its lift within this many
    * minutes; still unacknowledged then, the office is told (#15.6). Absent: no 签收 is asked.
    */

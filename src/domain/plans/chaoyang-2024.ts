@@ -380,6 +380,9 @@ export const chaoyang2024Plan: ResponsePlan = {
     officeDailyReport: { time: '20:00' },
     // product default: the plan is silent; an undeliverable message is the office's problem within the hour.
     deliveryAlertMinutes: 60,
+    // product default: the plan is silent; two hours without station data from the provincial platform
+    // (two scheduled pulls and their retries) is an outage the office must know of (#14.1b).
+    airPlatformAlertMinutes: 120,
     // product default: the plan names no delay for 签收 of a warning notice (#15.6)
     acknowledgementMinutes: 30,
     // product default: the plan asks for 加密会商研判 during a process (二.1) and names no interval
@@ -501,6 +504,15 @@ export const chaoyang2024Plan: ResponsePlan = {
     deliveryAlert: {
       title: '消息投递失败告警：{recipientName}',
       body: '专班办公室：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。',
+    },
+    // #14.1b: the provincial air-quality platform has answered no data for longer than the plan's delay
+    airPlatformDown: {
+      title: '省级空气质量监测平台数据获取失败',
+      body: '专班办公室：省级空气质量监测平台自{since}起未能获取数据（最近错误：{lastError}），已自动重试{attempts}次。请联系监测中心核实，必要时改用文件导入。',
+    },
+    airPlatformRecovered: {
+      title: '省级空气质量监测平台数据已恢复',
+      body: '专班办公室：省级空气质量监测平台自{since}起的数据获取故障已于{recoveredAt}恢复，已补取{fromText}至{toText}的小时数据。',
     },
     // #18.3: the branches urge the enterprises of their county to file their 一厂一策 before the heating season
     filingReminder: {

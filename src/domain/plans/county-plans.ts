@@ -151,6 +151,14 @@ function countyTemplates(
         `${branch.name}：发给{recipientName}的“{messageTitle}”自{firstAttemptAt}起投递失败（已重试{attempts}次，最近错误：{lastError}），系统仍在重试，请核实接收渠道或改用电话通知。`,
       ),
       own(
+        'airPlatformDown',
+        `${branch.name}：省级空气质量监测平台自{since}起未能获取数据（最近错误：{lastError}），已自动重试{attempts}次。请联系监测中心核实，必要时改用文件导入。`,
+      ),
+      own(
+        'airPlatformRecovered',
+        `${branch.name}：省级空气质量监测平台自{since}起的数据获取故障已于{recoveredAt}恢复，已补取{fromText}至{toText}的小时数据。`,
+      ),
+      own(
         'workSummary',
         `${county.name}人民政府、市重污染天气专项应急指挥部办公室：{jurisdictionName}本次重污染天气过程应对工作已结束，现将工作总结（文档编号：{documentId}）报上，请审阅。（${branch.name}）`,
       ),

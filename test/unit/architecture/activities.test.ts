@@ -3,6 +3,7 @@
  * histories record; each area contributes its own and no name is shadowed by another area.
  */
 import { describe, expect, it } from 'vitest';
+import { airPullActivities } from '../../../src/activities/air-pull.js';
 import type { ActivityDeps } from '../../../src/activities/deps.js';
 import { documentActivities } from '../../../src/activities/documents.js';
 import { electricityActivities } from '../../../src/activities/electricity.js';
@@ -21,14 +22,17 @@ const deps = { pool: {}, notifier: {}, sender: {} } as unknown as ActivityDeps;
 describe('createActivities', () => {
   it('offers exactly the activities the workflow schedules', () => {
     expect(Object.keys(createActivities(deps)).sort()).toEqual([
+      'airPullAlertState',
       'assessElectricity',
       'deleteOrphanPhotos',
       'fieldWatch',
       'listUnfiledFilings',
+      'markAirPullAlerted',
       'notify',
       'observationsForOpenEpisodes',
       'produceDocument',
       'publishWarning',
+      'pullProvincialAir',
       'recordEvents',
       'storeReport',
       'storeSummary',
@@ -46,6 +50,7 @@ describe('createActivities', () => {
       observations: observationActivities(deps.pool),
       filings: filingActivities(deps),
       fieldWatch: fieldWatchActivities(deps),
+      airPull: airPullActivities(deps),
     };
     const names = Object.values(areas).flatMap((a) => Object.keys(a));
     expect(new Set(names).size).toBe(names.length);

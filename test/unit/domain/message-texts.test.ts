@@ -4,6 +4,7 @@
  * snapshot, and checked for what people must never read — ISO times, raw dates, unfilled placeholders.
  */
 import { describe, expect, it } from 'vitest';
+import { airPlatformDownVars, airPlatformRecoveredVars } from '../../../src/domain/air-platform.js';
 import {
   aqiCategory,
   caseEscalationVars,
@@ -234,6 +235,20 @@ const cases: Record<string, Record<string, string | number>> = {
     attempts: 7,
     lastError: 'HTTP 502',
   },
+  airPlatformDown: airPlatformDownVars({
+    failingSince: Date.parse('2026-12-01T18:15:00+08:00'),
+    attempts: 8,
+    lastError: '省级空气质量监测平台不可用（已尝试4次）：HTTP 503',
+    alertedAt: null,
+  }),
+  airPlatformRecovered: airPlatformRecoveredVars({
+    failingSince: Date.parse('2026-12-01T18:15:00+08:00'),
+    recoveredAt: Date.parse('2026-12-01T22:15:00+08:00'),
+    window: {
+      fromMs: Date.parse('2026-12-01T16:00:00+08:00'),
+      toMs: Date.parse('2026-12-01T22:00:00+08:00'),
+    },
+  }),
   filingReminder: filingReminderVars({
     branchName: '北票分局',
     countyName: '北票市',
