@@ -82,7 +82,7 @@ function TaskItem({ t, me, unitId, date, onChanged, onInspect }) {
     <div class="task-buttons">
       ${
         !t.checkedInAt &&
-        html`<button type="button" disabled=${busy || !officer.trim()} onClick=${() => send('check-in')}>签到</button>`
+        html`<button type="button" class="primary" disabled=${busy || !officer.trim()} onClick=${() => send('check-in')}>签到</button>`
       }
       ${
         t.checkedInAt &&

@@ -103,6 +103,8 @@ describe('现场检查 on a phone', () => {
     expect(visit.rows).toHaveLength(1);
     expect(visit.rows[0].officer).toBe('张伟');
     expect(visit.rows[0].checked_in_at).not.toBeNull();
+    if (process.env.SCREENSHOTS === '1')
+      await page.screenshot({ path: path.join(projectRoot, 'docs/screenshots/phone-field.png') });
 
     // the inspection form of the task's enterprise, a photo from the camera (taken the day before)
     await task.getByRole('button', { name: '现场检查' }).click();
@@ -169,7 +171,7 @@ describe('现场检查 on a phone', () => {
     expect(await item.locator('.due').textContent()).toMatch(/办结期限：\d+月\d+日\d+时\d\d分\d\d秒/);
     if (process.env.SCREENSHOTS === '1')
       await page.screenshot({
-        path: path.join(projectRoot, 'docs/screenshots/phone-field.png'),
+        path: path.join(projectRoot, 'docs/screenshots/phone-field-inspection.png'),
         fullPage: true,
       });
     await item.getByRole('button', { name: '结案' }).click();
