@@ -6,7 +6,7 @@
  * cases below (field-cases.js).
  */
 import { preparePhoto } from '../photo-prep.js';
-import { uploadPhoto } from '../upload.js';
+import { uploadPhoto, withRetry } from '../upload.js';
 import { useRef, useState } from '../vendor/hooks.module.js';
 import {
   ErrorBox,
@@ -138,6 +138,7 @@ function InspectionForm({ task, officer: officer0, episodeId, onSaved, onCancel 
   const [openKind, setOpenKind] = useState('');
   const [caseNotes, setCaseNotes] = useState('');
   const [busy, setBusy] = useState(false);
+  const [retry, setRetry] = useState(0);
   const [error, setError] = useState(null);
   const at = useRef(cstNow().slice(0, 16));
   const submit = async (e) => {
@@ -160,11 +161,11 @@ function InspectionForm({ task, officer: officer0, episodeId, onSaved, onCancel 
       ...(openKind ? { openCase: { kind: openKind, ...(caseNotes ? { notes: caseNotes } : {}) } } : {}),
     };
     try {
-      const saved = await api('/field/inspections', {
-        method: 'POST',
-        body,
-        idempotencyKey: submitKey.key,
-      });
+      // a dropped connection is sent again with the same key: the API answers with the first record
+      const saved = await withRetry(
+        () => api('/field/inspections', { method: 'POST', body, idempotencyKey: submitKey.key }),
+        { onRetry: setRetry },
+      );
       submitKey.settle();
       onSaved(saved);
     } catch (x) {
@@ -172,6 +173,7 @@ function InspectionForm({ task, officer: officer0, episodeId, onSaved, onCancel 
       setError(x);
     } finally {
       setBusy(false);
+      setRetry(0);
     }
   };
   return html`<form class="card inspection-form" onSubmit=${submit} data-submit-key=${submitKey.key}>
@@ -221,6 +223,7 @@ function InspectionForm({ task, officer: officer0, episodeId, onSaved, onCancel 
         <textarea name="caseNotes" maxlength="4000" value=${caseNotes} onInput=${(e) => setCaseNotes(e.target.value)}></textarea>
       </label>`
     }
+    ${retry > 0 && html`<p class="muted" role="status">网络中断，正在重试提交（第${retry}次）…</p>`}
     <${ErrorBox} error=${error} />
     <div class="task-buttons">
       <button type="submit" class="primary" disabled=${busy}>${busy ? '正在提交…' : '提交检查记录'}</button>

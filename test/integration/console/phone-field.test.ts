@@ -1,9 +1,10 @@
 /**
  * 现场检查 on a phone (#15), in a real browser at 390 × 844 against the real stack: 双塔分局 opens
  * #/field under a yellow warning, sees today's tasks with the 一厂一策 measures, checks in, records an
- * inspection with a photo from the camera input that opens an evidence case, reads the saved record
- * with its photo's evidence mark in Chinese, and closes the case with a reason; a penalty case closed
- * without its 处罚决定书文号 shows the API's refusal naming the field. The page never scrolls sideways.
+ * inspection with a photo from the camera input that opens an evidence case (the first answer lost:
+ * sent again with the same Idempotency-Key, stored once), reads the saved record with its photo's
+ * evidence mark in Chinese, and closes the case with a reason; an overdue penalty case is marked and,
+ * closed without its 处罚决定书文号, shows the API's refusal naming the field. The page never scrolls sideways.
  * A picture goes to docs/screenshots when SCREENSHOTS=1.
  */
 import { randomBytes } from 'node:crypto';
@@ -125,16 +126,25 @@ describe('现场检查 on a phone', () => {
     await form.getByLabel('案件说明').fill('现场取证：照片、询问笔录');
     expect(await overflows(page)).toBe(false);
     const submitKey = await form.getAttribute('data-submit-key');
+    // the record reaches the API, its answer is lost on the way back: sent again with the same key
     const keys: string[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && new URL(r.url()).pathname === '/field/inspections')
-        keys.push(r.headers()['idempotency-key'] ?? '');
-    });
+    await page.route(
+      (u) => u.pathname === '/field/inspections',
+      async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        keys.push(route.request().headers()['idempotency-key'] ?? '');
+        if (keys.length === 1) {
+          await route.fetch();
+          return route.abort('connectionreset');
+        }
+        return route.continue();
+      },
+    );
     await form.getByRole('button', { name: '提交检查记录' }).click();
 
     const saved = page.locator('section.saved-inspection');
-    await saved.waitFor();
-    expect(keys).toEqual([submitKey]);
+    await saved.waitFor({ timeout: 20_000 });
+    expect(keys).toEqual([submitKey, submitKey]);
     expect(await saved.getByRole('status').textContent()).toMatch(
       /^已保存检查记录（\d+月\d+日\d+时\d\d分\d\d秒），已开立案件：.+。$/,
     );
@@ -143,6 +153,11 @@ describe('现场检查 on a phone', () => {
     expect(marks).toContain('非检查当日拍摄');
     for (const m of marks) expect(['距企业较远', '非检查当日拍摄', '无拍摄时间', '无位置信息']).toContain(m);
     const inspectionId = (await saved.getAttribute('data-inspection'))!;
+    const once = await ctx.pool.query(
+      'SELECT count(*)::int AS n FROM field_inspections WHERE enterprise_id = $1 AND findings = $2',
+      [enterpriseId, '烧结机未停产，料场未苫盖'],
+    );
+    expect(once.rows[0].n).toBe(1);
     const stored = await http(
       stack.baseUrl,
       stack.who.shuangta,
@@ -194,11 +209,19 @@ describe('现场检查 on a phone', () => {
       title: '烧结机未停产立案',
     });
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+    // its due time passed a day ago: marked overdue on the page
+    await ctx.pool.query("UPDATE field_cases SET due_at = now() - interval '1 day' WHERE id = $1", [
+      opened.json.id,
+    ]);
     const page = await signedInPage(phone, stack.baseUrl, stack.who.shuangta);
     await page.goto(`${stack.baseUrl}/console/#/field`);
     const item = page.locator(`li.case[data-case="${opened.json.id}"]`);
     await item.waitFor();
     expect(await item.textContent()).toContain('立案处罚');
+    expect(await item.getAttribute('class')).toContain('overdue');
+    expect(await item.locator('.due.overdue').textContent()).toMatch(
+      /^已逾期，办结期限：\d+月\d+日\d+时\d\d分\d\d秒$/,
+    );
     await item.getByRole('button', { name: '结案' }).click();
     await item.getByLabel('结案理由').fill('已作出行政处罚决定');
     await item.getByRole('button', { name: '结案' }).click();
