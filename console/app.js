@@ -13,11 +13,16 @@ import { AuditPage } from './pages/audit.js';
 import { BoardPage } from './pages/board.js';
 import { EnterprisesPage } from './pages/enterprises.js';
 import { EpisodePage } from './pages/episode.js';
+import { FieldPage } from './pages/field.js';
 import { ListsPage } from './pages/lists.js';
 import { PlansPage } from './pages/plans.js';
 import { PrincipalsPage } from './pages/principals.js';
 import { StatisticsPage } from './pages/statistics.js';
 import { UnitPage } from './pages/unit.js';
+
+/** Who works in the field (a branch, the enforcement team) or follows it (the office). */
+const inField = (p) =>
+  p.role === 'office' || (p.role === 'unit' && (p.unit === 'enforcement' || p.unit?.startsWith('branch.')));
 
 function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
@@ -101,6 +106,8 @@ function Shell({ me, route, onSignOut }) {
     page = html`<${AirPage} me=${me} id=${route.id} />`;
   else if (route.page === 'enterprises' && principal.role !== 'admin')
     page = html`<${EnterprisesPage} me=${me} />`;
+  else if (route.page === 'field' && inField(principal))
+    page = html`<${FieldPage} me=${me} episodeId=${route.id} />`;
   else if (route.page === 'lists' && principal.role !== 'admin') page = html`<${ListsPage} me=${me} />`;
   else if (route.page === 'statistics' && AUDIT_ROLES.includes(principal.role))
     page = html`<${StatisticsPage} me=${me} />`;
@@ -116,6 +123,10 @@ function Shell({ me, route, onSignOut }) {
           principal.role === 'admin'
             ? html`<a href="#/principals" class="current">用户与令牌</a>`
             : html`<a href="#/" class=${route.page === '' ? 'current' : ''}>看板</a>
+              ${
+                inField(principal) &&
+                html`<a href="#/field" class=${route.page === 'field' ? 'current' : ''}>现场检查</a>`
+              }
               <a href="#/enterprises" class=${route.page === 'enterprises' ? 'current' : ''}>减排清单</a>
               <a href="#/lists" class=${route.page === 'lists' ? 'current' : ''}>清单版本与报备</a>
               ${

@@ -24,7 +24,7 @@ import {
 
 const freshDraft = () => ({ values: {}, photos: [], submitKey: newId(), savedAt: Date.now() });
 
-function DraftPhoto({ photo, retry, onRemove }) {
+export function DraftPhoto({ photo, retry, onRemove }) {
   const [src, setSrc] = useState(null);
   useEffect(() => {
     blobDataUrl(photo.blob)
