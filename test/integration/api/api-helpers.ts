@@ -70,40 +70,46 @@ export function uniqueDate(): string {
 export const json = (res: LightMyRequestResponse) =>
   res.json() as Record<string, unknown> & { code?: string };
 
+/** The tables a request could change. */
+export const COUNTED_TABLES = [
+  'episodes',
+  'episode_events',
+  'unit_reports',
+  'unit_summaries',
+  'submission_claims',
+  'photos',
+  'principals',
+  'api_tokens',
+  'idempotency_keys',
+  'enterprises',
+  'enterprise_meters',
+  'meter_readings',
+  'documents',
+  'cap_alerts',
+  'notification_deliveries',
+  'reduction_lists',
+  'reduction_list_entries',
+  'filings',
+  'filing_documents',
+  'filing_events',
+  'field_cases',
+  'field_inspections',
+  'field_task_visits',
+  'field_handovers',
+  'field_fire_points',
+  'field_vehicle_checks',
+  'field_inspection_groups',
+  'field_report_flags',
+  'plan_versions',
+  'episode_expert_opinions',
+] as const;
+
 /** Row counts of the tables a request could change. */
-export async function tableCounts(ctx: IntegrationContext): Promise<Record<string, number>> {
-  const tables = [
-    'episodes',
-    'episode_events',
-    'unit_reports',
-    'unit_summaries',
-    'submission_claims',
-    'photos',
-    'principals',
-    'api_tokens',
-    'idempotency_keys',
-    'enterprises',
-    'enterprise_meters',
-    'meter_readings',
-    'documents',
-    'cap_alerts',
-    'notification_deliveries',
-    'reduction_lists',
-    'reduction_list_entries',
-    'filings',
-    'filing_documents',
-    'filing_events',
-    'field_cases',
-    'field_inspections',
-    'field_task_visits',
-    'field_handovers',
-    'field_fire_points',
-    'field_vehicle_checks',
-    'field_inspection_groups',
-    'field_report_flags',
-    'plan_versions',
-    'episode_expert_opinions',
-  ];
+export async function tableCounts(
+  ctx: IntegrationContext,
+  extra: readonly string[] = [],
+): Promise<Record<string, number>> {
+  const tables = [...COUNTED_TABLES, ...extra];
   const out: Record<string, number> = {};
   for (const t of tables) {
     const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
@@ -116,11 +122,14 @@ export async function tableCounts(ctx: IntegrationContext): Promise<Record<strin
  * The row counts once background work has settled (the workflows project their events and write their
  * delivery log after answering): two reads 300 ms apart agree. Take "before" counts with this.
  */
-export async function settledCounts(ctx: IntegrationContext): Promise<Record<string, number>> {
-  let last = await tableCounts(ctx);
+export async function settledCounts(
+  ctx: IntegrationContext,
+  extra: readonly string[] = [],
+): Promise<Record<string, number>> {
+  let last = await tableCounts(ctx, extra);
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 300));
-    const next = await tableCounts(ctx);
+    const next = await tableCounts(ctx, extra);
     if (JSON.stringify(next) === JSON.stringify(last)) return next;
     last = next;
   }
