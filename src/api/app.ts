@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit.js';
 import { episodeRoutes } from './routes/episodes.js';
 import { officeDecisionRoutes } from './routes/office-decisions.js';
 import { acknowledgementRoutes } from './routes/acknowledgements.js';
+import { expertRoutes } from './routes/experts.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/histories.js';
 import { liveRoutes, liveStreams } from './routes/live.js';
@@ -173,6 +174,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(episodeRoutes, { deps });
   await app.register(officeDecisionRoutes, { deps });
   await app.register(acknowledgementRoutes, { deps });
+  await app.register(expertRoutes, { deps });
   await app.register(photoRoutes, { deps });
   await app.register(recordRoutes, { deps });
   await app.register((await import('./routes/plans.js')).planRoutes, { deps });

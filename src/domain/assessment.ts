@@ -86,6 +86,8 @@ export interface ExpertOpinion {
   by: string;
   at: string;
   document: { fileName: string; contentType: string; size: number } | null;
+  /** The expert committee's members who gave it (五(一)4). */
+  members: Array<{ id: string; name: string; organisation: string; specialty: string }>;
 }
 
 export interface AssessmentInput {

@@ -117,10 +117,14 @@ export async function expertOpinion(
     size: number | null;
     updated_by: string;
     updated_at: Date;
+    members: Array<{ id: string; name: string; organisation: string; specialty: string }>;
   }>(
     `SELECT text, ${withContent ? 'document' : 'NULL::bytea AS document'}, document_name, document_type,
-            octet_length(document) AS size, updated_by, updated_at
-     FROM episode_expert_opinions WHERE episode_id = $1`,
+            octet_length(document) AS size, updated_by, updated_at,
+            COALESCE((SELECT json_agg(json_build_object('id', m.id::text, 'name', m.name, 'organisation', m.organisation,
+                        'specialty', m.specialty) ORDER BY array_position(o.member_ids, m.id))
+                      FROM expert_members m WHERE m.id = ANY(o.member_ids)), '[]'::json) AS members
+     FROM episode_expert_opinions o WHERE episode_id = $1`,
     [episodeId],
   );
   const r = rows[0];
@@ -129,6 +133,7 @@ export async function expertOpinion(
     text: r.text,
     by: r.updated_by,
     at: toCstIso(r.updated_at.getTime()),
+    members: r.members,
     document:
       r.document_name !== null
         ? {
@@ -150,13 +155,16 @@ export async function saveExpertOpinion(
     by: string;
     document?: { fileName: string; contentType: string; data: Buffer; sha256: string } | null;
     dropDocument?: boolean;
+    /** The committee's members who gave the opinion (expert_members ids, checked by the caller). */
+    memberIds?: readonly string[];
   },
 ): Promise<void> {
   const d = input.document ?? null;
   await pool.query(
-    `INSERT INTO episode_expert_opinions (episode_id, text, document, document_name, document_type, document_sha256, updated_by, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+    `INSERT INTO episode_expert_opinions (episode_id, text, document, document_name, document_type, document_sha256, updated_by, updated_at, member_ids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $9::uuid[])
      ON CONFLICT (episode_id) DO UPDATE SET text = EXCLUDED.text, updated_by = EXCLUDED.updated_by, updated_at = now(),
+       member_ids = EXCLUDED.member_ids,
        document = CASE WHEN $8 THEN NULL WHEN EXCLUDED.document IS NULL THEN episode_expert_opinions.document ELSE EXCLUDED.document END,
        document_name = CASE WHEN $8 THEN NULL WHEN EXCLUDED.document IS NULL THEN episode_expert_opinions.document_name ELSE EXCLUDED.document_name END,
        document_type = CASE WHEN $8 THEN NULL WHEN EXCLUDED.document IS NULL THEN episode_expert_opinions.document_type ELSE EXCLUDED.document_type END,
@@ -170,6 +178,7 @@ export async function saveExpertOpinion(
       d?.sha256 ?? null,
       input.by,
       input.dropDocument === true,
+      [...(input.memberIds ?? [])],
     ],
   );
 }
@@ -269,7 +278,13 @@ export async function assessStored(
     duties: facts.duties,
     followups,
     opinion: opinion
-      ? { text: opinion.text, by: opinion.by, at: opinion.at, document: opinion.document }
+      ? {
+          text: opinion.text,
+          by: opinion.by,
+          at: opinion.at,
+          document: opinion.document,
+          members: opinion.members,
+        }
       : null,
     asOf: asOfIso,
   });

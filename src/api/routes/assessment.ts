@@ -14,6 +14,7 @@ import { readModel } from '../episode-access.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { episodeIdParams, errorBody } from '../schemas.js';
 import { principalOf } from '../security.js';
+import { activeMembers } from './experts.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -49,6 +50,9 @@ const opinion = z
     by: z.string(),
     at: z.string(),
     document: z.object({ fileName: z.string(), contentType: z.string(), size: z.number() }).nullable(),
+    members: z
+      .array(z.object({ id: z.string(), name: z.string(), organisation: z.string(), specialty: z.string() }))
+      .describe('the expert committee’s members who gave the opinion'),
   })
   .nullable();
 export const assessmentSchema = z.object({
@@ -161,6 +165,22 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
           dropDocument: z
             .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
             .optional(),
+          memberIds: z
+            .union([
+              z.array(z.uuid()).max(30),
+              // a multipart part: comma-separated ids
+              z
+                .string()
+                .transform((v) =>
+                  v
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter((x) => x !== ''),
+                )
+                .pipe(z.array(z.uuid()).max(30)),
+            ])
+            .optional()
+            .describe('the expert committee’s active members who gave the opinion (GET /experts)'),
         }),
         response: { 200: z.object({ opinion }), ...errors, 413: errorBody, 415: errorBody },
       },
@@ -186,7 +206,9 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
           sha256: file.sha256,
         };
       }
+      const members = await activeMembers(deps.pool, req.body.memberIds ?? [], 'body.memberIds');
       await saveExpertOpinion(deps.pool, {
+        memberIds: members.map((m) => m.id),
         episodeId: req.params.id,
         text: req.body.text,
         by: p.id,
@@ -206,7 +228,13 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       const stored = await expertOpinion(deps.pool, req.params.id);
       return {
         opinion: stored
-          ? { text: stored.text, by: stored.by, at: stored.at, document: stored.document }
+          ? {
+              text: stored.text,
+              by: stored.by,
+              at: stored.at,
+              document: stored.document,
+              members: stored.members,
+            }
           : null,
       };
     },

@@ -102,6 +102,7 @@ export const COUNTED_TABLES = [
   'field_report_flags',
   'plan_versions',
   'episode_expert_opinions',
+  'expert_members',
 ] as const;
 
 /** Row counts of the tables a request could change. */

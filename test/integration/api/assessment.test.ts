@@ -170,6 +170,78 @@ describe('episode assessment', () => {
     expect((await get(`/episodes/${E}/assessment/opinion/document`)).statusCode).toBe(404);
   });
 
+  it('the expert committee: the office keeps its members; an opinion names who gave it, only active members', async () => {
+    const call = (
+      method: 'GET' | 'POST' | 'PUT',
+      url: string,
+      payload?: object,
+      p: TestPrincipal = s.who.office,
+    ) => s.app.inject({ method, url, headers: bearer(p), ...(payload ? { payload } : {}) });
+    const wang = await call('POST', '/experts', {
+      name: '王立新',
+      organisation: '辽宁大学环境学院',
+      specialty: '大气环境',
+    });
+    expect(wang.statusCode).toBe(201);
+    const li = await call('POST', '/experts', {
+      name: '李芳',
+      organisation: '朝阳市气象台',
+      specialty: '气象预报',
+    });
+    const zhao = await call('POST', '/experts', {
+      name: '赵强',
+      organisation: '朝阳市环境监测中心',
+      specialty: '监测',
+    });
+    // a branch may not keep the committee; a name too long is refused naming the field
+    expect(
+      (await call('POST', '/experts', { name: '某', organisation: 'x', specialty: 'y' }, s.who.shuangta))
+        .statusCode,
+    ).toBe(403);
+    const bad = await call('POST', '/experts', { name: '张'.repeat(51), organisation: 'x', specialty: 'y' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('body.name');
+    // 赵强 retires
+    const retired = await call('PUT', `/experts/${zhao.json().id}`, {
+      ...zhao.json(),
+      id: undefined,
+      updatedAt: undefined,
+      active: false,
+    });
+    expect(retired.statusCode, retired.body).toBe(200);
+    const listed = (await call('GET', '/experts', undefined, s.who.leader)).json().items as Array<{
+      name: string;
+      active: boolean;
+    }>;
+    expect(
+      listed.filter((m) => ['王立新', '李芳', '赵强'].includes(m.name)).map((m) => [m.name, m.active]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['王立新', true],
+        ['李芳', true],
+        ['赵强', false],
+      ]),
+    );
+    const url = `/episodes/${E}/assessment/opinion`;
+    const refused = await call('PUT', url, {
+      text: '专家意见。',
+      memberIds: [wang.json().id, zhao.json().id],
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors[0].path).toBe('body.memberIds');
+    const before = (await call('GET', `/episodes/${E}/assessment`)).json().opinion;
+    expect(before?.text).not.toBe('专家意见。'); // nothing stored by the refusal
+    const signed = await call('PUT', url, {
+      text: '专家委员会一致认为措施落实到位。',
+      memberIds: [li.json().id, wang.json().id],
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
+    const a = (await call('GET', `/episodes/${E}/assessment`)).json();
+    expect(a.opinion.members.map((m: { name: string }) => m.name)).toEqual(['李芳', '王立新']);
+    // the work summary test below reads the opinion as the test before left it
+    expect((await call('PUT', url, { text: '不附文件。' })).json().opinion.members).toEqual([]);
+  });
+
   it('the work summary prints the 成效评估 from the same figures', async () => {
     const activities = createActivities(logOnlyActivityDeps(s.ctx.pool));
     const request: DocumentRequest = {

@@ -81,6 +81,14 @@ const routeCases: RouteCase[] = [
     url: `/episodes/${E}/early-response/decision`,
     allowed: KEEPERS,
   },
+  { method: 'GET', path: '/experts', url: '/experts', allowed: ['office', 'leader', 'commander', 'auditor'] },
+  { method: 'POST', path: '/experts', url: '/experts', allowed: ['office'] },
+  {
+    method: 'PUT',
+    path: '/experts/{id}',
+    url: '/experts/00000000-0000-4000-8000-000000000000',
+    allowed: ['office'],
+  },
   {
     method: 'POST',
     path: '/episodes/{id}/acknowledgements',
