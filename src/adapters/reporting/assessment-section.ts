@@ -115,8 +115,19 @@ export function assessmentFactsOf(a: EpisodeAssessment): NonNullable<NormalizedF
             ...e.byLevel.map((g) => cutRow(`${g.label}（方案要求${g.planPercent}%）`, g)),
             ...e.byCounty.map((g) => cutRow(g.label, g)),
           ],
-    ...(a.opinion ? { opinion: a.opinion.text } : {}),
+    ...(a.opinion ? { opinion: opinionText(a.opinion) } : {}),
   };
+}
+
+/** The opinion as the work summary prints it: its text, then the members who gave it. */
+export function opinionText(o: {
+  text: string;
+  members?: ReadonlyArray<{ name: string; organisation: string }>;
+}): string {
+  const members = o.members ?? [];
+  return members.length === 0
+    ? o.text
+    : `${o.text}（专家：${members.map((m) => `${m.name}（${m.organisation}）`).join('、')}）`;
 }
 
 /** The process's AQI rows with the assessment's observed value where a row has none. */

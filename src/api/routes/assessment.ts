@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { episodeAssessment, expertOpinion, saveExpertOpinion } from '../../adapters/assessment/index.js';
 import { produceDocument, storedFacts } from '../../adapters/reporting/index.js';
+import { opinionText } from '../../adapters/reporting/assessment-section.js';
 import { getPlan } from '../../domain/index.js';
 import { OFFICE, assertEpisodeAccess } from '../access.js';
 import type { AppDeps } from '../deps.js';
@@ -222,7 +223,10 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
           episodeId: req.params.id,
           kind: 'work-summary',
           key: 'final',
-          facts: { ...facts, assessment: { ...facts.assessment, opinion: req.body.text } },
+          facts: {
+            ...facts,
+            assessment: { ...facts.assessment, opinion: opinionText({ text: req.body.text, members }) },
+          },
           plan: getPlan(row.plan_id, row.plan_version),
         });
       const stored = await expertOpinion(deps.pool, req.params.id);

@@ -12,6 +12,7 @@ import { getDocument } from '../../../src/adapters/reporting/index.js';
 import type { DocumentRequest } from '../../../src/contracts/index.js';
 import { defaultPlan } from '../../../src/domain/index.js';
 import { type SeededEpisode, seedAssessedEpisode } from '../../assessment-seed.js';
+import { opinionText } from '../../../src/adapters/reporting/assessment-section.js';
 import { type TestPrincipal, apiSuite, bearer, multipart } from './api-helpers.js';
 
 const s = apiSuite('assessment-no-worker');
@@ -238,6 +239,9 @@ describe('episode assessment', () => {
     expect(signed.statusCode, signed.body).toBe(200);
     const a = (await call('GET', `/episodes/${E}/assessment`)).json();
     expect(a.opinion.members.map((m: { name: string }) => m.name)).toEqual(['李芳', '王立新']);
+    expect(opinionText(a.opinion)).toBe(
+      '专家委员会一致认为措施落实到位。（专家：李芳（朝阳市气象台）、王立新（辽宁大学环境学院））',
+    );
     // the work summary test below reads the opinion as the test before left it
     expect((await call('PUT', url, { text: '不附文件。' })).json().opinion.members).toEqual([]);
   });
