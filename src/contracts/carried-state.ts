@@ -54,6 +54,4 @@ export interface Schedule {
    * forecast, so a declined lift is not proposed again on every hour's observation (#14.3).
    */
   observedLiftFor?: string;
-  /** The consultation after which the office was last told to consult again (加密会商, #18.4). */
-  consultationRemindedFor?: string;
 }

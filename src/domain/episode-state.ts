@@ -582,8 +582,6 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent): EpisodeSta
           : a,
       );
       return s;
-    case 'consultation.due':
-      return s;
     case 'acknowledgement.overdue':
       s.acknowledgements = (state.acknowledgements ?? []).map((a) =>
         a.noticeKey === event.noticeKey ? { ...a, overdueAt: event.at } : a,

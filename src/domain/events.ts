@@ -55,12 +55,6 @@ export interface ConsultationRecord {
   conclusion: string;
 }
 
-/** A process under way and no consultation for the plan's hours: the office is told to consult (加密会商). */
-export type ConsultationDue = EventBase<'consultation.due'> & {
-  lastConsultationId: string;
-  lastAt: string;
-};
-
 /** A warning directive of the provincial command office (省级预警指令). */
 export interface ProvincialDirective {
   /** 文件 (a formal document) or 建议 (an advisory). */
@@ -333,7 +327,6 @@ export type EpisodeEvent =
   | AcknowledgementRequested
   | NoticeAcknowledged
   | AcknowledgementOverdue
-  | ConsultationDue
   | EpisodeClosed;
 
 export type EpisodeEventType = EpisodeEvent['type'];
@@ -372,7 +365,6 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = [
   'acknowledgement.requested',
   'notice.acknowledged',
   'acknowledgement.overdue',
-  'consultation.due',
   'episode.closed',
 ];
 

@@ -167,18 +167,3 @@ export function healthAdviceFor(
   const own = pollutants.length === 1 ? plan.healthAdvice?.[pollutants[0]!] : undefined;
   return own ?? categoryAdvice;
 }
-
-/** The variables of the office's reminder that a consultation is due (加密会商, #18.4). */
-export function consultationDueVars(
-  plan: ResponsePlan,
-  jurisdiction: string,
-  level: LevelOrNone,
-  lastAtMs: number,
-): MessageVars {
-  return {
-    jurisdictionName: jurisdictionName(plan, jurisdiction),
-    responseWords: level === 'none' ? '开展污染过程提前应对' : `执行重污染天气${levelName(plan, level)}`,
-    lastAt: cstDateTimeWords(lastAtMs),
-    hours: plan.deadlines.consultationEveryHours ?? 0,
-  };
-}

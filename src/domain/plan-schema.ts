@@ -281,12 +281,6 @@ const planObjectSchema = z.strictObject({
       .int()
       .min(1)
       .max(7 * 24 * 60),
-    consultationEveryHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(7 * 24)
-      .optional(),
     airPlatformAlertMinutes: z
       .number()
       .int()

@@ -174,11 +174,6 @@ export interface Deadlines {
    */
   acknowledgementMinutes?: number;
   /**
-   * During a process (a warning or an early response), the office consults again at least every this
-   * many hours (加密会商研判, 二.1); past it, the office is told once. Absent: no reminder.
-   */
-  consultationEveryHours?: number;
-  /**
    * The least working time (hours) a first report or a summary leaves the units: a warning that takes
    * effect later than this before the day's report time owes its first report the next day. 0 or
    * absent: day 1's report is due on day 1 whatever the hour.
@@ -373,7 +368,6 @@ export const REQUIRED_TEMPLATE_KEYS = [
   'proposalOnObservation',
   'observedWorseThanForecast',
   'acknowledgementOverdue',
-  'consultationDue',
 ] as const;
 export type RequiredTemplateKey = (typeof REQUIRED_TEMPLATE_KEYS)[number];
 

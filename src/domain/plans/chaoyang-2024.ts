@@ -385,8 +385,6 @@ export const chaoyang2024Plan: ResponsePlan = {
     airPlatformAlertMinutes: 120,
     // product default: the plan names no delay for 签收 of a warning notice (#15.6)
     acknowledgementMinutes: 30,
-    // product default: the plan asks for 加密会商研判 during a process (二.1) and names no interval
-    consultationEveryHours: 24,
     // product default: the plan says "每日17时前" but not for a warning issued in the evening. A warning
     // that takes effect less than 4 hours before 17:00 (or after it) owes its first report the next day.
     minWorkingHours: 4,
@@ -633,12 +631,6 @@ export const chaoyang2024Plan: ResponsePlan = {
     observedWorseThanForecast: {
       title: '空气质量实况较预报偏重，请加密会商',
       body: '专班办公室：{observedText}。请组织加密会商，研判是否需要调整预警级别及应对措施。',
-    },
-    consultationDue: {
-      title: '请组织加密会商研判',
-      body:
-        '专班办公室：{jurisdictionName}正在{responseWords}，距上次会商研判（{lastAt}）已满{hours}小时。' +
-        '请组织监测中心、气象台加密会商研判，并在系统中录入会商结果。',
     },
     acknowledgementOverdue: {
       title: '通知未签收：{noticeTitle}',

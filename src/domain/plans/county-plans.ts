@@ -175,10 +175,6 @@ function countyTemplates(
         `${branch.name}：{unitName}未按要求于{dueAt}前报送{itemLabel}，经提醒和督促后仍未报送，按方案拟予以通报。请审核后在系统中签发通报或说明不予通报的理由（通报编号：{noticeId}）。`,
       ),
       own(
-        'consultationDue',
-        `${branch.name}：{jurisdictionName}正在{responseWords}，距上次会商研判（{lastAt}）已满{hours}小时。请组织加密会商研判，并在系统中录入会商结果。`,
-      ),
-      own(
         'acknowledgementOverdue',
         `${branch.name}：{noticeTitle}已于{sentAt}下发，要求{dueAt}前签收，以下单位尚未签收：{unitNames}。请电话确认其已收到并落实。`,
       ),

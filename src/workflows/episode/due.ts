@@ -6,7 +6,6 @@
 import { nextProposalStepAt, parseIso, reportLadderDone } from '../../domain/index.js';
 import { chaseAcknowledgements, nextAcknowledgementAt } from './acknowledgements.js';
 import { dayAt, officeReportAt, scaled, summaryDueMs } from './calendar.js';
-import { nextConsultationDueAt, remindConsultation } from './consultation-cadence.js';
 import { finish, produceDayReport } from './documents.js';
 import { assignDays, obliged } from './duties.js';
 import { escalateProposal, nextStepAt, openSlots, submitted, takeEscalationSteps } from './ladder.js';
@@ -48,7 +47,6 @@ export async function runDue(run: EpisodeRun, t: number): Promise<void> {
   escalateProposal(run, t);
   takeEscalationSteps(run, t);
   chaseAcknowledgements(run, t);
-  remindConsultation(run, t);
   for (let k = schedule.settledThrough + 1; k <= schedule.assignedThrough; k++) {
     if (!schedule.dayReportsDone.includes(k) && officeReportAt(run, k) <= t) await produceDayReport(run, k);
   }
@@ -78,7 +76,5 @@ export function nextDueAt(run: EpisodeRun): number | null {
   }
   const ack = nextAcknowledgementAt(run);
   if (ack !== null) times.push(ack);
-  const consultation = nextConsultationDueAt(run);
-  if (consultation !== null) times.push(consultation);
   return times.length > 0 ? Math.min(...times) : null;
 }

@@ -17,7 +17,6 @@ import {
   defaultPlan,
   earlyResponseProposalVars,
   noticeVars,
-  consultationDueVars,
   acknowledgedNoticeTitle,
   acknowledgementOverdueVars,
   observedLift,
@@ -214,7 +213,6 @@ const cases: Record<string, Record<string, string | number>> = {
     reasonText: lift.liftRule,
     observedText: lift.observedText,
   },
-  consultationDue: consultationDueVars(plan, 'chaoyang', 'orange', parseIso('2026-12-01T21:00:00+08:00')),
   acknowledgementOverdue: {
     ...episodeVars(base),
     ...acknowledgementOverdueVars(
