@@ -80,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await standIn?.close();
   await suite.pool.query('DELETE FROM aq_hourly WHERE station_code = $1', [code]);
+  await suite.pool.query('DELETE FROM aq_station_daily WHERE station_code = $1', [code]);
   await suite.pool.query('DELETE FROM aq_stations WHERE code = $1', [code]);
 });
 

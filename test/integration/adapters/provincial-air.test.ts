@@ -93,6 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await standIn.close();
   await pool.query('DELETE FROM aq_hourly WHERE station_code = ANY($1)', [codes]);
+  await pool.query('DELETE FROM aq_station_daily WHERE station_code = ANY($1)', [codes]);
   await pool.query('DELETE FROM aq_stations WHERE code = ANY($1)', [codes]);
   await pool.end();
 });
