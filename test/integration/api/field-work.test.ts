@@ -134,6 +134,8 @@ describe('field work through HTTP', () => {
       const target = items.find((t) => t.task === 'supervise' && !t.checkedInAt)!;
       expect(target).toBeDefined();
 
+      // the day's records of other test files (they share the database and the day) count in the report too
+      const base = (await call(who.shuangta, 'GET', `/field/report?date=${today}`)).json().fields;
       const visit = { date: today, enterpriseId: target.enterpriseId, task: 'supervise', episodeId: id };
       expect((await call(who.shuangta, 'POST', '/field/tasks/check-out', visit)).statusCode).toBe(409);
       expect(
@@ -266,12 +268,12 @@ describe('field work through HTTP', () => {
       expect(prefilled.statusCode).toBe(200);
       const form = prefilled.json();
       expect(form.fields).toMatchObject({
-        onSiteSupervisionCount: 1,
-        areaSourceActions: 1,
-        problemsFound: 2, // the inspection's measures not in place, the hand-over
-        penalties: 1,
-        photoIds: [photoId],
+        onSiteSupervisionCount: base.onSiteSupervisionCount + 1,
+        areaSourceActions: base.areaSourceActions + 1,
+        problemsFound: base.problemsFound + 2, // the inspection's measures not in place, the hand-over
+        penalties: base.penalties + 1,
       });
+      expect(form.fields.photoIds).toContain(photoId);
       expect(form.fields.notes).toContain('未落实应急减排措施');
       expect(form.fields.notes).toContain('龙山花园三期工地问题已移交市住房和城乡建设局');
       // every photo of the day to choose from, the inspection's first (other photos of the unit may follow)
